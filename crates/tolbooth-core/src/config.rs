@@ -1,0 +1,547 @@
+//! Configuration: one TOML file plus `TOLBOOTH_*` environment overrides,
+//! validated before anything starts.
+//!
+//! An environment variable names a key by its path in upper case, with
+//! `__` between a table and its key: `TOLBOOTH_SERVER__LISTEN` sets
+//! `server.listen`, `TOLBOOTH_DATA_DIR` sets `data_dir`. Every error names
+//! the key, the value and what was expected, in one line.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use tolbooth_domain::secret::Secret;
+
+pub const ENV_PREFIX: &str = "TOLBOOTH_";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where Tolbooth keeps its SQLite database, audit signing key and other
+    /// files. Relative paths are taken from the working directory.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://...`. Unset: SQLite in `data_dir`.
+    #[serde(with = "secret_url")]
+    pub database_url: Option<Secret<String>>,
+    pub organisation: OrganisationConfig,
+    pub server: ServerConfig,
+    pub sessions: SessionConfig,
+    pub login: LoginConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OrganisationConfig {
+    /// The organisation's name, shown in the console and to visitors.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// The address people use to reach Tolbooth, when it differs from
+    /// `listen` (behind a proxy), e.g. `https://contact.example.gov.uk`.
+    pub public_url: Option<String>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: u64,
+    /// Longest a request may take, in seconds.
+    pub request_timeout_seconds: u64,
+    /// Seconds to let in-flight requests finish on shutdown.
+    pub shutdown_grace_seconds: u64,
+    pub tls: Option<TlsConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// PEM certificate chain.
+    pub certificate: PathBuf,
+    /// PEM private key.
+    pub private_key: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    /// Minutes of inactivity after which a staff session ends.
+    pub idle_minutes: u32,
+    /// Hours after sign-in at which a staff session ends regardless.
+    pub absolute_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LoginConfig {
+    /// Failed sign-ins for one username before it is locked.
+    pub max_failures: u32,
+    /// Minutes a locked username stays locked.
+    pub lockout_minutes: u32,
+    /// Failed sign-ins from one address before it is locked.
+    pub ip_max_failures: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A tracing filter: `info`, `warn`, `tolbooth_web=debug,info`, ...
+    pub level: String,
+    /// `text` or `json`.
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("tolbooth-data"),
+            database_url: None,
+            organisation: OrganisationConfig::default(),
+            server: ServerConfig::default(),
+            sessions: SessionConfig::default(),
+            login: LoginConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for OrganisationConfig {
+    fn default() -> Self {
+        Self {
+            name: String::from("Tolbooth"),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: String::from("127.0.0.1:8080"),
+            public_url: None,
+            max_body_bytes: 64 * 1024,
+            request_timeout_seconds: 30,
+            shutdown_grace_seconds: 20,
+            tls: None,
+        }
+    }
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 12,
+        }
+    }
+}
+
+impl Default for LoginConfig {
+    fn default() -> Self {
+        Self {
+            max_failures: 5,
+            lockout_minutes: 15,
+            ip_max_failures: 30,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            level: String::from("info"),
+            format: LogFormat::Text,
+        }
+    }
+}
+
+/// A configuration that cannot be used, described in one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("config file {path} is not valid TOML: {reason}")]
+    Syntax { path: String, reason: String },
+    #[error("invalid configuration: {key} = {value} ({source_desc}): expected {expected}")]
+    Invalid {
+        key: String,
+        value: String,
+        source_desc: String,
+        expected: String,
+    },
+    #[error("invalid configuration: unknown key {key} ({source_desc}); known keys are listed in docs/configuration.md")]
+    UnknownKey { key: String, source_desc: String },
+}
+
+/// Where a setting came from, for error messages.
+#[derive(Debug, Clone)]
+struct Origins {
+    file: Option<String>,
+    env: Vec<(String, String)>,
+}
+
+impl Origins {
+    fn describe(&self, key: &str) -> String {
+        if let Some((var, _)) = self.env.iter().find(|(_, k)| k == key) {
+            format!("from environment variable {var}")
+        } else if let Some(f) = &self.file {
+            format!("in {f}")
+        } else {
+            String::from("default")
+        }
+    }
+}
+
+impl Config {
+    /// Loads the file at `path` (if any), applies `TOLBOOTH_*` variables from
+    /// `env`, and validates the result.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut table = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Unreadable {
+                    path: p.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                text.parse::<toml::Table>().map_err(|e| ConfigError::Syntax {
+                    path: p.display().to_string(),
+                    reason: one_line(&e.to_string()),
+                })?
+            }
+            None => toml::Table::new(),
+        };
+        let mut origins = Origins {
+            file: path.map(|p| p.display().to_string()),
+            env: Vec::new(),
+        };
+        let mut vars: Vec<(String, String)> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with(ENV_PREFIX) && !k.starts_with("TOLBOOTH_TEST_"))
+            .collect();
+        vars.sort();
+        for (var, value) in vars {
+            let key = var[ENV_PREFIX.len()..].to_ascii_lowercase().replace("__", ".");
+            set_path(&mut table, &key, env_value(&value));
+            origins.env.push((var, key));
+        }
+        let config = Self::from_table(table, &origins)?;
+        config.validate(&origins)?;
+        Ok(config)
+    }
+
+    fn from_table(table: toml::Table, origins: &Origins) -> Result<Config, ConfigError> {
+        let value = toml::Value::Table(table.clone());
+        serde_path_to_error::deserialize::<_, Config>(value).map_err(|err| {
+            let key = err.path().to_string();
+            let inner = err.into_inner();
+            let message = inner.to_string();
+            if let Some(rest) = message.strip_prefix("unknown field `") {
+                let field = rest.split('`').next().unwrap_or_default();
+                let full = if key == "." || key.is_empty() {
+                    field.to_owned()
+                } else {
+                    key.trim_end_matches('.').to_owned()
+                };
+                return ConfigError::UnknownKey {
+                    source_desc: origins.describe(&full),
+                    key: full,
+                };
+            }
+            let value = lookup(&table, &key).map(show_value).unwrap_or_else(|| "?".into());
+            let expected = message
+                .split_once("expected ")
+                .map(|(_, e)| e.to_owned())
+                .unwrap_or(message.clone());
+            ConfigError::Invalid {
+                source_desc: origins.describe(&key),
+                key,
+                value,
+                expected: one_line(&expected),
+            }
+        })
+    }
+
+    fn validate(&self, origins: &Origins) -> Result<(), ConfigError> {
+        let invalid = |key: &str, value: String, expected: &str| ConfigError::Invalid {
+            key: key.to_owned(),
+            value,
+            source_desc: origins.describe(key),
+            expected: expected.to_owned(),
+        };
+        if self.server.listen.parse::<SocketAddr>().is_err() {
+            return Err(invalid(
+                "server.listen",
+                format!("{:?}", self.server.listen),
+                "an address and port such as 127.0.0.1:8080 or [::]:443",
+            ));
+        }
+        if let Some(url) = &self.server.public_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(invalid(
+                    "server.public_url",
+                    format!("{url:?}"),
+                    "a URL starting with https:// (or http:// for local testing)",
+                ));
+            }
+        }
+        if let Some(url) = &self.database_url {
+            let u = url.expose();
+            if !(u.starts_with("sqlite:") || u.starts_with("postgres:") || u.starts_with("postgresql:")) {
+                // The URL may hold a password: show only its scheme.
+                let scheme = u.split(':').next().unwrap_or_default();
+                return Err(invalid(
+                    "database_url",
+                    format!("\"{scheme}:...\""),
+                    "a URL starting with sqlite: or postgres:",
+                ));
+            }
+        }
+        let ranges: [(&str, u64, u64, u64); 7] = [
+            ("server.max_body_bytes", self.server.max_body_bytes, 1024, 64 * 1024 * 1024),
+            ("server.request_timeout_seconds", self.server.request_timeout_seconds, 1, 3600),
+            ("server.shutdown_grace_seconds", self.server.shutdown_grace_seconds, 0, 600),
+            ("sessions.idle_minutes", u64::from(self.sessions.idle_minutes), 1, 24 * 60),
+            ("sessions.absolute_hours", u64::from(self.sessions.absolute_hours), 1, 24 * 7),
+            ("login.max_failures", u64::from(self.login.max_failures), 1, 100),
+            ("login.lockout_minutes", u64::from(self.login.lockout_minutes), 1, 24 * 60),
+        ];
+        for (key, value, min, max) in ranges {
+            if !(min..=max).contains(&value) {
+                return Err(invalid(key, value.to_string(), &format!("a whole number from {min} to {max}")));
+            }
+        }
+        if !(1..=10_000).contains(&self.login.ip_max_failures) {
+            return Err(invalid(
+                "login.ip_max_failures",
+                self.login.ip_max_failures.to_string(),
+                "a whole number from 1 to 10000",
+            ));
+        }
+        if self.organisation.name.trim().is_empty() || self.organisation.name.chars().count() > 200 {
+            return Err(invalid(
+                "organisation.name",
+                format!("{:?}", self.organisation.name),
+                "a name of 1 to 200 characters",
+            ));
+        }
+        if tracing_filter_is_plausible(&self.log.level).is_err() {
+            return Err(invalid(
+                "log.level",
+                format!("{:?}", self.log.level),
+                "a level (error, warn, info, debug, trace) or a filter such as tolbooth_web=debug,info",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The database URL to use: the configured one, or SQLite in `data_dir`.
+    pub fn effective_database_url(&self) -> Secret<String> {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => Secret::new(format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("tolbooth.db").display()
+            )),
+        }
+    }
+
+    pub fn listen_addr(&self) -> Option<SocketAddr> {
+        self.server.listen.parse().ok()
+    }
+
+    /// The configuration as TOML, with secrets shown as `[redacted]`.
+    pub fn to_redacted_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn tracing_filter_is_plausible(s: &str) -> Result<(), ()> {
+    const LEVELS: [&str; 6] = ["error", "warn", "info", "debug", "trace", "off"];
+    if s.trim().is_empty() {
+        return Err(());
+    }
+    for part in s.split(',') {
+        let level = part.rsplit('=').next().unwrap_or_default().trim();
+        let target_only = !part.contains('=');
+        let ok_level = LEVELS.contains(&level.to_ascii_lowercase().as_str());
+        let ok_target = target_only
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+        if !(ok_level || ok_target) {
+            return Err(());
+        }
+    }
+    Ok(())
+}
+
+/// An environment value as TOML: a number or boolean when it reads as one,
+/// otherwise a string.
+fn env_value(raw: &str) -> toml::Value {
+    let trimmed = raw.trim();
+    if let Ok(i) = trimmed.parse::<i64>() {
+        return toml::Value::Integer(i);
+    }
+    match trimmed {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(raw.to_owned()),
+    }
+}
+
+fn set_path(table: &mut toml::Table, key: &str, value: toml::Value) {
+    let mut parts: Vec<&str> = key.split('.').collect();
+    let Some(last) = parts.pop() else { return };
+    let mut t = table;
+    for p in parts {
+        let entry = t
+            .entry(p.to_owned())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        match entry {
+            toml::Value::Table(inner) => t = inner,
+            _ => return,
+        }
+    }
+    t.insert(last.to_owned(), value);
+}
+
+fn lookup<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
+    let mut parts = key.split('.');
+    let mut v = table.get(parts.next()?)?;
+    for p in parts {
+        v = v.as_table()?.get(p)?;
+    }
+    Some(v)
+}
+
+fn show_value(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => format!("{s:?}"),
+        other => other.to_string(),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+mod secret_url {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use tolbooth_domain::secret::Secret;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Secret<String>>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.map(Secret::new))
+    }
+
+    pub fn serialize<S: Serializer>(v: &Option<Secret<String>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(_) => s.serialize_str("[redacted]"),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+impl fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn load_str(toml_text: &str, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("tolbooth.toml");
+        std::fs::write(&p, toml_text).unwrap();
+        Config::load(Some(&p), env(vars))
+    }
+
+    #[test]
+    fn defaults_need_no_file() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.server.listen, "127.0.0.1:8080");
+        assert!(c.effective_database_url().expose().starts_with("sqlite://tolbooth-data/"));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let c = load_str(
+            "[server]\nlisten = \"0.0.0.0:80\"\n",
+            &[("TOLBOOTH_SERVER__LISTEN", "127.0.0.1:9000"), ("TOLBOOTH_DATA_DIR", "/srv/tb")],
+        )
+        .unwrap();
+        assert_eq!(c.server.listen, "127.0.0.1:9000");
+        assert_eq!(c.data_dir, PathBuf::from("/srv/tb"));
+    }
+
+    #[test]
+    fn a_bad_value_names_key_value_and_expectation() {
+        let e = load_str("[sessions]\nidle_minutes = \"soon\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("sessions.idle_minutes"), "{e}");
+        assert!(e.contains("soon"), "{e}");
+        assert!(e.contains("expected"), "{e}");
+        assert!(!e.contains('\n'));
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_the_variable() {
+        let e = Config::load(None, env(&[("TOLBOOTH_SERVER__LISTEN", "nowhere")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("server.listen"), "{e}");
+        assert!(e.contains("TOLBOOTH_SERVER__LISTEN"), "{e}");
+        assert!(e.contains("\"nowhere\""), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let e = load_str("[server]\nlisten_port = 80\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("server.listen_port"), "{e}");
+        let e = Config::load(None, env(&[("TOLBOOTH_COLOUR", "blue")])).unwrap_err().to_string();
+        assert!(e.contains("colour") && e.contains("TOLBOOTH_COLOUR"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_refused() {
+        let e = load_str("[login]\nmax_failures = 0\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("login.max_failures") && e.contains("from 1 to 100"), "{e}");
+    }
+
+    #[test]
+    fn database_passwords_never_appear_in_errors_or_dumps() {
+        let e = Config::load(None, env(&[("TOLBOOTH_DATABASE_URL", "mysql://u:s3cret@h/db")]))
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("s3cret"), "{e}");
+        let c = Config::load(None, env(&[("TOLBOOTH_DATABASE_URL", "postgres://u:s3cret@h/db")])).unwrap();
+        assert!(!c.to_redacted_toml().contains("s3cret"));
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn syntax_errors_are_one_line() {
+        let e = load_str("[server\nlisten=", &[]).unwrap_err().to_string();
+        assert!(e.contains("not valid TOML") && !e.contains('\n'), "{e}");
+    }
+}

@@ -1,0 +1,14 @@
+//! Tolbooth's use cases, built on the ports of `tolbooth_domain`: staff
+//! accounts and sign-in, the audit trail and its checkpoints, configuration,
+//! and the demo organisation. No HTTP and no SQL here.
+
+pub mod accounts;
+pub mod audit_trail;
+pub mod config;
+pub mod demo;
+pub mod password;
+pub mod second_factor;
+pub mod tokens;
+
+pub use accounts::Accounts;
+pub use config::Config;

@@ -1,0 +1,156 @@
+//! Opening a store from a URL, with the settings each backend needs for
+//! durability.
+
+use crate::error::OrStoreError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnectionMetadata;
+use sqlx::{AnyConnection, AnyPool, Executor};
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+use tolbooth_domain::clock::Clock;
+use tolbooth_domain::ports::{StoreError, StoreResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The store. Cheap to clone: the pools are shared.
+#[derive(Clone)]
+pub struct SqlStore {
+    pub(crate) backend: Backend,
+    /// Reads. On SQLite several connections read in parallel under WAL.
+    pub(crate) read: AnyPool,
+    /// Writes. On SQLite a single connection, so that writers queue in
+    /// Tolbooth rather than fail with "database is locked"; on PostgreSQL the
+    /// same pool as `read`.
+    pub(crate) write: AnyPool,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+static DRIVERS: Once = Once::new();
+
+/// SQLite settings applied to every connection: WAL so readers never block
+/// the writer, `synchronous=FULL` so an acknowledged commit survives power
+/// loss, `secure_delete` so deleted records do not linger in free pages.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;
+PRAGMA synchronous = FULL;
+PRAGMA foreign_keys = ON;
+PRAGMA secure_delete = ON;
+PRAGMA busy_timeout = 10000;";
+
+type ConnectFuture<'c> = Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
+
+fn sqlite_pragmas(conn: &mut AnyConnection, _meta: PoolConnectionMetadata) -> ConnectFuture<'_> {
+    Box::pin(async move {
+        conn.execute(SQLITE_PRAGMAS).await?;
+        Ok(())
+    })
+}
+
+impl SqlStore {
+    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://...`).
+    /// Does not migrate: call [`SqlStore::migrate`].
+    pub async fn connect(url: &str, clock: Arc<dyn Clock>) -> StoreResult<Self> {
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let backend = Backend::from_url(url).ok_or_else(|| {
+            StoreError::Unavailable("database URL must start with sqlite: or postgres:".into())
+        })?;
+        let options = AnyConnectOptions::from_str(url).store()?;
+        match backend {
+            Backend::Sqlite => {
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(sqlite_pragmas)
+                    .connect_with(options.clone())
+                    .await
+                    .store()?;
+                let read = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(sqlite_pragmas)
+                    .connect_with(options)
+                    .await
+                    .store()?;
+                Ok(Self {
+                    backend,
+                    read,
+                    write,
+                    clock,
+                })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await
+                    .store()?;
+                Ok(Self {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                    clock,
+                })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads before it writes
+    /// cannot fail half-way because another process wrote in between.
+    pub(crate) async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await.store(),
+            Backend::Postgres => self.write.begin().await.store(),
+        }
+    }
+
+    /// Closes every connection (waits for those in use to be returned).
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    /// A raw pool for tests and maintenance commands that inspect the
+    /// database itself.
+    pub fn raw_pool(&self) -> &AnyPool {
+        &self.write
+    }
+}
