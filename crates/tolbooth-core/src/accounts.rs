@@ -407,6 +407,11 @@ impl Accounts {
         second_factor::start_enrolment(&self.settings.issuer, who.member.username.as_str())
     }
 
+    /// The same enrolment again, for a secret posted back by the form.
+    pub fn resume_totp_enrolment(&self, who: &Authenticated, secret: Secret<String>) -> Option<Enrolment> {
+        second_factor::enrolment_for(secret, &self.settings.issuer, who.member.username.as_str())
+    }
+
     /// Confirms an enrolment with a code from the new authenticator and
     /// returns the recovery codes to show once.
     pub async fn confirm_totp_enrolment(

@@ -37,7 +37,12 @@ pub struct Enrolment {
 }
 
 pub fn start_enrolment(issuer: &str, account: &str) -> Option<Enrolment> {
-    let secret = new_secret();
+    enrolment_for(new_secret(), issuer, account)
+}
+
+/// The enrolment page for a secret already generated (shown again after a
+/// wrong code). `None` if the secret is not valid base32.
+pub fn enrolment_for(secret: Secret<String>, issuer: &str, account: &str) -> Option<Enrolment> {
     let t = totp(secret.expose(), issuer, account)?;
     let uri = t.get_url();
     let qr = QrCode::new(uri.as_bytes()).ok()?;

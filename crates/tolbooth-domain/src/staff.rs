@@ -24,6 +24,8 @@ pub enum InvalidInput {
     Username,
     #[error("a display name is 1 to 100 characters with no control characters")]
     DisplayName,
+    #[error("a role is one of operator, supervisor, governance or admin")]
+    Role,
     #[error("a password is {min} to {max} characters long", min = NewPassword::MIN_CHARS, max = NewPassword::MAX_CHARS)]
     PasswordLength,
 }

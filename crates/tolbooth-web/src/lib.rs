@@ -1,1 +1,29 @@
+//! Tolbooth over HTTP: the staff console, health and metrics endpoints, and
+//! (later) the visitor-facing API. The only crate that knows HTTP.
+//!
+//! Pages are askama templates compiled into the binary, auto-escaped;
+//! static assets are embedded from `assets/`. Every request gets a fresh
+//! request id, security headers, a size limit and a time limit; every
+//! state-changing form carries a CSRF token checked by [`forms`].
 
+mod assets;
+mod authz;
+mod client;
+mod cookies;
+mod error;
+mod forms;
+mod metrics;
+mod middleware;
+mod pages;
+mod routes;
+pub mod server;
+mod session;
+mod state;
+
+pub use error::WebError;
+pub use state::AppState;
+
+/// The whole application as an axum router.
+pub fn router(state: AppState) -> axum::Router {
+    routes::router(state)
+}

@@ -1,0 +1,140 @@
+//! The console's pages as askama templates, compiled into the binary and
+//! auto-escaped. Text typed by people only ever reaches HTML through these.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use tolbooth_core::accounts::Authenticated;
+use tolbooth_domain::role::{Permission, Role};
+use tolbooth_domain::staff::StaffMember;
+
+/// What the shared layout needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub organisation: String,
+    pub signed_in_as: Option<String>,
+    pub can_manage_staff: bool,
+    pub csrf: String,
+}
+
+impl Layout {
+    pub fn anonymous(organisation: &str) -> Self {
+        Self {
+            organisation: organisation.to_owned(),
+            signed_in_as: None,
+            can_manage_staff: false,
+            csrf: String::new(),
+        }
+    }
+
+    /// The layout for a session. Navigation appears only once sign-in is
+    /// complete.
+    pub fn for_session(organisation: &str, who: &Authenticated) -> Self {
+        let full = who.session.level == tolbooth_domain::session::AuthLevel::Full;
+        Self {
+            organisation: organisation.to_owned(),
+            signed_in_as: full.then(|| who.member.display_name.as_str().to_owned()),
+            can_manage_staff: full && who.member.role.allows(Permission::ManageStaff),
+            csrf: who.session.csrf_token.clone(),
+        }
+    }
+}
+
+/// Renders a template; a failure to render is a 500 without detail.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub username: String,
+    pub error: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "second_factor.html")]
+pub struct SecondFactorPage {
+    pub layout: Layout,
+    pub organisation: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "change_password.html")]
+pub struct ChangePasswordPage {
+    pub layout: Layout,
+    pub must_change: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "enrol_second_factor.html")]
+pub struct EnrolPage {
+    pub layout: Layout,
+    pub required: bool,
+    pub secret: String,
+    pub qr_svg: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+pub struct RecoveryCodesPage {
+    pub layout: Layout,
+    pub codes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub layout: Layout,
+    pub member: StaffMember,
+    pub recovery_left: i64,
+}
+
+#[derive(Template)]
+#[template(path = "console.html")]
+pub struct ConsolePage {
+    pub layout: Layout,
+    pub member: StaffMember,
+    pub can_manage_staff: bool,
+}
+
+pub struct StaffNotice {
+    pub text: String,
+    pub username: String,
+    pub one_time_password: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff_admin.html")]
+pub struct StaffAdminPage {
+    pub layout: Layout,
+    pub staff: Vec<StaffMember>,
+    pub roles: Vec<Role>,
+    pub error: Option<String>,
+    pub notice: Option<StaffNotice>,
+}
+
+#[derive(Template)]
+#[template(path = "demo.html")]
+pub struct DemoPage {
+    pub organisation: String,
+}

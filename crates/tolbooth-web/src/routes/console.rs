@@ -1,0 +1,33 @@
+//! The console's home and the demo page.
+
+use crate::error::{WebError, WebResult};
+use crate::pages::{render, ConsolePage, DemoPage, Layout};
+use crate::session::Staff;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use tolbooth_domain::role::Permission;
+
+pub async fn root() -> Redirect {
+    Redirect::to("/console")
+}
+
+pub async fn home(State(state): State<AppState>, Staff(who): Staff) -> WebResult<Response> {
+    let page = ConsolePage {
+        layout: Layout::for_session(&state.config.organisation.name, &who),
+        can_manage_staff: who.member.role.allows(Permission::ManageStaff),
+        member: who.member,
+    };
+    Ok(render(&page))
+}
+
+/// A page standing in for the organisation's own website.
+pub async fn demo_page(State(state): State<AppState>) -> Response {
+    render(&DemoPage {
+        organisation: state.config.organisation.name.clone(),
+    })
+}
+
+pub async fn not_found() -> Response {
+    WebError::NotFound.into_response()
+}

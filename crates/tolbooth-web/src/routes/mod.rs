@@ -1,0 +1,75 @@
+//! The routing table.
+
+mod account;
+mod console;
+mod health;
+mod login;
+mod staff_admin;
+
+use crate::middleware;
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub fn router(state: AppState) -> Router {
+    let limit = usize::try_from(state.config.server.max_body_bytes).unwrap_or(usize::MAX);
+    let timeout = Duration::from_secs(state.config.server.request_timeout_seconds);
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/assets/{name}", get(crate::assets::serve))
+        .route("/", get(console::root))
+        .route("/demo", get(console::demo_page))
+        .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login/second-factor",
+            get(login::second_factor_form).post(login::second_factor_submit),
+        )
+        .route("/logout", post(login::logout))
+        .route("/console", get(console::home))
+        .route("/account", get(account::show))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password_submit),
+        )
+        .route(
+            "/account/second-factor",
+            get(account::enrol_form).post(account::enrol_submit),
+        )
+        .route("/admin/staff", get(staff_admin::list).post(staff_admin::add))
+        .route("/admin/staff/{id}/role", post(staff_admin::set_role))
+        .route("/admin/staff/{id}/disable", post(staff_admin::disable))
+        .route("/admin/staff/{id}/enable", post(staff_admin::enable))
+        .route(
+            "/admin/staff/{id}/reset-password",
+            post(staff_admin::reset_password),
+        )
+        .fallback(console::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
+        .layer(axum::middleware::from_fn(middleware::same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(middleware::request_id))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a request handler panicked");
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error",
+            )
+                .into_response()
+        }))
+        .with_state(state)
+}
+
+use axum::response::IntoResponse;

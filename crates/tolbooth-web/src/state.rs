@@ -1,0 +1,40 @@
+//! What every handler can reach.
+
+use crate::metrics::Metrics;
+use std::sync::Arc;
+use tolbooth_core::{Accounts, Config};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub accounts: Accounts,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+    /// Whether cookies carry `Secure` (see [`AppState::new`]).
+    pub secure_cookies: bool,
+    /// Whether responses carry HSTS: only when Tolbooth itself serves TLS
+    /// or sits behind an https public URL.
+    pub hsts: bool,
+}
+
+impl AppState {
+    pub fn new(accounts: Accounts, config: Arc<Config>) -> Self {
+        let tls = config.server.tls.is_some();
+        let https_public = config
+            .server
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
+        let loopback = config.listen_addr().is_some_and(|a| a.ip().is_loopback());
+        // Browsers refuse `Secure` cookies over plain HTTP except on
+        // loopback, where the demo and the tests run; anywhere else plain
+        // HTTP is a mistake that `serve` warns about, and `Secure` stays.
+        let secure_cookies = tls || https_public || !loopback;
+        Self {
+            accounts,
+            config,
+            metrics: Arc::new(Metrics::new()),
+            secure_cookies,
+            hsts: tls || https_public,
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The command line, defined with clap. `tolbooth --help` and
+//! `tolbooth COMMAND --help` describe every command and option.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use tolbooth_domain::role::Role;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tolbooth",
+    version,
+    about = "Tolbooth: live chat, chatbot and records that keep their privacy promises",
+    long_about = "Tolbooth is a self-hosted contact platform for public bodies. With no \
+                  configuration it keeps its data in ./tolbooth-data (SQLite); set \
+                  --config, TOLBOOTH_DATA_DIR or TOLBOOTH_DATABASE_URL to change that."
+)]
+pub struct Cli {
+    /// Configuration file (TOML). Settings can also come from TOLBOOTH_*
+    /// environment variables, which take precedence.
+    #[arg(long, global = true, env = "TOLBOOTH_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Set up a demo organisation with an administrator and an operator,
+    /// print their one-time passwords, and run the server.
+    Demo(ServeArgs),
+    /// Apply database migrations (also done at every start).
+    Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check and export the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Check configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on [default: server.listen, 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a member of staff and print their one-time password.
+    Add {
+        /// Sign-in name: lower-case letters, digits, '.', '_' or '-'.
+        username: String,
+        /// Name shown to colleagues and visitors.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role, default_value = "operator")]
+        role: Role,
+    },
+    /// List staff accounts.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account and end its sessions.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// Change an account's role (ends its sessions).
+    SetRole {
+        username: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+    /// Give an account a new one-time password (ends its sessions).
+    ResetPassword {
+        username: String,
+        /// Also remove the authenticator, for a lost device.
+        #[arg(long)]
+        reset_second_factor: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every entry of the audit log, and optionally that the log still
+    /// contains a signed checkpoint exported earlier.
+    Verify {
+        /// A checkpoint file written by `tolbooth audit checkpoint`.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Sign the current head of the audit log and write it as JSON. Keep
+    /// the file away from this server.
+    Checkpoint {
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration (the --config file and TOLBOOTH_*
+    /// variables) without starting anything, and print it with secrets
+    /// redacted.
+    Check {
+        /// The file to check [default: --config].
+        file: Option<PathBuf>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse::<Role>().map_err(|e| e.to_string())
+}

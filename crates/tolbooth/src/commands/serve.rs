@@ -1,0 +1,96 @@
+//! `tolbooth serve` and `tolbooth demo`.
+
+use crate::cli::ServeArgs;
+use anyhow::Result;
+use std::process::ExitCode;
+use std::time::Duration;
+use tolbooth_core::demo;
+use tolbooth_core::Config;
+use tolbooth_web::server;
+use tolbooth_web::AppState;
+
+/// The organisation name the demo uses when none is configured.
+const DEMO_ORGANISATION: &str = "Tolbooth Demo Council";
+
+pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Result<ExitCode> {
+    if let Some(listen) = args.listen {
+        config.server.listen = listen;
+        // Re-validate with the new address so a bad --listen is reported
+        // like a bad configuration value.
+        if config.listen_addr().is_none() {
+            anyhow::bail!(
+                "invalid --listen {:?}: expected an address and port such as 127.0.0.1:8080",
+                config.server.listen
+            );
+        }
+    }
+    if demo_mode && config.organisation.name == Config::default().organisation.name {
+        config.organisation.name = DEMO_ORGANISATION.to_owned();
+    }
+    let app = crate::wiring::open(config).await?;
+    let listener = server::bind(&app.config.server.listen).await?;
+    let addr = listener.local_addr()?;
+    let scheme = if app.config.server.tls.is_some() { "https" } else { "http" };
+    let base = app
+        .config
+        .server
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("{scheme}://{addr}"));
+    if app.config.server.tls.is_none() && !addr.ip().is_loopback() && app.config.server.public_url.is_none() {
+        tracing::warn!(
+            "serving plain HTTP on a non-loopback address: configure server.tls or put a TLS proxy in front and set server.public_url"
+        );
+    }
+    if demo_mode {
+        let logins = demo::seed(&app.accounts).await?;
+        println!();
+        println!("Tolbooth demo for {} is running.", app.config.organisation.name);
+        println!();
+        println!("  Demo page:      {base}/demo");
+        println!("  Staff console:  {base}/login");
+        println!();
+        for login in &logins {
+            println!(
+                "  {:<15} username {:<15} one-time password {}",
+                format!("{}:", login.role.label()),
+                login.username,
+                login.password.expose()
+            );
+        }
+        println!();
+        println!("  One-time passwords must be changed at first sign-in; the administrator");
+        println!("  then sets up an authenticator app (required for that role).");
+        println!("  Data is kept in {}. Press Ctrl-C to stop.", app.config.data_dir.display());
+        println!();
+    } else {
+        println!("Tolbooth listening on {base}");
+    }
+    tracing::info!(%addr, store = app.store.backend().name(), "listening");
+    let sweeper = tokio::spawn(sweep_sessions(app.accounts.clone()));
+    let state = AppState::new(app.accounts.clone(), app.config.clone());
+    server::serve(state, listener, server::shutdown_signal()).await?;
+    sweeper.abort();
+    app.store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A supervised background task: every five minutes, removes sessions that
+/// have expired. An error is logged and the loop goes on.
+async fn sweep_sessions(accounts: tolbooth_core::Accounts) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        let now = accounts.clock().now();
+        let policy = accounts.settings().sessions;
+        let result = accounts
+            .store()
+            .purge_sessions(now - policy.idle, now - policy.absolute)
+            .await;
+        match result {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
+            Err(e) => tracing::warn!(error = %e, "session sweep failed; will retry"),
+        }
+    }
+}
