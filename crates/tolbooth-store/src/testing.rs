@@ -133,3 +133,22 @@ mod tests {
         );
     }
 }
+
+/// Stamps each named `async fn NAME(backend: Backend)` into two tests,
+/// `NAME::sqlite` and `NAME::postgres`. A test skips itself when
+/// [`TestDatabase::create`] returns `None`.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::Backend::Postgres).await
+            }
+        }
+    )*};
+}

@@ -1,0 +1,35 @@
+//! The store contract: one suite, run against SQLite and PostgreSQL.
+
+mod audit;
+mod schema;
+mod staff;
+
+use std::sync::Arc;
+use time::macros::datetime;
+use tolbooth_domain::clock::ManualClock;
+use tolbooth_store::testing::TestDatabase;
+use tolbooth_store::{Backend, SqlStore};
+
+/// A migrated store on a fresh database, with a clock the test controls.
+pub struct Fixture {
+    pub store: SqlStore,
+    pub clock: ManualClock,
+    pub db: TestDatabase,
+}
+
+pub async fn fixture(backend: Backend) -> Option<Fixture> {
+    let db = TestDatabase::create(backend).await?;
+    let clock = ManualClock::starting_at(datetime!(2026-11-22 09:00 UTC));
+    let store = SqlStore::connect(&db.url, Arc::new(clock.clone()))
+        .await
+        .expect("connect");
+    store.migrate().await.expect("migrate");
+    Some(Fixture { store, clock, db })
+}
+
+impl Fixture {
+    pub fn clock_now(&self) -> time::OffsetDateTime {
+        use tolbooth_domain::clock::Clock;
+        self.clock.now()
+    }
+}
