@@ -14,7 +14,8 @@ use tolbooth_domain::role::Role;
 use tolbooth_domain::secret::Secret;
 use tolbooth_domain::session::{AuthLevel, SessionPolicy, StaffSession};
 use tolbooth_domain::staff::{
-    DisplayName, InvalidInput, NewPassword, NewStaff, StaffCredentials, StaffId, StaffMember, Username,
+    DisplayName, InvalidInput, NewPassword, NewStaff, StaffCredentials, StaffId, StaffMember,
+    Username,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -149,14 +150,20 @@ impl std::fmt::Debug for Accounts {
 }
 
 /// Runs CPU-heavy password work off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AccountError> {
-    tokio::task::spawn_blocking(f).await.map_err(|_| AccountError::Hashing)
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AccountError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| AccountError::Hashing)
 }
 
 async fn hash(password: &NewPassword) -> Result<Secret<String>, AccountError> {
     let p = password.expose().to_owned();
     let p = Secret::new(p);
-    blocking(move || hash_password(p.expose())).await?.map_err(|_| AccountError::Hashing)
+    blocking(move || hash_password(p.expose()))
+        .await?
+        .map_err(|_| AccountError::Hashing)
 }
 
 async fn verify(password: &Secret<String>, phc: &str) -> Result<bool, AccountError> {
@@ -207,7 +214,11 @@ impl Accounts {
             Err(_) => None,
         };
         let object = credentials.as_ref().map(|c| ObjectRef::staff(c.member.id));
-        let locked = self.settings.account_lockout.check(user_state.as_ref(), now) != Gate::Open
+        let locked = self
+            .settings
+            .account_lockout
+            .check(user_state.as_ref(), now)
+            != Gate::Open
             || self.settings.ip_lockout.check(ip_state.as_ref(), now) != Gate::Open;
         if locked {
             let mut entry = NewAuditEntry::new(Actor::Anonymous, "session.sign_in_throttled")
@@ -332,7 +343,11 @@ impl Accounts {
                 .on(ObjectRef::staff(who.member.id))
                 .in_request(client.request_id.clone());
             self.store
-                .use_recovery_code(who.member.id, &second_factor::recovery_code_hash(code), entry)
+                .use_recovery_code(
+                    who.member.id,
+                    &second_factor::recovery_code_hash(code),
+                    entry,
+                )
                 .await?
         };
         if !ok {
@@ -358,7 +373,11 @@ impl Accounts {
         Ok(level)
     }
 
-    pub async fn sign_out(&self, who: &Authenticated, client: &ClientContext) -> Result<(), AccountError> {
+    pub async fn sign_out(
+        &self,
+        who: &Authenticated,
+        client: &ClientContext,
+    ) -> Result<(), AccountError> {
         let entry = NewAuditEntry::new(who.actor(), "session.sign_out")
             .on(ObjectRef::staff(who.member.id))
             .in_request(client.request_id.clone());
@@ -408,7 +427,11 @@ impl Accounts {
     }
 
     /// The same enrolment again, for a secret posted back by the form.
-    pub fn resume_totp_enrolment(&self, who: &Authenticated, secret: Secret<String>) -> Option<Enrolment> {
+    pub fn resume_totp_enrolment(
+        &self,
+        who: &Authenticated,
+        secret: Secret<String>,
+    ) -> Option<Enrolment> {
         second_factor::enrolment_for(secret, &self.settings.issuer, who.member.username.as_str())
     }
 
@@ -501,7 +524,11 @@ impl Accounts {
     }
 
     /// Refuses a change that would leave no enabled administrator.
-    async fn keep_an_admin(&self, target: &StaffMember, still_admin_after: bool) -> Result<(), AccountError> {
+    async fn keep_an_admin(
+        &self,
+        target: &StaffMember,
+        still_admin_after: bool,
+    ) -> Result<(), AccountError> {
         if target.role != Role::Admin || target.disabled || still_admin_after {
             return Ok(());
         }
@@ -530,7 +557,11 @@ impl Accounts {
         self.keep_an_admin(&target, role == Role::Admin).await?;
         let entry = NewAuditEntry::new(actor, "staff.set_role")
             .on(ObjectRef::staff(id))
-            .because(format!("role {} -> {}", target.role.as_str(), role.as_str()))
+            .because(format!(
+                "role {} -> {}",
+                target.role.as_str(),
+                role.as_str()
+            ))
             .in_request(request_id);
         Ok(self.store.set_role(id, role, entry).await?)
     }
@@ -546,7 +577,11 @@ impl Accounts {
         if disabled {
             self.keep_an_admin(&target, false).await?;
         }
-        let action = if disabled { "staff.disable" } else { "staff.enable" };
+        let action = if disabled {
+            "staff.disable"
+        } else {
+            "staff.enable"
+        };
         let entry = NewAuditEntry::new(actor, action)
             .on(ObjectRef::staff(id))
             .in_request(request_id);
@@ -573,7 +608,9 @@ impl Accounts {
             let entry = NewAuditEntry::new(actor, "staff.second_factor_reset")
                 .on(ObjectRef::staff(id))
                 .in_request(request_id);
-            self.store.set_second_factor(id, None, Vec::new(), entry).await?;
+            self.store
+                .set_second_factor(id, None, Vec::new(), entry)
+                .await?;
         }
         Ok(password)
     }

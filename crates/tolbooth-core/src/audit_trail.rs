@@ -131,7 +131,10 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Checks a checkpoint's signature against the key it names and, when
 /// given, the installation's own key.
-pub fn check_signature(cp: &Checkpoint, expected_public: Option<&str>) -> Result<(), AuditTrailError> {
+pub fn check_signature(
+    cp: &Checkpoint,
+    expected_public: Option<&str>,
+) -> Result<(), AuditTrailError> {
     if let Some(expected) = expected_public {
         if expected != cp.public_key {
             return Err(AuditTrailError::ForeignKey {

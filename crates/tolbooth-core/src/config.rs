@@ -212,10 +212,11 @@ impl Config {
                     path: p.display().to_string(),
                     reason: e.to_string(),
                 })?;
-                text.parse::<toml::Table>().map_err(|e| ConfigError::Syntax {
-                    path: p.display().to_string(),
-                    reason: one_line(&e.to_string()),
-                })?
+                text.parse::<toml::Table>()
+                    .map_err(|e| ConfigError::Syntax {
+                        path: p.display().to_string(),
+                        reason: one_line(&e.to_string()),
+                    })?
             }
             None => toml::Table::new(),
         };
@@ -229,7 +230,9 @@ impl Config {
             .collect();
         vars.sort();
         for (var, value) in vars {
-            let key = var[ENV_PREFIX.len()..].to_ascii_lowercase().replace("__", ".");
+            let key = var[ENV_PREFIX.len()..]
+                .to_ascii_lowercase()
+                .replace("__", ".");
             set_path(&mut table, &key, env_value(&value));
             origins.env.push((var, key));
         }
@@ -256,7 +259,9 @@ impl Config {
                     key: full,
                 };
             }
-            let value = lookup(&table, &key).map(show_value).unwrap_or_else(|| "?".into());
+            let value = lookup(&table, &key)
+                .map(show_value)
+                .unwrap_or_else(|| "?".into());
             let expected = message
                 .split_once("expected ")
                 .map(|(_, e)| e.to_owned())
@@ -295,7 +300,10 @@ impl Config {
         }
         if let Some(url) = &self.database_url {
             let u = url.expose();
-            if !(u.starts_with("sqlite:") || u.starts_with("postgres:") || u.starts_with("postgresql:")) {
+            if !(u.starts_with("sqlite:")
+                || u.starts_with("postgres:")
+                || u.starts_with("postgresql:"))
+            {
                 // The URL may hold a password: show only its scheme.
                 let scheme = u.split(':').next().unwrap_or_default();
                 return Err(invalid(
@@ -306,17 +314,56 @@ impl Config {
             }
         }
         let ranges: [(&str, u64, u64, u64); 7] = [
-            ("server.max_body_bytes", self.server.max_body_bytes, 1024, 64 * 1024 * 1024),
-            ("server.request_timeout_seconds", self.server.request_timeout_seconds, 1, 3600),
-            ("server.shutdown_grace_seconds", self.server.shutdown_grace_seconds, 0, 600),
-            ("sessions.idle_minutes", u64::from(self.sessions.idle_minutes), 1, 24 * 60),
-            ("sessions.absolute_hours", u64::from(self.sessions.absolute_hours), 1, 24 * 7),
-            ("login.max_failures", u64::from(self.login.max_failures), 1, 100),
-            ("login.lockout_minutes", u64::from(self.login.lockout_minutes), 1, 24 * 60),
+            (
+                "server.max_body_bytes",
+                self.server.max_body_bytes,
+                1024,
+                64 * 1024 * 1024,
+            ),
+            (
+                "server.request_timeout_seconds",
+                self.server.request_timeout_seconds,
+                1,
+                3600,
+            ),
+            (
+                "server.shutdown_grace_seconds",
+                self.server.shutdown_grace_seconds,
+                0,
+                600,
+            ),
+            (
+                "sessions.idle_minutes",
+                u64::from(self.sessions.idle_minutes),
+                1,
+                24 * 60,
+            ),
+            (
+                "sessions.absolute_hours",
+                u64::from(self.sessions.absolute_hours),
+                1,
+                24 * 7,
+            ),
+            (
+                "login.max_failures",
+                u64::from(self.login.max_failures),
+                1,
+                100,
+            ),
+            (
+                "login.lockout_minutes",
+                u64::from(self.login.lockout_minutes),
+                1,
+                24 * 60,
+            ),
         ];
         for (key, value, min, max) in ranges {
             if !(min..=max).contains(&value) {
-                return Err(invalid(key, value.to_string(), &format!("a whole number from {min} to {max}")));
+                return Err(invalid(
+                    key,
+                    value.to_string(),
+                    &format!("a whole number from {min} to {max}"),
+                ));
             }
         }
         if !(1..=10_000).contains(&self.login.ip_max_failures) {
@@ -326,7 +373,8 @@ impl Config {
                 "a whole number from 1 to 10000",
             ));
         }
-        if self.organisation.name.trim().is_empty() || self.organisation.name.chars().count() > 200 {
+        if self.organisation.name.trim().is_empty() || self.organisation.name.chars().count() > 200
+        {
             return Err(invalid(
                 "organisation.name",
                 format!("{:?}", self.organisation.name),
@@ -441,7 +489,9 @@ mod secret_url {
     use serde::{Deserialize, Deserializer, Serializer};
     use tolbooth_domain::secret::Secret;
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Secret<String>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Secret<String>>, D::Error> {
         Ok(Option::<String>::deserialize(d)?.map(Secret::new))
     }
 
@@ -467,7 +517,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn load_str(toml_text: &str, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
@@ -481,14 +534,20 @@ mod tests {
     fn defaults_need_no_file() {
         let c = Config::load(None, env(&[])).unwrap();
         assert_eq!(c.server.listen, "127.0.0.1:8080");
-        assert!(c.effective_database_url().expose().starts_with("sqlite://tolbooth-data/"));
+        assert!(c
+            .effective_database_url()
+            .expose()
+            .starts_with("sqlite://tolbooth-data/"));
     }
 
     #[test]
     fn environment_overrides_the_file() {
         let c = load_str(
             "[server]\nlisten = \"0.0.0.0:80\"\n",
-            &[("TOLBOOTH_SERVER__LISTEN", "127.0.0.1:9000"), ("TOLBOOTH_DATA_DIR", "/srv/tb")],
+            &[
+                ("TOLBOOTH_SERVER__LISTEN", "127.0.0.1:9000"),
+                ("TOLBOOTH_DATA_DIR", "/srv/tb"),
+            ],
         )
         .unwrap();
         assert_eq!(c.server.listen, "127.0.0.1:9000");
@@ -497,7 +556,9 @@ mod tests {
 
     #[test]
     fn a_bad_value_names_key_value_and_expectation() {
-        let e = load_str("[sessions]\nidle_minutes = \"soon\"\n", &[]).unwrap_err().to_string();
+        let e = load_str("[sessions]\nidle_minutes = \"soon\"\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("sessions.idle_minutes"), "{e}");
         assert!(e.contains("soon"), "{e}");
         assert!(e.contains("expected"), "{e}");
@@ -516,25 +577,41 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused() {
-        let e = load_str("[server]\nlisten_port = 80\n", &[]).unwrap_err().to_string();
+        let e = load_str("[server]\nlisten_port = 80\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("server.listen_port"), "{e}");
-        let e = Config::load(None, env(&[("TOLBOOTH_COLOUR", "blue")])).unwrap_err().to_string();
+        let e = Config::load(None, env(&[("TOLBOOTH_COLOUR", "blue")]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("colour") && e.contains("TOLBOOTH_COLOUR"), "{e}");
     }
 
     #[test]
     fn out_of_range_numbers_are_refused() {
-        let e = load_str("[login]\nmax_failures = 0\n", &[]).unwrap_err().to_string();
-        assert!(e.contains("login.max_failures") && e.contains("from 1 to 100"), "{e}");
+        let e = load_str("[login]\nmax_failures = 0\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("login.max_failures") && e.contains("from 1 to 100"),
+            "{e}"
+        );
     }
 
     #[test]
     fn database_passwords_never_appear_in_errors_or_dumps() {
-        let e = Config::load(None, env(&[("TOLBOOTH_DATABASE_URL", "mysql://u:s3cret@h/db")]))
-            .unwrap_err()
-            .to_string();
+        let e = Config::load(
+            None,
+            env(&[("TOLBOOTH_DATABASE_URL", "mysql://u:s3cret@h/db")]),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(!e.contains("s3cret"), "{e}");
-        let c = Config::load(None, env(&[("TOLBOOTH_DATABASE_URL", "postgres://u:s3cret@h/db")])).unwrap();
+        let c = Config::load(
+            None,
+            env(&[("TOLBOOTH_DATABASE_URL", "postgres://u:s3cret@h/db")]),
+        )
+        .unwrap();
         assert!(!c.to_redacted_toml().contains("s3cret"));
         assert!(!format!("{c:?}").contains("s3cret"));
     }

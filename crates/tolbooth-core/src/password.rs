@@ -28,7 +28,9 @@ pub fn hash_password(password: &str) -> Result<Secret<String>, HashError> {
 /// Checks a password against a PHC string. A malformed hash never matches.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

@@ -81,7 +81,10 @@ pub fn current_code(secret_b32: &str, now: OffsetDateTime) -> Option<String> {
 /// Fresh recovery codes and the hashes to store.
 pub fn recovery_codes() -> (Vec<Secret<String>>, Vec<String>) {
     let codes: Vec<Secret<String>> = (0..RECOVERY_CODES).map(|_| readable_code(2)).collect();
-    let hashes = codes.iter().map(|c| recovery_code_hash(c.expose())).collect();
+    let hashes = codes
+        .iter()
+        .map(|c| recovery_code_hash(c.expose()))
+        .collect();
     (codes, hashes)
 }
 
@@ -106,8 +109,16 @@ mod tests {
         let now = datetime!(2026-11-22 10:00:00 UTC);
         let code = current_code(s.expose(), now).unwrap();
         assert!(code_is_valid(s.expose(), &code, now));
-        assert!(code_is_valid(s.expose(), &code, now + time::Duration::seconds(30)));
-        assert!(!code_is_valid(s.expose(), &code, now + time::Duration::seconds(120)));
+        assert!(code_is_valid(
+            s.expose(),
+            &code,
+            now + time::Duration::seconds(30)
+        ));
+        assert!(!code_is_valid(
+            s.expose(),
+            &code,
+            now + time::Duration::seconds(120)
+        ));
         assert!(!code_is_valid(s.expose(), "abcdef", now));
     }
 

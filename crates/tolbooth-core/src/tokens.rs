@@ -22,7 +22,10 @@ pub fn token_hash(token: &str) -> String {
 /// A hash for a sign-in throttle key, so the store never keeps a typed
 /// username or an address as such.
 pub fn throttle_key(kind: &str, value: &str) -> String {
-    format!("{kind}:{}", token_hash(&format!("tolbooth-throttle\0{kind}\0{value}")))
+    format!(
+        "{kind}:{}",
+        token_hash(&format!("tolbooth-throttle\0{kind}\0{value}"))
+    )
 }
 
 /// Letters and digits that cannot be mistaken for one another when read
@@ -63,6 +66,9 @@ mod tests {
     fn one_time_passwords_are_long_enough_to_be_accepted() {
         let p = one_time_password();
         assert_eq!(p.expose().chars().count(), 29);
-        assert!(p.expose().chars().all(|c| c == '-' || READABLE.contains(&(c as u8))));
+        assert!(p
+            .expose()
+            .chars()
+            .all(|c| c == '-' || READABLE.contains(&(c as u8))));
     }
 }

@@ -143,7 +143,9 @@ impl NewAuditEntry {
     /// Seals the entry as number `seq` after `prev`.
     pub fn seal(&self, seq: i64, at: OffsetDateTime, prev: ChainHash) -> AuditEntry {
         let (actor_id, actor_name, actor_role) = match &self.actor {
-            Actor::Staff { id, name, role } => (Some(id.0), name.clone(), Some(role.as_str().to_owned())),
+            Actor::Staff { id, name, role } => {
+                (Some(id.0), name.clone(), Some(role.as_str().to_owned()))
+            }
             Actor::System { name } => (None, name.clone(), None),
             Actor::Anonymous => (None, String::from("anonymous"), None),
         };
@@ -263,7 +265,9 @@ impl Checkpoint {
 pub enum ChainFault {
     #[error("entry {seq}: its contents do not match its hash (the row was modified)")]
     Modified { seq: i64 },
-    #[error("entry {found}: expected entry {expected} here (entries missing, inserted or renumbered)")]
+    #[error(
+        "entry {found}: expected entry {expected} here (entries missing, inserted or renumbered)"
+    )]
     OutOfSequence { expected: i64, found: i64 },
     #[error("entry {seq}: it does not follow from the entry before it (a row was deleted, inserted or moved)")]
     Unlinked { seq: i64 },
@@ -406,7 +410,10 @@ mod tests {
         c.remove(1);
         assert_eq!(
             verify(&c),
-            Err(ChainFault::OutOfSequence { expected: 2, found: 3 })
+            Err(ChainFault::OutOfSequence {
+                expected: 2,
+                found: 3
+            })
         );
     }
 
@@ -428,12 +435,18 @@ mod tests {
         }
         assert_eq!(
             v.finish(),
-            Err(ChainFault::Truncated { last: 3, checkpoint_seq: 5 })
+            Err(ChainFault::Truncated {
+                last: 3,
+                checkpoint_seq: 5
+            })
         );
 
         let mut rewritten = chain(5);
-        rewritten[4] = NewAuditEntry::new(Actor::system("forger"), "thing.done")
-            .seal(5, datetime!(2026-01-01 0:00 UTC), rewritten[3].hash);
+        rewritten[4] = NewAuditEntry::new(Actor::system("forger"), "thing.done").seal(
+            5,
+            datetime!(2026-01-01 0:00 UTC),
+            rewritten[3].hash,
+        );
         let mut v = ChainVerifier::new().with_checkpoint(5, &head);
         let mut fault = None;
         for e in &rewritten {

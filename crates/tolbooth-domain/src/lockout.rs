@@ -100,17 +100,23 @@ mod tests {
         for _ in 0..3 {
             s = Some(P.after_failure(s, now));
         }
-        assert_eq!(P.check(s.as_ref(), now), Gate::WaitUntil(now + Duration::seconds(1)));
+        assert_eq!(
+            P.check(s.as_ref(), now),
+            Gate::WaitUntil(now + Duration::seconds(1))
+        );
         now += Duration::seconds(1);
         assert_eq!(P.check(s.as_ref(), now), Gate::Open);
         s = Some(P.after_failure(s, now));
-        assert_eq!(P.check(s.as_ref(), now), Gate::WaitUntil(now + Duration::seconds(2)));
-        s = Some(P.after_failure(s, now));
-        assert_eq!(P.check(s.as_ref(), now), Gate::WaitUntil(now + Duration::minutes(15)));
         assert_eq!(
-            P.check(s.as_ref(), now + Duration::minutes(15)),
-            Gate::Open
+            P.check(s.as_ref(), now),
+            Gate::WaitUntil(now + Duration::seconds(2))
         );
+        s = Some(P.after_failure(s, now));
+        assert_eq!(
+            P.check(s.as_ref(), now),
+            Gate::WaitUntil(now + Duration::minutes(15))
+        );
+        assert_eq!(P.check(s.as_ref(), now + Duration::minutes(15)), Gate::Open);
     }
 
     #[test]

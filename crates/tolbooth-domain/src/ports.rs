@@ -32,12 +32,18 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait StaffStore: Send + Sync {
     async fn create_staff(&self, new: NewStaff, audit: NewAuditEntry) -> StoreResult<StaffMember>;
     async fn staff_by_id(&self, id: StaffId) -> StoreResult<Option<StaffCredentials>>;
-    async fn staff_by_username(&self, username: &Username) -> StoreResult<Option<StaffCredentials>>;
+    async fn staff_by_username(&self, username: &Username)
+        -> StoreResult<Option<StaffCredentials>>;
     async fn list_staff(&self) -> StoreResult<Vec<StaffMember>>;
     async fn count_staff(&self) -> StoreResult<i64>;
     async fn set_role(&self, id: StaffId, role: Role, audit: NewAuditEntry) -> StoreResult<()>;
     /// Disabling also ends every session of the account.
-    async fn set_disabled(&self, id: StaffId, disabled: bool, audit: NewAuditEntry) -> StoreResult<()>;
+    async fn set_disabled(
+        &self,
+        id: StaffId,
+        disabled: bool,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()>;
     /// Replaces the password hash and ends every session of the account.
     async fn set_password(
         &self,
@@ -56,7 +62,12 @@ pub trait StaffStore: Send + Sync {
         audit: NewAuditEntry,
     ) -> StoreResult<()>;
     /// Marks a recovery code used; false when it is unknown or already used.
-    async fn use_recovery_code(&self, id: StaffId, code_hash: &str, audit: NewAuditEntry) -> StoreResult<bool>;
+    async fn use_recovery_code(
+        &self,
+        id: StaffId,
+        code_hash: &str,
+        audit: NewAuditEntry,
+    ) -> StoreResult<bool>;
     async fn unused_recovery_codes(&self, id: StaffId) -> StoreResult<i64>;
 }
 
@@ -65,11 +76,20 @@ pub trait SessionStore: Send + Sync {
     async fn create_session(&self, session: StaffSession, audit: NewAuditEntry) -> StoreResult<()>;
     async fn session(&self, token_hash: &str) -> StoreResult<Option<StaffSession>>;
     async fn touch_session(&self, token_hash: &str, at: OffsetDateTime) -> StoreResult<()>;
-    async fn set_session_level(&self, token_hash: &str, level: AuthLevel, audit: NewAuditEntry) -> StoreResult<()>;
+    async fn set_session_level(
+        &self,
+        token_hash: &str,
+        level: AuthLevel,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()>;
     async fn end_session(&self, token_hash: &str, audit: Option<NewAuditEntry>) -> StoreResult<()>;
     /// Removes sessions that expired before `idle_before` or were created
     /// before `created_before`; returns how many.
-    async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64>;
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> StoreResult<u64>;
 }
 
 #[async_trait]

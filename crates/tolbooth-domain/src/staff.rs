@@ -181,7 +181,10 @@ mod tests {
 
     #[test]
     fn usernames_are_folded_to_lower_case() {
-        assert_eq!(Username::parse(" Alice.M ").map(|u| u.0), Ok("alice.m".into()));
+        assert_eq!(
+            Username::parse(" Alice.M ").map(|u| u.0),
+            Ok("alice.m".into())
+        );
     }
 
     #[test]
@@ -202,7 +205,9 @@ mod tests {
     fn passwords_need_twelve_characters() {
         assert!(NewPassword::parse(Secret::from("short")).is_err());
         assert!(NewPassword::parse(Secret::from("correct horse battery")).is_ok());
-        let err = NewPassword::parse(Secret::from("short")).err().map(|e| e.to_string());
+        let err = NewPassword::parse(Secret::from("short"))
+            .err()
+            .map(|e| e.to_string());
         assert!(!err.unwrap_or_default().contains("short"));
     }
 }

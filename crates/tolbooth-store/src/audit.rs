@@ -111,7 +111,10 @@ impl AuditLog for SqlStore {
         .fetch_all(&self.read)
         .await
         .store()?;
-        rows.iter().map(entry_from_row).collect::<Result<_, _>>().store()
+        rows.iter()
+            .map(entry_from_row)
+            .collect::<Result<_, _>>()
+            .store()
     }
 
     async fn audit_head(&self) -> StoreResult<Option<(i64, ChainHash)>> {

@@ -47,8 +47,9 @@ impl SessionStore for SqlStore {
         Ok(Some(StaffSession {
             token_hash: row.try_get("token_hash").store()?,
             staff_id: StaffId(row.try_get("staff_id").store()?),
-            level: AuthLevel::parse(&level)
-                .ok_or_else(|| StoreError::Unavailable("stored session level is not valid".into()))?,
+            level: AuthLevel::parse(&level).ok_or_else(|| {
+                StoreError::Unavailable("stored session level is not valid".into())
+            })?,
             csrf_token: row.try_get("csrf_token").store()?,
             created_at: from_unix_millis(row.try_get("created_at").store()?),
             last_seen_at: from_unix_millis(row.try_get("last_seen_at").store()?),
@@ -65,7 +66,12 @@ impl SessionStore for SqlStore {
         Ok(())
     }
 
-    async fn set_session_level(&self, token_hash: &str, level: AuthLevel, audit: NewAuditEntry) -> StoreResult<()> {
+    async fn set_session_level(
+        &self,
+        token_hash: &str,
+        level: AuthLevel,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE staff_sessions SET auth_level = $2 WHERE token_hash = $1")
             .bind(token_hash.to_owned())
@@ -93,13 +99,18 @@ impl SessionStore for SqlStore {
         tx.commit().await.store()
     }
 
-    async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM staff_sessions WHERE last_seen_at < $1 OR created_at < $2")
-            .bind(unix_millis(idle_before))
-            .bind(unix_millis(created_before))
-            .execute(&self.write)
-            .await
-            .store()?;
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        let done =
+            sqlx::query("DELETE FROM staff_sessions WHERE last_seen_at < $1 OR created_at < $2")
+                .bind(unix_millis(idle_before))
+                .bind(unix_millis(created_before))
+                .execute(&self.write)
+                .await
+                .store()?;
         Ok(done.rows_affected())
     }
 }

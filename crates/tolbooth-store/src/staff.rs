@@ -47,7 +47,11 @@ fn credentials_from_row(row: &AnyRow) -> StoreResult<StaffCredentials> {
 }
 
 impl SqlStore {
-    async fn one_staff(&self, where_clause: &str, bind: StaffKey<'_>) -> StoreResult<Option<StaffCredentials>> {
+    async fn one_staff(
+        &self,
+        where_clause: &str,
+        bind: StaffKey<'_>,
+    ) -> StoreResult<Option<StaffCredentials>> {
         let sql = format!("SELECT {COLUMNS} FROM staff WHERE {where_clause}");
         let query = sqlx::query(&sql);
         let query = match bind {
@@ -141,8 +145,12 @@ impl StaffStore for SqlStore {
         self.one_staff("id = $1", StaffKey::Id(id)).await
     }
 
-    async fn staff_by_username(&self, username: &Username) -> StoreResult<Option<StaffCredentials>> {
-        self.one_staff("username = $1", StaffKey::Username(username)).await
+    async fn staff_by_username(
+        &self,
+        username: &Username,
+    ) -> StoreResult<Option<StaffCredentials>> {
+        self.one_staff("username = $1", StaffKey::Username(username))
+            .await
     }
 
     async fn list_staff(&self) -> StoreResult<Vec<StaffMember>> {
@@ -166,11 +174,23 @@ impl StaffStore for SqlStore {
 
     async fn set_role(&self, id: StaffId, role: Role, audit: NewAuditEntry) -> StoreResult<()> {
         // A change of role changes what the sessions may do: end them.
-        self.update_staff(id, "role = $3", vec![Some(role.as_str().into())], vec![], true, &audit)
-            .await
+        self.update_staff(
+            id,
+            "role = $3",
+            vec![Some(role.as_str().into())],
+            vec![],
+            true,
+            &audit,
+        )
+        .await
     }
 
-    async fn set_disabled(&self, id: StaffId, disabled: bool, audit: NewAuditEntry) -> StoreResult<()> {
+    async fn set_disabled(
+        &self,
+        id: StaffId,
+        disabled: bool,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()> {
         let at = disabled.then(|| unix_millis(self.clock.now()));
         self.update_staff(id, "disabled_at = $3", vec![], vec![at], disabled, &audit)
             .await
@@ -230,7 +250,12 @@ impl StaffStore for SqlStore {
         tx.commit().await.store()
     }
 
-    async fn use_recovery_code(&self, id: StaffId, code_hash: &str, audit: NewAuditEntry) -> StoreResult<bool> {
+    async fn use_recovery_code(
+        &self,
+        id: StaffId,
+        code_hash: &str,
+        audit: NewAuditEntry,
+    ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE staff_recovery_codes SET used_at = $3 WHERE staff_id = $1 AND code_hash = $2 AND used_at IS NULL",

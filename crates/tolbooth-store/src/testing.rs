@@ -60,7 +60,10 @@ impl TestDatabase {
             }
         };
         let name = format!("tolbooth_test_{:016x}", rand::random::<u64>());
-        if let Err(e) = conn.execute(format!("CREATE DATABASE {name}").as_str()).await {
+        if let Err(e) = conn
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+        {
             panic!("could not create test database {name}: {e}");
         }
         let _ = conn.close().await;
@@ -81,12 +84,17 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else { return };
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
         let admin = postgres_admin_url();
         // Drop runs inside the test's runtime, which cannot be blocked on:
         // use a thread with a runtime of its own.
         let handle = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             rt.block_on(async move {

@@ -1,1 +1,191 @@
+//! Test helpers that speak Tolbooth's language: a whole application on
+//! port 0 against a throw-away database, a clock the test moves, and a
+//! browser-like client that keeps cookies and fills in CSRF tokens.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test support code: a failure here is a failed test"
+)]
+
+mod browser;
+
+pub use browser::{hidden_field as browser_hidden_field, Browser, Page};
+pub use tolbooth_store::testing::TestDatabase;
+pub use tolbooth_store::{backend_tests, Backend};
+
+use std::sync::Arc;
+use time::macros::datetime;
+use tokio::sync::oneshot;
+use tolbooth_core::accounts::AccountSettings;
+use tolbooth_core::{Accounts, Config};
+use tolbooth_domain::audit::{Actor, AuditEntry};
+use tolbooth_domain::clock::{Clock, ManualClock};
+use tolbooth_domain::ports::{AuditLog, Store};
+use tolbooth_domain::role::Role;
+use tolbooth_domain::secret::Secret;
+use tolbooth_domain::staff::{NewPassword, StaffMember};
+use tolbooth_store::SqlStore;
+use tolbooth_web::AppState;
+
+/// A running Tolbooth.
+pub struct TestApp {
+    pub base_url: String,
+    pub store: SqlStore,
+    pub accounts: Accounts,
+    pub clock: ManualClock,
+    pub config: Arc<Config>,
+    pub data_dir: tempfile::TempDir,
+    pub db: TestDatabase,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+/// A member of staff the test created, with their password.
+#[derive(Debug, Clone)]
+pub struct TestStaff {
+    pub member: StaffMember,
+    pub password: String,
+    /// The TOTP secret, once enrolled.
+    pub totp_secret: Option<String>,
+}
+
+impl TestApp {
+    /// Starts an application on `backend`, or returns `None` (having said
+    /// so loudly) when that backend is not available here.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let db = TestDatabase::create(backend).await?;
+        let data_dir = tempfile::tempdir().unwrap();
+        let mut config = Config {
+            data_dir: data_dir.path().to_path_buf(),
+            database_url: Some(Secret::new(db.url.clone())),
+            ..Config::default()
+        };
+        config.organisation.name = "Test Council".into();
+        config.server.listen = "127.0.0.1:0".into();
+        adjust(&mut config);
+        let config = Arc::new(config);
+        let clock = ManualClock::starting_at(datetime!(2026-11-22 09:00 UTC));
+        let store = SqlStore::connect(&db.url, Arc::new(clock.clone()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let shared: Arc<dyn Store> = Arc::new(store.clone());
+        let accounts = Accounts::new(
+            shared,
+            Arc::new(clock.clone()),
+            AccountSettings::from_config(&config),
+        );
+        let state = AppState::new(accounts.clone(), config.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = tolbooth_web::server::serve(state, listener, async move {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Some(TestApp {
+            base_url: format!("http://{addr}"),
+            store,
+            accounts,
+            clock,
+            config,
+            data_dir,
+            db,
+            shutdown: Some(tx),
+        })
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base_url)
+    }
+
+    /// A member of staff with a password of their own, ready to sign in.
+    pub async fn staff(&self, username: &str, role: Role) -> TestStaff {
+        let (member, _) = self
+            .accounts
+            .add_staff(
+                Actor::system("test"),
+                username,
+                &format!("{username} (test)"),
+                role,
+                None,
+            )
+            .await
+            .unwrap();
+        let password = format!("{username}-correct-horse-battery");
+        let hash = tolbooth_core::password::hash_password(&password).unwrap();
+        use tolbooth_domain::ports::StaffStore;
+        self.store
+            .set_password(
+                member.id,
+                hash,
+                false,
+                tolbooth_domain::audit::NewAuditEntry::new(
+                    Actor::system("test"),
+                    "staff.password_set",
+                ),
+            )
+            .await
+            .unwrap();
+        let _ = NewPassword::parse(Secret::new(password.clone())).unwrap();
+        let member = self.accounts.get(member.id).await.unwrap();
+        TestStaff {
+            member,
+            password,
+            totp_secret: None,
+        }
+    }
+
+    /// Enrols a TOTP secret for `staff` directly in the store.
+    pub async fn enrol_totp(&self, staff: &mut TestStaff) -> Vec<String> {
+        use tolbooth_domain::ports::StaffStore;
+        let secret = tolbooth_core::second_factor::new_secret();
+        let (codes, hashes) = tolbooth_core::second_factor::recovery_codes();
+        self.store
+            .set_second_factor(
+                staff.member.id,
+                Some(secret.clone()),
+                hashes,
+                tolbooth_domain::audit::NewAuditEntry::new(
+                    Actor::system("test"),
+                    "staff.second_factor_enrolled",
+                ),
+            )
+            .await
+            .unwrap();
+        staff.totp_secret = Some(secret.expose().clone());
+        codes.iter().map(|c| c.expose().clone()).collect()
+    }
+
+    /// The TOTP code `staff`'s authenticator shows now.
+    pub fn totp_code(&self, secret: &str) -> String {
+        tolbooth_core::second_factor::current_code(secret, self.clock.now()).unwrap()
+    }
+
+    pub async fn audit_log(&self) -> Vec<AuditEntry> {
+        self.store.audit_entries(0, 100_000).await.unwrap()
+    }
+
+    /// Audit entries with `action`.
+    pub async fn audited(&self, action: &str) -> Vec<AuditEntry> {
+        self.audit_log()
+            .await
+            .into_iter()
+            .filter(|e| e.action == action)
+            .collect()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -19,7 +19,11 @@ pub async fn require(
     }
     state
         .accounts
-        .record_denial(who.actor(), &format!("{permission:?}"), client.request_id.clone())
+        .record_denial(
+            who.actor(),
+            &format!("{permission:?}"),
+            client.request_id.clone(),
+        )
         .await?;
     state.metrics.access_denied.inc();
     Err(WebError::Forbidden)

@@ -89,7 +89,10 @@ impl IntoResponse for WebError {
                 return (StatusCode::SEE_OTHER, [(header::LOCATION, to.clone())]).into_response();
             }
             WebError::Unauthenticated => {
-                return (StatusCode::SEE_OTHER, [(header::LOCATION, String::from("/login"))])
+                return (
+                    StatusCode::SEE_OTHER,
+                    [(header::LOCATION, String::from("/login"))],
+                )
                     .into_response();
             }
             WebError::Unavailable(src) => {

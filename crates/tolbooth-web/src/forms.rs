@@ -29,15 +29,19 @@ fn tokens_match(a: &str, b: &str) -> bool {
 }
 
 fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<(T, String), WebError> {
-    let csrf: CsrfField =
-        serde_urlencoded::from_bytes(body).map_err(|_| WebError::BadInput("the form could not be read".into()))?;
-    let value: T =
-        serde_urlencoded::from_bytes(body).map_err(|_| WebError::BadInput("the form is missing a field".into()))?;
+    let csrf: CsrfField = serde_urlencoded::from_bytes(body)
+        .map_err(|_| WebError::BadInput("the form could not be read".into()))?;
+    let value: T = serde_urlencoded::from_bytes(body)
+        .map_err(|_| WebError::BadInput("the form is missing a field".into()))?;
     Ok((value, csrf.csrf))
 }
 
 async fn refuse(state: &AppState, actor: Actor, request_id: Option<String>) -> WebError {
-    if let Err(e) = state.accounts.record_denial(actor, "csrf", request_id).await {
+    if let Err(e) = state
+        .accounts
+        .record_denial(actor, "csrf", request_id)
+        .await
+    {
         return e.into();
     }
     state.metrics.access_denied.inc();

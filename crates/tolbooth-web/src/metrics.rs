@@ -36,17 +36,26 @@ impl Metrics {
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("tolbooth");
         let http_requests = Family::<HttpLabels, Counter>::default();
-        let http_latency =
-            Family::<HttpLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        let http_latency = Family::<HttpLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency_histogram,
+        );
         let sign_ins = Family::<OutcomeLabels, Counter>::default();
         let access_denied = Counter::default();
-        registry.register("http_requests", "HTTP requests answered", http_requests.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests answered",
+            http_requests.clone(),
+        );
         registry.register(
             "http_request_duration_seconds",
             "Time to answer an HTTP request",
             http_latency.clone(),
         );
-        registry.register("sign_ins", "Staff sign-in attempts by outcome", sign_ins.clone());
+        registry.register(
+            "sign_ins",
+            "Staff sign-in attempts by outcome",
+            sign_ins.clone(),
+        );
         registry.register(
             "access_denied",
             "Requests refused for want of a role, a session or a CSRF token",

@@ -22,10 +22,12 @@ pub enum ServeError {
 }
 
 pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
-    TcpListener::bind(addr).await.map_err(|source| ServeError::Bind {
-        addr: addr.to_owned(),
-        source,
-    })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: addr.to_owned(),
+            source,
+        })
 }
 
 /// Serves until `shutdown` resolves, then waits up to the configured grace
@@ -61,9 +63,12 @@ pub async fn serve(
         }
         Some(tls) => {
             let _ = rustls::crypto::ring::default_provider().install_default();
-            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.certificate, &tls.private_key)
-                .await
-                .map_err(ServeError::Tls)?;
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(
+                &tls.certificate,
+                &tls.private_key,
+            )
+            .await
+            .map_err(ServeError::Tls)?;
             let handle = axum_server::Handle::new();
             let h = handle.clone();
             tokio::spawn(async move {

@@ -16,7 +16,10 @@ pub struct AnySession(pub Authenticated);
 /// is sent to its next step.
 pub struct Staff(pub Authenticated);
 
-pub async fn session_from(parts: &Parts, state: &AppState) -> Result<Option<Authenticated>, WebError> {
+pub async fn session_from(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<Authenticated>, WebError> {
     let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
         return Ok(None);
     };
@@ -36,7 +39,10 @@ pub fn step_for(level: AuthLevel) -> Option<&'static str> {
 impl FromRequestParts<AppState> for AnySession {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match session_from(parts, state).await? {
             Some(who) => Ok(AnySession(who)),
             None => Err(WebError::Unauthenticated),
@@ -47,7 +53,10 @@ impl FromRequestParts<AppState> for AnySession {
 impl FromRequestParts<AppState> for Staff {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let AnySession(who) = AnySession::from_request_parts(parts, state).await?;
         match step_for(who.session.level) {
             None => Ok(Staff(who)),

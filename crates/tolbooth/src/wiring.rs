@@ -16,16 +16,18 @@ pub struct App {
 
 /// Creates the data directory, opens and migrates the store.
 pub async fn open(config: Config) -> anyhow::Result<App> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!("cannot create data directory {}", config.data_dir.display())
-    })?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
     restrict_permissions(&config.data_dir);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = config.effective_database_url();
     let store = SqlStore::connect(url.expose(), clock.clone())
         .await
         .context("cannot open the database")?;
-    store.migrate().await.context("cannot migrate the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
     let shared: Arc<dyn Store> = Arc::new(store.clone());
     let accounts = Accounts::new(shared, clock, AccountSettings::from_config(&config));
     Ok(App {

@@ -77,7 +77,9 @@ async fn insert_raw(store: &SqlStore, e: &AuditEntry) {
 }
 
 async fn honest_log_verifies(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     write_entries(&f.store, 5).await;
     let v = verify_log(&f.store, None).await.expect("verifies");
     assert_eq!(v.entries, 5);
@@ -86,26 +88,39 @@ async fn honest_log_verifies(backend: Backend) {
 }
 
 async fn edited_row_is_detected(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     write_entries(&f.store, 5).await;
     drop_guards(&f.store).await;
-    exec(&f.store, "UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 3").await;
+    exec(
+        &f.store,
+        "UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 3",
+    )
+    .await;
     assert_eq!(fault(&f.store).await, ChainFault::Modified { seq: 3 });
 }
 
 async fn deleted_row_is_detected(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     write_entries(&f.store, 5).await;
     drop_guards(&f.store).await;
     exec(&f.store, "DELETE FROM audit_log WHERE seq = 3").await;
     assert_eq!(
         fault(&f.store).await,
-        ChainFault::OutOfSequence { expected: 3, found: 4 }
+        ChainFault::OutOfSequence {
+            expected: 3,
+            found: 4
+        }
     );
 }
 
 async fn swapped_rows_are_detected(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     write_entries(&f.store, 5).await;
     drop_guards(&f.store).await;
     exec(&f.store, "UPDATE audit_log SET seq = -2 WHERE seq = 2").await;
@@ -115,13 +130,19 @@ async fn swapped_rows_are_detected(backend: Backend) {
 }
 
 async fn inserted_forged_row_is_detected(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     write_entries(&f.store, 5).await;
     drop_guards(&f.store).await;
     // Make room after entry 2 and insert a well-formed entry that links to
     // it, as a forger who knows the format would.
     for seq in (3..=5).rev() {
-        exec(&f.store, &format!("UPDATE audit_log SET seq = {} WHERE seq = {seq}", seq + 1)).await;
+        exec(
+            &f.store,
+            &format!("UPDATE audit_log SET seq = {} WHERE seq = {seq}", seq + 1),
+        )
+        .await;
     }
     let entries = f.store.audit_entries(0, 10).await.unwrap();
     let forged = NewAuditEntry::new(Actor::system("test"), "thing.touched")
@@ -133,27 +154,38 @@ async fn inserted_forged_row_is_detected(backend: Backend) {
 }
 
 async fn truncated_tail_is_detected_against_checkpoint(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     write_entries(&f.store, 5).await;
     let dir = tempfile::tempdir().unwrap();
     let key = AuditKey::load_or_create(dir.path()).unwrap();
     let cp = key.checkpoint(&f.store, &f.clock).await.unwrap();
     check_signature(&cp, Some(&key.public_hex())).unwrap();
-    verify_log(&f.store, Some(&cp)).await.expect("intact log matches its checkpoint");
+    verify_log(&f.store, Some(&cp))
+        .await
+        .expect("intact log matches its checkpoint");
 
     drop_guards(&f.store).await;
     exec(&f.store, "DELETE FROM audit_log WHERE seq >= 4").await;
     // The chain that is left is internally consistent...
-    verify_log(&f.store, None).await.expect("a truncated chain links up");
+    verify_log(&f.store, None)
+        .await
+        .expect("a truncated chain links up");
     // ...but the checkpoint knows it used to be longer.
     match verify_log(&f.store, Some(&cp)).await {
-        Err(AuditTrailError::Broken(ChainFault::Truncated { last: 3, checkpoint_seq: 5 })) => {}
+        Err(AuditTrailError::Broken(ChainFault::Truncated {
+            last: 3,
+            checkpoint_seq: 5,
+        })) => {}
         other => panic!("expected truncation, got {other:?}"),
     }
 }
 
 async fn wholesale_rewrite_is_detected_against_checkpoint(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     write_entries(&f.store, 4).await;
     let dir = tempfile::tempdir().unwrap();
     let key = AuditKey::load_or_create(dir.path()).unwrap();
@@ -172,7 +204,9 @@ async fn wholesale_rewrite_is_detected_against_checkpoint(backend: Backend) {
         prev = forged.hash;
         insert_raw(&f.store, &forged).await;
     }
-    verify_log(&f.store, None).await.expect("a rewritten chain links up");
+    verify_log(&f.store, None)
+        .await
+        .expect("a rewritten chain links up");
     match verify_log(&f.store, Some(&cp)).await {
         Err(AuditTrailError::Broken(ChainFault::CheckpointMismatch { seq: 4 })) => {}
         other => panic!("expected a checkpoint mismatch, got {other:?}"),
@@ -187,7 +221,9 @@ async fn wholesale_rewrite_is_detected_against_checkpoint(backend: Backend) {
 }
 
 async fn fifty_concurrent_writers_leave_one_chain(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let mut tasks = Vec::new();
     for i in 0..50 {
         let store = f.store.clone();
@@ -209,13 +245,29 @@ async fn fifty_concurrent_writers_leave_one_chain(backend: Backend) {
     let mut objects: Vec<_> = entries.iter().filter_map(|e| e.object_id.clone()).collect();
     objects.sort();
     objects.dedup();
-    assert_eq!(objects.len(), 50, "every write is in the chain exactly once");
+    assert_eq!(
+        objects.len(),
+        50,
+        "every write is in the chain exactly once"
+    );
 }
 
 async fn audit_log_refuses_updates_and_deletes(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     write_entries(&f.store, 2).await;
-    assert!(f.store.raw_pool().execute("UPDATE audit_log SET reason = 'x'").await.is_err());
-    assert!(f.store.raw_pool().execute("DELETE FROM audit_log").await.is_err());
+    assert!(f
+        .store
+        .raw_pool()
+        .execute("UPDATE audit_log SET reason = 'x'")
+        .await
+        .is_err());
+    assert!(f
+        .store
+        .raw_pool()
+        .execute("DELETE FROM audit_log")
+        .await
+        .is_err());
     verify_log(&f.store, None).await.expect("still intact");
 }

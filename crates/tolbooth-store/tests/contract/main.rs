@@ -1,5 +1,11 @@
 //! The store contract: one suite, run against SQLite and PostgreSQL.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failed unwrap is a failed test"
+)]
+
 mod audit;
 mod schema;
 mod staff;

@@ -11,7 +11,10 @@ use tolbooth_domain::ports::StoreHealth;
 use tolbooth_store::testing::TestDatabase;
 use tolbooth_store::{backend_tests, Backend, SqlStore, SCHEMA_TABLES};
 
-backend_tests!(migrations_are_current_after_migrate, concurrent_migrations_apply_once);
+backend_tests!(
+    migrations_are_current_after_migrate,
+    concurrent_migrations_apply_once
+);
 
 /// One column as both databases can describe it.
 type Column = (String, String, String, bool, bool);
@@ -70,11 +73,12 @@ async fn sqlite_schema(url: &str) -> Schema {
         {
             let name: String = r.get("name");
             let origin: String = r.get("origin");
-            let cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
-                .bind(&name)
-                .fetch_all(&mut c)
-                .await
-                .unwrap();
+            let cols: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+                    .bind(&name)
+                    .fetch_all(&mut c)
+                    .await
+                    .unwrap();
             match origin.as_str() {
                 "c" => {
                     s.indexes.insert((t.clone(), name));
@@ -85,11 +89,13 @@ async fn sqlite_schema(url: &str) -> Schema {
                 _ => {}
             }
         }
-        for r in sqlx::query("SELECT \"from\" AS f, \"table\" AS t, \"to\" AS o FROM pragma_foreign_key_list($1)")
-            .bind(&t)
-            .fetch_all(&mut c)
-            .await
-            .unwrap()
+        for r in sqlx::query(
+            "SELECT \"from\" AS f, \"table\" AS t, \"to\" AS o FROM pragma_foreign_key_list($1)",
+        )
+        .bind(&t)
+        .fetch_all(&mut c)
+        .await
+        .unwrap()
         {
             s.foreign_keys
                 .insert((t.clone(), r.get("f"), r.get("t"), r.get("o")));
@@ -186,10 +192,14 @@ async fn postgres_schema(url: &str) -> Schema {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn both_migration_sets_produce_the_same_schema() {
-    let Some(pg) = TestDatabase::create(Backend::Postgres).await else { return };
+    let Some(pg) = TestDatabase::create(Backend::Postgres).await else {
+        return;
+    };
     let lite = TestDatabase::create(Backend::Sqlite).await.unwrap();
     for db in [&pg, &lite] {
-        let store = SqlStore::connect(&db.url, Arc::new(SystemClock)).await.unwrap();
+        let store = SqlStore::connect(&db.url, Arc::new(SystemClock))
+            .await
+            .unwrap();
         store.migrate().await.unwrap();
         store.close().await;
     }
@@ -224,8 +234,12 @@ async fn sqlite_runs_with_wal_full_sync_and_secure_delete() {
 }
 
 async fn migrations_are_current_after_migrate(backend: Backend) {
-    let Some(db) = TestDatabase::create(backend).await else { return };
-    let store = SqlStore::connect(&db.url, Arc::new(SystemClock)).await.unwrap();
+    let Some(db) = TestDatabase::create(backend).await else {
+        return;
+    };
+    let store = SqlStore::connect(&db.url, Arc::new(SystemClock))
+        .await
+        .unwrap();
     assert!(!store.migrations_current().await.unwrap());
     store.migrate().await.unwrap();
     assert!(store.migrations_current().await.unwrap());
@@ -239,12 +253,16 @@ async fn concurrent_migrations_apply_once(backend: Backend) {
         // and the single-writer lock serialises them.
         return;
     }
-    let Some(db) = TestDatabase::create(backend).await else { return };
+    let Some(db) = TestDatabase::create(backend).await else {
+        return;
+    };
     let mut tasks = Vec::new();
     for _ in 0..4 {
         let url = db.url.clone();
         tasks.push(tokio::spawn(async move {
-            let store = SqlStore::connect(&url, Arc::new(SystemClock)).await.unwrap();
+            let store = SqlStore::connect(&url, Arc::new(SystemClock))
+                .await
+                .unwrap();
             let r = store.migrate().await;
             store.close().await;
             r
@@ -253,7 +271,9 @@ async fn concurrent_migrations_apply_once(backend: Backend) {
     for t in tasks {
         t.await.unwrap().expect("every node migrates cleanly");
     }
-    let store = SqlStore::connect(&db.url, Arc::new(SystemClock)).await.unwrap();
+    let store = SqlStore::connect(&db.url, Arc::new(SystemClock))
+        .await
+        .unwrap();
     let (known, applied) = store.migration_status().await.unwrap();
     assert_eq!(known, applied);
     store.close().await;

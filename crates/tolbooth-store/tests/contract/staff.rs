@@ -47,14 +47,21 @@ fn session(token: &str, staff: StaffId, at: time::OffsetDateTime) -> StaffSessio
 }
 
 async fn staff_round_trip_with_audit(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let m = f
         .store
         .create_staff(new_staff("Alice", Role::Supervisor), audit("staff.add"))
         .await
         .unwrap();
     assert_eq!(m.username.as_str(), "alice");
-    let got = f.store.staff_by_username(&m.username).await.unwrap().unwrap();
+    let got = f
+        .store
+        .staff_by_username(&m.username)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(got.member, m);
     assert!(got.member.must_change_password);
     assert_eq!(f.store.count_staff().await.unwrap(), 1);
@@ -62,19 +69,32 @@ async fn staff_round_trip_with_audit(backend: Backend) {
         .set_role(m.id, Role::Admin, audit("staff.set_role"))
         .await
         .unwrap();
-    assert_eq!(f.store.staff_by_id(m.id).await.unwrap().unwrap().member.role, Role::Admin);
+    assert_eq!(
+        f.store
+            .staff_by_id(m.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .member
+            .role,
+        Role::Admin
+    );
     let log = f.store.audit_entries(0, 10).await.unwrap();
     let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["staff.add", "staff.set_role"]);
     assert_eq!(log[0].object_id.as_deref(), Some(m.id.to_string().as_str()));
     assert!(matches!(
-        f.store.set_role(StaffId(999), Role::Admin, audit("x")).await,
+        f.store
+            .set_role(StaffId(999), Role::Admin, audit("x"))
+            .await,
         Err(StoreError::NotFound)
     ));
 }
 
 async fn duplicate_username_is_a_conflict(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     f.store
         .create_staff(new_staff("bob", Role::Operator), audit("staff.add"))
         .await
@@ -87,7 +107,9 @@ async fn duplicate_username_is_a_conflict(backend: Backend) {
 }
 
 async fn disabling_ends_sessions(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let m = f
         .store
         .create_staff(new_staff("carol", Role::Operator), audit("staff.add"))
@@ -104,16 +126,34 @@ async fn disabling_ends_sessions(backend: Backend) {
         .await
         .unwrap();
     assert!(f.store.session("tok1").await.unwrap().is_none());
-    assert!(f.store.staff_by_id(m.id).await.unwrap().unwrap().member.disabled);
+    assert!(
+        f.store
+            .staff_by_id(m.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .member
+            .disabled
+    );
     f.store
         .set_disabled(m.id, false, audit("staff.enable"))
         .await
         .unwrap();
-    assert!(!f.store.staff_by_id(m.id).await.unwrap().unwrap().member.disabled);
+    assert!(
+        !f.store
+            .staff_by_id(m.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .member
+            .disabled
+    );
 }
 
 async fn password_change_ends_sessions(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let m = f
         .store
         .create_staff(new_staff("dave", Role::Operator), audit("staff.add"))
@@ -127,7 +167,12 @@ async fn password_change_ends_sessions(backend: Backend) {
             .unwrap();
     }
     f.store
-        .set_password(m.id, Secret::from("$argon2id$new"), false, audit("staff.password_changed"))
+        .set_password(
+            m.id,
+            Secret::from("$argon2id$new"),
+            false,
+            audit("staff.password_changed"),
+        )
         .await
         .unwrap();
     assert!(f.store.session("a").await.unwrap().is_none());
@@ -155,7 +200,9 @@ async fn password_change_ends_sessions(backend: Backend) {
 }
 
 async fn recovery_codes_work_once(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let m = f
         .store
         .create_staff(new_staff("erin", Role::Admin), audit("staff.add"))
@@ -170,16 +217,38 @@ async fn recovery_codes_work_once(backend: Backend) {
         )
         .await
         .unwrap();
-    assert!(f.store.staff_by_id(m.id).await.unwrap().unwrap().member.totp_enrolled);
+    assert!(
+        f.store
+            .staff_by_id(m.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .member
+            .totp_enrolled
+    );
     assert_eq!(f.store.unused_recovery_codes(m.id).await.unwrap(), 2);
-    assert!(f.store.use_recovery_code(m.id, "h1", audit("used")).await.unwrap());
-    assert!(!f.store.use_recovery_code(m.id, "h1", audit("used")).await.unwrap());
-    assert!(!f.store.use_recovery_code(m.id, "nope", audit("used")).await.unwrap());
+    assert!(f
+        .store
+        .use_recovery_code(m.id, "h1", audit("used"))
+        .await
+        .unwrap());
+    assert!(!f
+        .store
+        .use_recovery_code(m.id, "h1", audit("used"))
+        .await
+        .unwrap());
+    assert!(!f
+        .store
+        .use_recovery_code(m.id, "nope", audit("used"))
+        .await
+        .unwrap());
     assert_eq!(f.store.unused_recovery_codes(m.id).await.unwrap(), 1);
 }
 
 async fn throttle_state_round_trips(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let p = LockoutPolicy::ACCOUNT_DEFAULT;
     let now = f.clock_now();
     assert!(f.store.failures("user:x").await.unwrap().is_none());
@@ -196,7 +265,9 @@ async fn throttle_state_round_trips(backend: Backend) {
 }
 
 async fn failed_change_leaves_no_audit_entry(backend: Backend) {
-    let Some(f) = fixture(backend).await else { return };
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     f.store
         .create_staff(new_staff("fay", Role::Operator), audit("staff.add"))
         .await

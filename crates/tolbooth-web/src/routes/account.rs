@@ -30,7 +30,11 @@ pub async fn show(State(state): State<AppState>, Staff(who): Staff) -> WebResult
     }))
 }
 
-fn password_page(state: &AppState, who: &Authenticated, error: Option<String>) -> ChangePasswordPage {
+fn password_page(
+    state: &AppState,
+    who: &Authenticated,
+    error: Option<String>,
+) -> ChangePasswordPage {
     ChangePasswordPage {
         layout: Layout::for_session(&state.config.organisation.name, who),
         must_change: who.session.level == AuthLevel::MustChangePassword,
@@ -38,7 +42,10 @@ fn password_page(state: &AppState, who: &Authenticated, error: Option<String>) -
     }
 }
 
-pub async fn password_form(State(state): State<AppState>, AnySession(who): AnySession) -> WebResult<Response> {
+pub async fn password_form(
+    State(state): State<AppState>,
+    AnySession(who): AnySession,
+) -> WebResult<Response> {
     if who.session.level == AuthLevel::AwaitingSecondFactor {
         return Ok(see_other(next_page(who.session.level)));
     }
@@ -64,7 +71,11 @@ pub async fn password_submit(
         return Ok(see_other(next_page(who.session.level)));
     }
     let again = |msg: String| {
-        (StatusCode::BAD_REQUEST, render(&password_page(&state, &who, Some(msg)))).into_response()
+        (
+            StatusCode::BAD_REQUEST,
+            render(&password_page(&state, &who, Some(msg))),
+        )
+            .into_response()
     };
     if form.new != form.confirm {
         return Ok(again("The two new passwords are different.".into()));
@@ -87,7 +98,9 @@ pub async fn password_submit(
             );
             Ok(res)
         }
-        Err(AccountError::WrongPassword) => Ok(again("The current password is not correct.".into())),
+        Err(AccountError::WrongPassword) => {
+            Ok(again("The current password is not correct.".into()))
+        }
         Err(e) => Err(WebError::from(e)),
     }
 }
@@ -100,7 +113,10 @@ fn may_enrol(who: &Authenticated) -> bool {
         )
 }
 
-pub async fn enrol_form(State(state): State<AppState>, AnySession(who): AnySession) -> WebResult<Response> {
+pub async fn enrol_form(
+    State(state): State<AppState>,
+    AnySession(who): AnySession,
+) -> WebResult<Response> {
     if !may_enrol(&who) {
         return Ok(see_other(next_page(who.session.level)));
     }

@@ -29,7 +29,10 @@ pub(crate) fn next_page(level: AuthLevel) -> &'static str {
     step_for(level).unwrap_or("/console")
 }
 
-pub async fn form(State(state): State<AppState>, req: axum::extract::Request) -> WebResult<Response> {
+pub async fn form(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+) -> WebResult<Response> {
     let (parts, _) = req.into_parts();
     let headers = &parts.headers;
     if let Some(who) = session_from(&parts, &state).await? {
@@ -67,7 +70,11 @@ pub async fn submit(
 ) -> WebResult<Response> {
     let password = Secret::new(form.password);
     let username = form.username.chars().take(200).collect::<String>();
-    match state.accounts.sign_in(&username, &password, &client).await? {
+    match state
+        .accounts
+        .sign_in(&username, &password, &client)
+        .await?
+    {
         SignIn::Failed => {
             state
                 .metrics
@@ -86,7 +93,9 @@ pub async fn submit(
             state
                 .metrics
                 .sign_ins
-                .get_or_create(&OutcomeLabels { outcome: "password_accepted" })
+                .get_or_create(&OutcomeLabels {
+                    outcome: "password_accepted",
+                })
                 .inc();
             let mut res = see_other(next_page(session.level));
             let h = res.headers_mut();
@@ -103,7 +112,10 @@ pub async fn submit(
     }
 }
 
-pub async fn second_factor_form(State(state): State<AppState>, AnySession(who): AnySession) -> WebResult<Response> {
+pub async fn second_factor_form(
+    State(state): State<AppState>,
+    AnySession(who): AnySession,
+) -> WebResult<Response> {
     if who.session.level != AuthLevel::AwaitingSecondFactor {
         return Ok(see_other(next_page(who.session.level)));
     }
@@ -129,13 +141,20 @@ pub async fn second_factor_submit(
         return Ok(see_other(next_page(who.session.level)));
     }
     let code: String = form.code.chars().take(64).collect();
-    match state.accounts.verify_second_factor(&who, &code, &client).await {
+    match state
+        .accounts
+        .verify_second_factor(&who, &code, &client)
+        .await
+    {
         Ok(level) => Ok(see_other(next_page(level))),
         Err(AccountError::WrongCode) => {
             let page = SecondFactorPage {
                 layout: Layout::for_session(&state.config.organisation.name, &who),
                 organisation: state.config.organisation.name.clone(),
-                error: Some("That code is not correct, or has expired. Try the next code your app shows.".into()),
+                error: Some(
+                    "That code is not correct, or has expired. Try the next code your app shows."
+                        .into(),
+                ),
             };
             Ok((StatusCode::UNAUTHORIZED, render(&page)).into_response())
         }

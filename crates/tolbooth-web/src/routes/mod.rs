@@ -42,7 +42,10 @@ pub fn router(state: AppState) -> Router {
             "/account/second-factor",
             get(account::enrol_form).post(account::enrol_submit),
         )
-        .route("/admin/staff", get(staff_admin::list).post(staff_admin::add))
+        .route(
+            "/admin/staff",
+            get(staff_admin::list).post(staff_admin::add),
+        )
         .route("/admin/staff/{id}/role", post(staff_admin::set_role))
         .route("/admin/staff/{id}/disable", post(staff_admin::disable))
         .route("/admin/staff/{id}/enable", post(staff_admin::enable))
@@ -51,7 +54,10 @@ pub fn router(state: AppState) -> Router {
             post(staff_admin::reset_password),
         )
         .fallback(console::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::observe,
+        ))
         .layer(axum::middleware::from_fn(middleware::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -60,7 +66,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::request_id))
         .layer(DefaultBodyLimit::max(limit))
         .layer(RequestBodyLimitLayer::new(limit))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a request handler panicked");
             (

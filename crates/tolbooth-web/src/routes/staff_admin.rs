@@ -1,12 +1,12 @@
 //! Administrators manage staff accounts (AUD-1).
 
+use crate::authz::require;
 use crate::client::Client;
 use crate::error::{WebError, WebResult};
 use crate::forms::StaffForm;
 use crate::pages::{render, Layout, StaffAdminPage, StaffNotice};
 use crate::session::Staff;
 use crate::state::AppState;
-use crate::authz::require;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -37,7 +37,11 @@ async fn page(
     Ok((status, render(&page)).into_response())
 }
 
-pub async fn list(State(state): State<AppState>, Client(client): Client, Staff(who): Staff) -> WebResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Staff(who): Staff,
+) -> WebResult<Response> {
     require(&state, &who, Permission::ManageStaff, &client).await?;
     page(&state, &who, None, None).await
 }
@@ -83,10 +87,20 @@ pub async fn add(
             .map_err(|_| AccountError::Invalid(tolbooth_domain::staff::InvalidInput::Role))?;
         let (member, password) = state
             .accounts
-            .add_staff(who.actor(), &form.username, &form.display_name, role, client.request_id.clone())
+            .add_staff(
+                who.actor(),
+                &form.username,
+                &form.display_name,
+                role,
+                client.request_id.clone(),
+            )
             .await?;
         Ok(StaffNotice {
-            text: format!("{} has been added as {}.", member.display_name, member.role.label()),
+            text: format!(
+                "{} has been added as {}.",
+                member.display_name,
+                member.role.label()
+            ),
             username: member.username.to_string(),
             one_time_password: Some(password.expose().clone()),
         })
@@ -119,7 +133,11 @@ pub async fn set_role(
             .await?;
         let m = state.accounts.get(StaffId(id)).await?;
         Ok(StaffNotice {
-            text: format!("{} is now {}. Their sessions have ended.", m.display_name, role.label()),
+            text: format!(
+                "{} is now {}. Their sessions have ended.",
+                m.display_name,
+                role.label()
+            ),
             username: m.username.to_string(),
             one_time_password: None,
         })
@@ -142,11 +160,19 @@ async fn set_disabled(
     let result = async {
         state
             .accounts
-            .set_disabled(who.actor(), StaffId(id), disabled, client.request_id.clone())
+            .set_disabled(
+                who.actor(),
+                StaffId(id),
+                disabled,
+                client.request_id.clone(),
+            )
             .await?;
         let m = state.accounts.get(StaffId(id)).await?;
         let text = if disabled {
-            format!("{} is disabled and has been signed out everywhere.", m.display_name)
+            format!(
+                "{} is disabled and has been signed out everywhere.",
+                m.display_name
+            )
         } else {
             format!("{} is enabled.", m.display_name)
         };
@@ -192,7 +218,10 @@ pub async fn reset_password(
             .await?;
         let m = state.accounts.get(StaffId(id)).await?;
         Ok(StaffNotice {
-            text: format!("{}'s password has been reset and their sessions have ended.", m.display_name),
+            text: format!(
+                "{}'s password has been reset and their sessions have ended.",
+                m.display_name
+            ),
             username: m.username.to_string(),
             one_time_password: Some(password.expose().clone()),
         })

@@ -18,8 +18,9 @@ pub async fn run(config: Config, cmd: AuditCommand) -> Result<ExitCode> {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)
                         .with_context(|| format!("cannot read checkpoint {}", path.display()))?;
-                    let cp: Checkpoint = serde_json::from_str(&text)
-                        .with_context(|| format!("{} is not a Tolbooth checkpoint", path.display()))?;
+                    let cp: Checkpoint = serde_json::from_str(&text).with_context(|| {
+                        format!("{} is not a Tolbooth checkpoint", path.display())
+                    })?;
                     let own = AuditKey::load_or_create(&data_dir)?.public_hex();
                     check_signature(&cp, Some(&own))?;
                     Some(cp)
@@ -32,7 +33,8 @@ pub async fn run(config: Config, cmd: AuditCommand) -> Result<ExitCode> {
                         v.entries,
                         v.head,
                         match v.checkpoint_seq {
-                            Some(s) => format!(" It still contains the signed checkpoint at entry {s}."),
+                            Some(s) =>
+                                format!(" It still contains the signed checkpoint at entry {s}."),
                             None => String::new(),
                         }
                     );
@@ -53,7 +55,11 @@ pub async fn run(config: Config, cmd: AuditCommand) -> Result<ExitCode> {
                 Some(path) => {
                     std::fs::write(&path, format!("{json}\n"))
                         .with_context(|| format!("cannot write {}", path.display()))?;
-                    eprintln!("Checkpoint at entry {} written to {}.", cp.seq, path.display());
+                    eprintln!(
+                        "Checkpoint at entry {} written to {}.",
+                        cp.seq,
+                        path.display()
+                    );
                 }
                 None => println!("{json}"),
             }

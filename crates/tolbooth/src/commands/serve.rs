@@ -30,14 +30,21 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     let app = crate::wiring::open(config).await?;
     let listener = server::bind(&app.config.server.listen).await?;
     let addr = listener.local_addr()?;
-    let scheme = if app.config.server.tls.is_some() { "https" } else { "http" };
+    let scheme = if app.config.server.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let base = app
         .config
         .server
         .public_url
         .clone()
         .unwrap_or_else(|| format!("{scheme}://{addr}"));
-    if app.config.server.tls.is_none() && !addr.ip().is_loopback() && app.config.server.public_url.is_none() {
+    if app.config.server.tls.is_none()
+        && !addr.ip().is_loopback()
+        && app.config.server.public_url.is_none()
+    {
         tracing::warn!(
             "serving plain HTTP on a non-loopback address: configure server.tls or put a TLS proxy in front and set server.public_url"
         );
@@ -45,7 +52,10 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     if demo_mode {
         let logins = demo::seed(&app.accounts).await?;
         println!();
-        println!("Tolbooth demo for {} is running.", app.config.organisation.name);
+        println!(
+            "Tolbooth demo for {} is running.",
+            app.config.organisation.name
+        );
         println!();
         println!("  Demo page:      {base}/demo");
         println!("  Staff console:  {base}/login");
@@ -61,7 +71,10 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         println!();
         println!("  One-time passwords must be changed at first sign-in; the administrator");
         println!("  then sets up an authenticator app (required for that role).");
-        println!("  Data is kept in {}. Press Ctrl-C to stop.", app.config.data_dir.display());
+        println!(
+            "  Data is kept in {}. Press Ctrl-C to stop.",
+            app.config.data_dir.display()
+        );
         println!();
     } else {
         println!("Tolbooth listening on {base}");

@@ -11,9 +11,18 @@ pub async fn run(config: Config, cmd: UserCommand) -> Result<ExitCode> {
     let accounts = &app.accounts;
     let actor = cli_actor();
     match cmd {
-        UserCommand::Add { username, name, role } => {
-            let (member, password) = accounts.add_staff(actor, &username, &name, role, None).await?;
-            println!("Added {} ({}) as {}.", member.username, member.display_name, member.role);
+        UserCommand::Add {
+            username,
+            name,
+            role,
+        } => {
+            let (member, password) = accounts
+                .add_staff(actor, &username, &name, role, None)
+                .await?;
+            println!(
+                "Added {} ({}) as {}.",
+                member.username, member.display_name, member.role
+            );
             println!("One-time password: {}", password.expose());
             println!("They must change it when they first sign in.");
         }
@@ -22,7 +31,10 @@ pub async fn run(config: Config, cmd: UserCommand) -> Result<ExitCode> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&staff)?);
             } else {
-                println!("{:<24} {:<28} {:<11} {:<9} AUTHENTICATOR", "USERNAME", "NAME", "ROLE", "STATUS");
+                println!(
+                    "{:<24} {:<28} {:<11} {:<9} AUTHENTICATOR",
+                    "USERNAME", "NAME", "ROLE", "STATUS"
+                );
                 for m in staff {
                     println!(
                         "{:<24} {:<28} {:<11} {:<9} {}",
@@ -58,7 +70,11 @@ pub async fn run(config: Config, cmd: UserCommand) -> Result<ExitCode> {
             let password = accounts
                 .reset_password(actor, m.id, reset_second_factor, None)
                 .await?;
-            println!("New one-time password for {}: {}", m.username, password.expose());
+            println!(
+                "New one-time password for {}: {}",
+                m.username,
+                password.expose()
+            );
             if reset_second_factor {
                 println!("Their authenticator was removed; they will set up a new one.");
             }

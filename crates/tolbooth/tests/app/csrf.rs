@@ -1,0 +1,80 @@
+//! Every state-changing form needs its CSRF token; cross-site posts are
+//! refused before any handler runs.
+
+use tolbooth_domain::role::Role;
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
+
+backend_tests!(
+    staff_form_without_token_is_refused_and_audited,
+    sign_in_without_token_is_refused,
+    cross_site_post_is_refused,
+);
+
+async fn staff_form_without_token_is_refused_and_audited(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let mut admin = app.staff("ida", Role::Admin).await;
+    app.enrol_totp(&mut admin).await;
+    let mut b = app.browser();
+    b.sign_in("ida", &admin.password).await;
+    let code = app.totp_code(admin.totp_secret.as_deref().unwrap());
+    b.submit(
+        "/login/second-factor",
+        "/login/second-factor",
+        &[("code", &code)],
+    )
+    .await;
+    let fields = [
+        ("username", "joe"),
+        ("display_name", "Joe"),
+        ("role", "operator"),
+    ];
+    assert_eq!(b.post("/admin/staff", &fields).await.status, 403);
+    let mut with_wrong = fields.to_vec();
+    with_wrong.push(("csrf", "forged-token-forged-token-forged-token-abcd"));
+    assert_eq!(b.post("/admin/staff", &with_wrong).await.status, 403);
+    assert!(app.accounts.find("joe").await.is_err());
+    let denied = app.audited("access.denied").await;
+    assert_eq!(denied.len(), 2);
+    assert!(denied
+        .iter()
+        .all(|d| d.object_id.as_deref() == Some("csrf")));
+    // With the token it works.
+    assert_eq!(
+        b.submit("/admin/staff", "/admin/staff", &fields)
+            .await
+            .status,
+        200
+    );
+    assert!(app.accounts.find("joe").await.is_ok());
+}
+
+async fn sign_in_without_token_is_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let op = app.staff("kim", Role::Operator).await;
+    let mut b = app.browser();
+    let p = b
+        .post("/login", &[("username", "kim"), ("password", &op.password)])
+        .await;
+    assert_eq!(p.status, 403);
+    assert!(!b.has_session());
+}
+
+async fn cross_site_post_is_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let op = app.staff("lou", Role::Operator).await;
+    let mut b = app.browser();
+    b.extra_headers
+        .push(("origin".into(), "https://evil.example".into()));
+    let p = b.sign_in("lou", &op.password).await;
+    assert_eq!(p.status, 403);
+    b.extra_headers = vec![("sec-fetch-site".into(), "cross-site".into())];
+    assert_eq!(b.sign_in("lou", &op.password).await.status, 403);
+    b.extra_headers.clear();
+    assert_eq!(b.sign_in("lou", &op.password).await.status, 303);
+}

@@ -1,0 +1,16 @@
+//! End-to-end tests of the `tolbooth` binary and its web console, each on
+//! SQLite and on PostgreSQL.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failed unwrap is a failed test"
+)]
+
+mod cli;
+mod csrf;
+mod roles;
+mod second_factor;
+mod server;
+mod sessions;
+mod sign_in;

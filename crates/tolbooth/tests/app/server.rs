@@ -1,0 +1,94 @@
+//! Health, readiness, metrics, security headers and request limits.
+
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
+
+backend_tests!(
+    health_and_readiness,
+    metrics_count_requests_without_personal_data,
+    pages_carry_security_headers,
+    oversized_bodies_are_refused,
+);
+
+async fn health_and_readiness(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let mut b = app.browser();
+    assert_eq!(b.get("/healthz").await.status, 200);
+    let ready = b.get("/readyz").await;
+    assert_eq!(ready.status, 200);
+    let v: serde_json::Value = serde_json::from_str(&ready.body).unwrap();
+    assert_eq!(v["migrations_current"], true);
+    assert_eq!(
+        v["store"],
+        if backend == Backend::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        }
+    );
+    app.store.close().await;
+    assert_eq!(
+        b.get("/readyz").await.status,
+        503,
+        "a closed store is not ready"
+    );
+}
+
+async fn metrics_count_requests_without_personal_data(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let mut b = app.browser();
+    b.sign_in("someone-typed-this", "and-this-password").await;
+    b.get("/no/such/page?email=a@example.org").await;
+    let m = b.get("/metrics").await;
+    assert_eq!(m.status, 200);
+    assert!(
+        m.body.contains(
+            "tolbooth_http_requests_total{method=\"POST\",route=\"/login\",status=\"401\"} 1"
+        ),
+        "{}",
+        m.body
+    );
+    assert!(m
+        .body
+        .contains("tolbooth_sign_ins_total{outcome=\"failed\"} 1"));
+    assert!(m.body.contains("route=\"unmatched\""));
+    assert!(!m.body.contains("someone-typed-this") && !m.body.contains("example.org"));
+}
+
+async fn pages_carry_security_headers(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let mut b = app.browser();
+    let p = b.get("/login").await;
+    let h = |k: &str| {
+        p.headers
+            .get(k)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    assert!(h("content-security-policy").contains("frame-ancestors 'none'"));
+    assert!(!h("content-security-policy").contains("unsafe-inline"));
+    assert_eq!(h("x-content-type-options"), "nosniff");
+    assert_eq!(h("referrer-policy"), "no-referrer");
+    assert_eq!(h("cache-control"), "no-store");
+    assert_eq!(h("x-request-id").len(), 24);
+    assert!(
+        p.headers.get("strict-transport-security").is_none(),
+        "no HSTS over plain HTTP"
+    );
+    assert!(!p.body.contains("<script>"), "no inline scripts");
+}
+
+async fn oversized_bodies_are_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let mut b = app.browser();
+    let big = "x".repeat(200 * 1024);
+    let p = b.post("/login", &[("username", &big)]).await;
+    assert_eq!(p.status, 413);
+}

@@ -1,0 +1,219 @@
+//! AUD-3: passwords, lockout and back-off, and sign-in failures that all
+//! look the same.
+
+use time::Duration;
+use tolbooth_domain::role::Role;
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
+
+backend_tests!(
+    right_password_signs_in,
+    wrong_password_is_refused_and_audited,
+    lockout_after_repeated_failures,
+    unknown_user_is_indistinguishable_from_wrong_password,
+    disabled_account_cannot_sign_in,
+    one_time_password_must_be_changed_first,
+);
+
+async fn right_password_signs_in(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let op = app.staff("olive", Role::Operator).await;
+    let mut b = app.browser();
+    let p = b.sign_in("olive", &op.password).await;
+    assert_eq!(p.status, 303);
+    assert_eq!(p.location.as_deref(), Some("/console"));
+    let set_cookie: Vec<_> = p
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let session = set_cookie
+        .iter()
+        .find(|c| c.starts_with("tb_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+        "{session}"
+    );
+    let home = b.get("/console").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("olive (test)"));
+    assert_eq!(app.audited("session.sign_in").await.len(), 1);
+}
+
+async fn wrong_password_is_refused_and_audited(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let op = app.staff("oscar", Role::Operator).await;
+    let mut b = app.browser();
+    let p = b.sign_in("oscar", "not-the-password-at-all").await;
+    assert_eq!(p.status, 401);
+    assert!(!b.has_session());
+    assert!(p.error_text().unwrap().starts_with("Sign-in failed"));
+    let failed = app.audited("session.sign_in_failed").await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].object_id, Some(op.member.id.to_string()));
+    assert_eq!(failed[0].actor_kind, "anonymous");
+    // The password typed is not in the audit log.
+    let log = format!("{:?}", app.audit_log().await);
+    assert!(!log.contains("not-the-password-at-all"));
+}
+
+async fn lockout_after_repeated_failures(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let op = app.staff("pat", Role::Operator).await;
+    let mut b = app.browser();
+    for _ in 0..5 {
+        // Back-off starts at the third failure: let it pass each time so
+        // that the fifth failure is a real one.
+        app.clock.advance(Duration::seconds(5));
+        assert_eq!(b.sign_in("pat", "wrong-password-guess").await.status, 401);
+    }
+    app.clock.advance(Duration::seconds(5));
+    let locked = b.sign_in("pat", &op.password).await;
+    assert_eq!(
+        locked.status, 401,
+        "the right password is refused while locked"
+    );
+    assert!(!b.has_session());
+    assert!(!app.audited("session.sign_in_throttled").await.is_empty());
+    app.clock.advance(Duration::minutes(16));
+    let p = b.sign_in("pat", &op.password).await;
+    assert_eq!(p.status, 303, "the lock lifts after its time");
+    assert!(b.has_session());
+}
+
+/// Status and message of a failed sign-in, which must not depend on
+/// whether the account exists.
+async fn failure_shape(
+    b: &mut tolbooth_testkit::Browser,
+    user: &str,
+) -> (u16, Option<String>, Option<String>) {
+    let p = b.sign_in(user, "wrong-password-guess").await;
+    let set_cookies: Option<String> = p
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .next()
+        .map(|v| v.to_str().unwrap().to_owned());
+    (p.status, p.error_text(), set_cookies)
+}
+
+async fn unknown_user_is_indistinguishable_from_wrong_password(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    app.staff("quinn", Role::Operator).await;
+    let mut b1 = app.browser();
+    let mut b2 = app.browser();
+    for attempt in 0..7 {
+        app.clock.advance(Duration::seconds(5));
+        let known = failure_shape(&mut b1, "quinn").await;
+        let unknown = failure_shape(&mut b2, "nobody-here").await;
+        assert_eq!(known, unknown, "attempt {attempt}");
+        assert_eq!(known.0, 401);
+    }
+}
+
+async fn disabled_account_cannot_sign_in(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let op = app.staff("rita", Role::Operator).await;
+    app.accounts
+        .set_disabled(
+            tolbooth_domain::audit::Actor::system("test"),
+            op.member.id,
+            true,
+            None,
+        )
+        .await
+        .unwrap();
+    let mut b = app.browser();
+    let p = b.sign_in("rita", &op.password).await;
+    assert_eq!(p.status, 401);
+    assert!(p.error_text().unwrap().starts_with("Sign-in failed"));
+}
+
+async fn one_time_password_must_be_changed_first(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (member, otp) = app
+        .accounts
+        .add_staff(
+            tolbooth_domain::audit::Actor::system("test"),
+            "sam",
+            "Sam",
+            Role::Operator,
+            None,
+        )
+        .await
+        .unwrap();
+    let mut b = app.browser();
+    let p = b.sign_in("sam", otp.expose()).await;
+    assert_eq!(p.location.as_deref(), Some("/account/password"));
+    let blocked = b.get("/console").await;
+    assert_eq!(blocked.location.as_deref(), Some("/account/password"));
+    // Too short, then mismatched, then right.
+    let p = b
+        .submit(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current", otp.expose()),
+                ("new", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    let p = b
+        .submit(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current", otp.expose()),
+                ("new", "a long new passphrase"),
+                ("confirm", "a different passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 400);
+    let p = b
+        .submit(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current", otp.expose()),
+                ("new", "a long new passphrase"),
+                ("confirm", "a long new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303);
+    assert_eq!(p.location.as_deref(), Some("/console"));
+    assert_eq!(b.get("/console").await.status, 200);
+    assert!(
+        !app.accounts
+            .get(member.id)
+            .await
+            .unwrap()
+            .must_change_password
+    );
+    let mut again = app.browser();
+    assert_eq!(
+        again.sign_in("sam", otp.expose()).await.status,
+        401,
+        "the one-time password is spent"
+    );
+    assert_eq!(
+        again.sign_in("sam", "a long new passphrase").await.status,
+        303
+    );
+}
