@@ -264,7 +264,7 @@ impl Config {
                 .unwrap_or_else(|| "?".into());
             let expected = message
                 .split_once("expected ")
-                .map(|(_, e)| e.to_owned())
+                .map(|(_, e)| plain_expectation(e))
                 .unwrap_or(message.clone());
             ConfigError::Invalid {
                 source_desc: origins.describe(&key),
@@ -481,6 +481,16 @@ fn show_value(v: &toml::Value) -> String {
     }
 }
 
+/// serde's names for types, in words a person configuring Tolbooth uses.
+fn plain_expectation(e: &str) -> String {
+    match e.trim() {
+        "u8" | "u16" | "u32" | "u64" | "usize" => String::from("a whole number (0 or more)"),
+        "i8" | "i16" | "i32" | "i64" => String::from("a whole number"),
+        "a boolean" => String::from("true or false"),
+        other => other.to_owned(),
+    }
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -614,6 +624,42 @@ mod tests {
         .unwrap();
         assert!(!c.to_redacted_toml().contains("s3cret"));
         assert!(!format!("{c:?}").contains("s3cret"));
+    }
+
+    /// docs/configuration.md documents every key the code knows.
+    #[test]
+    fn every_key_is_documented() {
+        let docs = include_str!("../../../docs/configuration.md");
+        let mut c = Config::default();
+        c.server.tls = Some(TlsConfig {
+            certificate: "c".into(),
+            private_key: "k".into(),
+        });
+        c.server.public_url = Some("https://x".into());
+        c.database_url = Some(Secret::from("sqlite://x"));
+        let table: toml::Table = toml::from_str(&c.to_redacted_toml()).unwrap();
+        fn walk(prefix: &str, t: &toml::Table, out: &mut Vec<String>) {
+            for (k, v) in t {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                match v {
+                    toml::Value::Table(inner) => walk(&key, inner, out),
+                    _ => out.push(key),
+                }
+            }
+        }
+        let mut keys = Vec::new();
+        walk("", &table, &mut keys);
+        assert!(keys.len() > 15);
+        for key in keys {
+            assert!(
+                docs.contains(&format!("| `{key}` |")),
+                "docs/configuration.md lacks {key}"
+            );
+        }
     }
 
     #[test]

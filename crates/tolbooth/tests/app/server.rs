@@ -73,7 +73,7 @@ async fn pages_carry_security_headers(backend: Backend) {
     assert!(h("content-security-policy").contains("frame-ancestors 'none'"));
     assert!(!h("content-security-policy").contains("unsafe-inline"));
     assert_eq!(h("x-content-type-options"), "nosniff");
-    assert_eq!(h("referrer-policy"), "no-referrer");
+    assert_eq!(h("referrer-policy"), "same-origin");
     assert_eq!(h("cache-control"), "no-store");
     assert_eq!(h("x-request-id").len(), 24);
     assert!(

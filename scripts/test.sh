@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust suites (on SQLite and PostgreSQL) and the
+# browser tests in Debian's Chromium. Installs what the browser tests need
+# when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --locked --bin tolbooth
+cargo test --locked --workspace
+
+# Browser tests.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests..."
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+(cd e2e && npm ci --no-audit --no-fund --silent && npm test)
