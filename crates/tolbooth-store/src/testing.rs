@@ -53,7 +53,11 @@ impl TestDatabase {
                 if std::env::var("CI").is_ok_and(|v| v == "true") {
                     panic!("CI=true but PostgreSQL is not reachable at {admin}: {e}");
                 }
-                eprintln!(
+                // Straight to the stderr handle: the test harness captures
+                // eprintln! output of passing tests, and this must be seen.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
                     "\n!!! SKIPPED: PostgreSQL test; no server at {admin} ({e}).\n!!! Set TOLBOOTH_TEST_POSTGRES_URL or start PostgreSQL to run it.\n"
                 );
                 return None;

@@ -92,3 +92,46 @@ async fn oversized_bodies_are_refused(backend: Backend) {
     let p = b.post("/login", &[("username", &big)]).await;
     assert_eq!(p.status, 413);
 }
+
+/// With a certificate and key configured, Tolbooth serves HTTPS itself and
+/// tells browsers to keep to it (LC-7).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_is_built_in_and_sends_hsts() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let cert_pem = cert.cert.pem();
+    std::fs::write(dir.path().join("cert.pem"), &cert_pem).unwrap();
+    std::fs::write(dir.path().join("key.pem"), cert.key_pair.serialize_pem()).unwrap();
+    let tls = tolbooth_core::config::TlsConfig {
+        certificate: dir.path().join("cert.pem"),
+        private_key: dir.path().join("key.pem"),
+    };
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, |c| c.server.tls = Some(tls)).await else {
+        return;
+    };
+    let port = app.base_url.rsplit(':').next().unwrap().to_owned();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert_pem.as_bytes()).unwrap())
+        .resolve("localhost", format!("127.0.0.1:{port}").parse().unwrap())
+        .https_only(true)
+        .build()
+        .unwrap();
+    let res = client
+        .get(format!("https://localhost:{port}/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let hsts = res
+        .headers()
+        .get("strict-transport-security")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(hsts.contains("max-age="));
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    // Plain HTTP on the TLS port does not get a page.
+    let plain = reqwest::get(format!("http://127.0.0.1:{port}/login")).await;
+    assert!(plain.map(|r| r.status() != 200).unwrap_or(true));
+}

@@ -217,3 +217,26 @@ async fn one_time_password_must_be_changed_first(backend: Backend) {
         303
     );
 }
+
+/// Failures from one address across many usernames lock the address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_guessing_many_accounts_is_locked() {
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, |c| c.login.ip_max_failures = 4).await
+    else {
+        return;
+    };
+    let op = app.staff("zoe", Role::Operator).await;
+    let mut b = app.browser();
+    for i in 0..4 {
+        app.clock.advance(Duration::seconds(10));
+        let p = b
+            .sign_in(&format!("guess{i}"), "wrong-password-guess")
+            .await;
+        assert_eq!(p.status, 401);
+    }
+    app.clock.advance(Duration::seconds(10));
+    let p = b.sign_in("zoe", &op.password).await;
+    assert_eq!(p.status, 401, "the address is locked, whatever the account");
+    app.clock.advance(Duration::minutes(16));
+    assert_eq!(b.sign_in("zoe", &op.password).await.status, 303);
+}
