@@ -38,6 +38,7 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     pub db: TestDatabase,
     shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// A member of staff the test created, with their password.
@@ -83,7 +84,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             let _ = tolbooth_web::server::serve(state, listener, async move {
                 let _ = rx.await;
             })
@@ -98,7 +99,17 @@ impl TestApp {
             data_dir,
             db,
             shutdown: Some(tx),
+            server: Some(server),
         })
+    }
+
+    /// Signals shutdown, as SIGTERM would, and returns the server task,
+    /// which ends once requests in flight are answered.
+    pub fn begin_shutdown(&mut self) -> tokio::task::JoinHandle<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.server.take().expect("the server is running")
     }
 
     pub fn browser(&self) -> Browser {
@@ -166,6 +177,29 @@ impl TestApp {
     /// The TOTP code `staff`'s authenticator shows now.
     pub fn totp_code(&self, secret: &str) -> String {
         tolbooth_core::second_factor::current_code(secret, self.clock.now()).unwrap()
+    }
+
+    /// An administrator with an authenticator, signed in through the
+    /// second factor in a browser of their own.
+    pub async fn signed_in_admin(&self, username: &str) -> (Browser, TestStaff) {
+        let mut admin = self.staff(username, Role::Admin).await;
+        self.enrol_totp(&mut admin).await;
+        let mut b = self.browser();
+        b.sign_in(username, &admin.password).await;
+        let code = self.totp_code(admin.totp_secret.as_deref().unwrap());
+        let p = b
+            .submit(
+                "/login/second-factor",
+                "/login/second-factor",
+                &[("code", &code)],
+            )
+            .await;
+        assert_eq!(
+            p.location.as_deref(),
+            Some("/console"),
+            "admin sign-in completes"
+        );
+        (b, admin)
     }
 
     pub async fn audit_log(&self) -> Vec<AuditEntry> {

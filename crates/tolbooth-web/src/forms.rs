@@ -10,8 +10,9 @@ use crate::cookies;
 use crate::error::WebError;
 use crate::session::session_from;
 use crate::state::AppState;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -26,6 +27,21 @@ struct CsrfField {
 
 fn tokens_match(a: &str, b: &str) -> bool {
     !a.is_empty() && a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Reads the body (within the size limit) and parses it, returning the
+/// form, the CSRF token it carried and the request id.
+async fn read_form<T: DeserializeOwned>(
+    parts: Parts,
+    body: Body,
+    state: &AppState,
+) -> Result<(T, String, Option<String>), WebError> {
+    let request_id = context_of(&parts).request_id;
+    let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+        .await
+        .map_err(|_| WebError::BadInput("the form is too large".into()))?;
+    let (form, csrf) = parse::<T>(&bytes)?;
+    Ok((form, csrf, request_id))
 }
 
 fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<(T, String), WebError> {
@@ -62,13 +78,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
         let who = session_from(&parts, state)
             .await?
             .ok_or(WebError::Unauthenticated)?;
-        let client = context_of(&parts);
-        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(|_| WebError::BadInput("the form is too large".into()))?;
-        let (form, csrf) = parse::<T>(&bytes)?;
+        let (form, csrf, request_id) = read_form::<T>(parts, body, state).await?;
         if !tokens_match(&csrf, &who.session.csrf_token) {
-            return Err(refuse(state, who.actor(), client.request_id).await);
+            return Err(refuse(state, who.actor(), request_id).await);
         }
         Ok(StaffForm { who, form })
     }
@@ -87,13 +99,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for LoginForm<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
         let cookie = cookies::get(&parts.headers, cookies::LOGIN_CSRF).unwrap_or_default();
-        let client = context_of(&parts);
-        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(|_| WebError::BadInput("the form is too large".into()))?;
-        let (form, csrf) = parse::<T>(&bytes)?;
+        let (form, csrf, request_id) = read_form::<T>(parts, body, state).await?;
         if !tokens_match(&csrf, &cookie) {
-            return Err(refuse(state, Actor::Anonymous, client.request_id).await);
+            return Err(refuse(state, Actor::Anonymous, request_id).await);
         }
         Ok(LoginForm { form, csrf })
     }

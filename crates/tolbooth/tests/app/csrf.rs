@@ -14,17 +14,7 @@ async fn staff_form_without_token_is_refused_and_audited(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let mut admin = app.staff("ida", Role::Admin).await;
-    app.enrol_totp(&mut admin).await;
-    let mut b = app.browser();
-    b.sign_in("ida", &admin.password).await;
-    let code = app.totp_code(admin.totp_secret.as_deref().unwrap());
-    b.submit(
-        "/login/second-factor",
-        "/login/second-factor",
-        &[("code", &code)],
-    )
-    .await;
+    let (mut b, _) = app.signed_in_admin("ida").await;
     let fields = [
         ("username", "joe"),
         ("display_name", "Joe"),

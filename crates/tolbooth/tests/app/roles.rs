@@ -52,17 +52,7 @@ async fn admin_manages_staff_from_the_console(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let mut admin = app.staff("vera", Role::Admin).await;
-    app.enrol_totp(&mut admin).await;
-    let mut b = app.browser();
-    b.sign_in("vera", &admin.password).await;
-    let code = app.totp_code(admin.totp_secret.as_deref().unwrap());
-    b.submit(
-        "/login/second-factor",
-        "/login/second-factor",
-        &[("code", &code)],
-    )
-    .await;
+    let (mut b, _) = app.signed_in_admin("vera").await;
     let p = b
         .submit(
             "/admin/staff",

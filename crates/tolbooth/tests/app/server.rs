@@ -135,3 +135,40 @@ async fn tls_is_built_in_and_sends_hsts() {
     let plain = reqwest::get(format!("http://127.0.0.1:{port}/login")).await;
     assert!(plain.map(|r| r.status() != 200).unwrap_or(true));
 }
+
+/// On shutdown, a request already being received is still answered; new
+/// connections are not accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_a_request_in_flight_finish() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(mut app) = TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    let addr = app.base_url.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let body = "username=someone&password=something-long";
+    let head = format!(
+        "POST /login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body.as_bytes()[..10]).await.unwrap();
+    // Give the server a moment to read the headers: only then is the
+    // request "in flight" rather than an idle connection.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let server = app.begin_shutdown();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    stream.write_all(&body.as_bytes()[10..]).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    // No CSRF token: refused, but answered.
+    assert!(response.starts_with("HTTP/1.1 403"), "{response}");
+    tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("the server stops once the request is answered")
+        .unwrap();
+    assert!(
+        tokio::net::TcpStream::connect(&addr).await.is_err(),
+        "no new connections"
+    );
+}
