@@ -334,10 +334,14 @@ impl Accounts {
             .staff_by_id(who.member.id)
             .await?
             .ok_or(AccountError::NotFound)?;
-        let totp_ok = credentials
+        let step = credentials
             .totp_secret
             .as_ref()
-            .is_some_and(|s| second_factor::code_is_valid(s.expose(), code, now));
+            .and_then(|s| second_factor::matching_step(s.expose(), code, now));
+        let totp_ok = match step {
+            Some(step) => self.store.claim_totp_step(who.member.id, step).await?,
+            None => false,
+        };
         let ok = totp_ok || {
             let entry = NewAuditEntry::new(who.actor(), "staff.recovery_code_used")
                 .on(ObjectRef::staff(who.member.id))
@@ -444,9 +448,10 @@ impl Accounts {
         code: &str,
         client: &ClientContext,
     ) -> Result<Vec<Secret<String>>, AccountError> {
-        if !second_factor::code_is_valid(secret.expose(), code, self.clock.now()) {
+        let Some(step) = second_factor::matching_step(secret.expose(), code, self.clock.now())
+        else {
             return Err(AccountError::WrongCode);
-        }
+        };
         let (codes, hashes) = second_factor::recovery_codes();
         let entry = NewAuditEntry::new(who.actor(), "staff.second_factor_enrolled")
             .on(ObjectRef::staff(who.member.id))
@@ -454,6 +459,8 @@ impl Accounts {
         self.store
             .set_second_factor(who.member.id, Some(secret.clone()), hashes, entry)
             .await?;
+        // The code just typed cannot be used again to sign in.
+        self.store.claim_totp_step(who.member.id, step).await?;
         let mut member = who.member.clone();
         member.totp_enrolled = true;
         let level = AuthLevel::next_for(&member, true);

@@ -5,6 +5,7 @@ use qrcode::render::svg;
 use qrcode::QrCode;
 use rand::rngs::OsRng;
 use rand::RngCore;
+use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 use tolbooth_domain::secret::Secret;
 use totp_rs::{Algorithm, Secret as TotpSecret, TOTP};
@@ -61,15 +62,22 @@ pub fn enrolment_for(secret: Secret<String>, issuer: &str, account: &str) -> Opt
 /// Whether `code` is valid for `secret` at `now`, allowing one step of
 /// clock drift either way.
 pub fn code_is_valid(secret_b32: &str, code: &str, now: OffsetDateTime) -> bool {
+    matching_step(secret_b32, code, now).is_some()
+}
+
+/// The 30-second time step whose code `code` is, among the current step and
+/// its neighbours. Recording the step lets a code be used only once.
+pub fn matching_step(secret_b32: &str, code: &str, now: OffsetDateTime) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    let Some(t) = totp(secret_b32, "tolbooth", "staff") else {
-        return false;
-    };
-    let secs = u64::try_from(now.unix_timestamp()).unwrap_or(0);
-    t.check(&code, secs)
+    let t = totp(secret_b32, "tolbooth", "staff")?;
+    let current = now.unix_timestamp().div_euclid(30);
+    (current - 1..=current + 1).find(|step| {
+        let secs = u64::try_from(step * 30).unwrap_or(0);
+        bool::from(t.generate(secs).as_bytes().ct_eq(code.as_bytes()))
+    })
 }
 
 /// The current code, for tests and for the enrolment self-check.

@@ -61,6 +61,9 @@ pub trait StaffStore: Send + Sync {
         recovery_code_hashes: Vec<String>,
         audit: NewAuditEntry,
     ) -> StoreResult<()>;
+    /// Records TOTP time step `step` as used; false when that step or a
+    /// later one was already used (a replayed code).
+    async fn claim_totp_step(&self, id: StaffId, step: i64) -> StoreResult<bool>;
     /// Marks a recovery code used; false when it is unknown or already used.
     async fn use_recovery_code(
         &self,

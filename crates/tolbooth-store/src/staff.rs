@@ -223,7 +223,9 @@ impl StaffStore for SqlStore {
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let now = unix_millis(self.clock.now());
-        let done = sqlx::query("UPDATE staff SET totp_secret = $2, updated_at = $3 WHERE id = $1")
+        let done = sqlx::query(
+            "UPDATE staff SET totp_secret = $2, totp_last_step = NULL, updated_at = $3 WHERE id = $1",
+        )
             .bind(id.0)
             .bind(totp_secret.as_ref().map(|s| s.expose().clone()))
             .bind(now)
@@ -248,6 +250,18 @@ impl StaffStore for SqlStore {
         }
         append_in(self, &mut tx, &audit).await?;
         tx.commit().await.store()
+    }
+
+    async fn claim_totp_step(&self, id: StaffId, step: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE staff SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+        )
+        .bind(id.0)
+        .bind(step)
+        .execute(&self.write)
+        .await
+        .store()?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn use_recovery_code(

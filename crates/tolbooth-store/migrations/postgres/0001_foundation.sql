@@ -10,6 +10,8 @@ CREATE TABLE staff (
     password_hash TEXT NOT NULL,
     must_change_password BIGINT NOT NULL DEFAULT 0,
     totp_secret TEXT,
+    -- The last TOTP time step accepted, so that a code cannot be replayed.
+    totp_last_step BIGINT,
     disabled_at BIGINT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL

@@ -10,6 +10,8 @@ CREATE TABLE staff (
     password_hash TEXT NOT NULL,
     must_change_password INTEGER NOT NULL DEFAULT 0,
     totp_secret TEXT,
+    -- The last TOTP time step accepted, so that a code cannot be replayed.
+    totp_last_step INTEGER,
     disabled_at INTEGER,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL

@@ -227,6 +227,16 @@ async fn recovery_codes_work_once(backend: Backend) {
             .totp_enrolled
     );
     assert_eq!(f.store.unused_recovery_codes(m.id).await.unwrap(), 2);
+    assert!(f.store.claim_totp_step(m.id, 100).await.unwrap());
+    assert!(
+        !f.store.claim_totp_step(m.id, 100).await.unwrap(),
+        "a step is used once"
+    );
+    assert!(
+        !f.store.claim_totp_step(m.id, 99).await.unwrap(),
+        "and never an earlier one"
+    );
+    assert!(f.store.claim_totp_step(m.id, 101).await.unwrap());
     assert!(f
         .store
         .use_recovery_code(m.id, "h1", audit("used"))
