@@ -42,6 +42,18 @@ pub enum Command {
     /// Check configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Remove contact details and special category data from text on
+    /// standard input, keeping names.
+    Redact(RedactArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// Read one JSON object per line, {"id": ..., "text": ...}, and write
+    /// one per line with the redacted text and the findings (offsets in
+    /// Unicode code points into the original text, end exclusive).
+    #[arg(long)]
+    pub jsonl: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 mod audit;
 mod config;
+mod redact;
 mod serve;
 mod user;
 
@@ -14,6 +15,9 @@ use tolbooth_domain::audit::Actor;
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     if let Command::Config(c) = &cli.command {
         return config::run(c, cli.config.as_deref());
+    }
+    if let Command::Redact(args) = &cli.command {
+        return redact::run(args);
     }
     let config = Config::load(cli.config.as_deref(), std::env::vars())?;
     crate::logging::init(&config.log);
@@ -33,7 +37,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::User(c) => user::run(config, c).await,
         Command::Audit(c) => audit::run(config, c).await,
-        Command::Config(_) => Ok(ExitCode::SUCCESS),
+        Command::Config(_) | Command::Redact(_) => Ok(ExitCode::SUCCESS),
     }
 }
 

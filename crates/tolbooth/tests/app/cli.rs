@@ -271,3 +271,67 @@ async fn audit_checkpoint_catches_truncation(backend: Backend) {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("signature"), "{}", stderr(&o));
 }
+
+fn redact(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tolbooth"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn redact_prints_text_with_markers() {
+    let o = redact(
+        &["redact"],
+        "I'm Eilidh, call 07700 900123 or eilidh@example.org\n",
+    );
+    assert!(o.status.success());
+    assert_eq!(
+        stdout(&o),
+        "I'm Eilidh, call [phone number removed] or [email removed]\n"
+    );
+}
+
+#[test]
+fn redact_jsonl_reports_code_point_offsets_and_goes_on_after_bad_lines() {
+    let input = "{\"id\": 7, \"text\": \"Màiri: my son has ADHD\"}\nnot json\n{\"id\": \"b\"}\n{\"id\": 8, \"text\": \"ok\"}\n";
+    let o = redact(&["redact", "--jsonl"], input);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "bad lines make the exit status non-zero"
+    );
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["id"], 7);
+    assert_eq!(
+        lines[0]["text"],
+        "Màiri: my son has [health information removed]"
+    );
+    assert_eq!(
+        lines[0]["findings"][0]["start"], 18,
+        "code points, not bytes"
+    );
+    assert_eq!(lines[0]["findings"][0]["end"], 22);
+    assert_eq!(lines[0]["findings"][0]["category"], "health");
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"].as_str().unwrap().contains("not JSON"));
+    assert_eq!(lines[2]["id"], "b");
+    assert_eq!(lines[2]["line"], 3);
+    assert_eq!(lines[3]["text"], "ok");
+    assert!(stderr(&o).contains("2 of 4"));
+}

@@ -1,0 +1,140 @@
+//! Postal addresses: a house number (or flat) and a street, extended over
+//! the town and postcode that follow. A street named without a house number
+//! ("the potholes on Leith Walk") is not an address and stays.
+
+use super::regex;
+use crate::category::Category;
+use crate::span::Finding;
+use regex::Regex;
+
+#[derive(Debug)]
+pub(crate) struct Address {
+    street: Regex,
+    tail: Regex,
+}
+
+/// Street-type words. Those that are also everyday words need a name
+/// between the number and themselves (see [`EVERYDAY`]).
+const STREET_TYPES: &str = "street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|crescent|cres|court|ct|place|pl|terrace|terr|way|gardens|gdns|grove|park|square|sq|wynd|brae|view|row|walk|hill|mews|vennel|loan|gate|parade|rise|green|heights|quay|wharf|boulevard|circus|cottages|grange|path|end|hall|yard|steading|croft|stryd|heol|ffordd|lôn";
+
+const EVERYDAY: &[&str] = &[
+    "way", "park", "view", "row", "walk", "hill", "gate", "rise", "green", "end", "path", "close",
+    "court", "place", "hall", "yard", "grove", "dr", "st", "pl", "ct",
+];
+
+/// Words that cannot stand between a house number and a street name: they
+/// show the number counts something else ("2 hours on the road").
+const NOT_IN_A_STREET_NAME: &[&str] = &[
+    "on", "in", "at", "to", "for", "of", "a", "an", "and", "or", "my", "your", "our", "their",
+    "his", "her", "is", "was", "are", "were", "hours", "hour", "hrs", "minutes", "mins", "days",
+    "day", "weeks", "week", "months", "years", "times", "pounds", "people", "cars", "bins", "bags",
+    "from", "by", "with", "down", "up", "near", "off", "along", "across", "past", "round",
+    "around", "into", "onto", "over", "than", "more", "less", "other", "miles", "metres", "meters",
+    "yards", "feet", "kids", "children", "houses", "flats", "doors", "it", "this", "that", "these",
+    "those", "every", "each", "am", "pm",
+];
+
+impl Address {
+    pub(crate) fn new() -> Self {
+        Self {
+            street: regex(&format!(
+                r"(?i)\b(?:(?:flat|apartment|apt|unit|fflat)\s*\d+[a-z]?(?:/\d+)?,?\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[\p{{L}}][\p{{L}}'\-]*\.?\s+){{0,3}})({STREET_TYPES})\b\.?"
+            )),
+            // What may follow a street: ", Town" and/or a postcode.
+            tail: regex(
+                r"(?i)^(?:,?\s*(?:[\p{L}][\p{L}'\-]*)(?:\s+[\p{L}][\p{L}'\-]*){0,2})?,?\s*(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})\b",
+            ),
+        }
+    }
+
+    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        for c in self.street.captures_iter(text) {
+            let (Some(m), Some(name), Some(kind)) = (c.get(0), c.get(1), c.get(2)) else {
+                continue;
+            };
+            let name_words: Vec<String> = name
+                .as_str()
+                .split_whitespace()
+                .map(|w| w.trim_end_matches('.').to_lowercase())
+                .collect();
+            if name_words
+                .iter()
+                .any(|w| NOT_IN_A_STREET_NAME.contains(&w.as_str()))
+            {
+                continue;
+            }
+            let kind_lower = kind.as_str().to_lowercase();
+            if name_words.is_empty() && EVERYDAY.contains(&kind_lower.as_str()) {
+                continue;
+            }
+            let mut end = m.end();
+            let window_end = floor_boundary(text, (end + 60).min(text.len()));
+            if let Some(rest) = text.get(end..window_end) {
+                if let Some(t) = self.tail.find(rest) {
+                    end += t.end();
+                } else if let Some(town) = capitalised_town(rest) {
+                    end += town;
+                }
+            }
+            out.push(Finding::new(m.start(), end, Category::PostalAddress));
+        }
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// ", Edinburgh" after a street: the length to include, if the next thing
+/// is a comma and one capitalised word.
+fn capitalised_town(rest: &str) -> Option<usize> {
+    let after_comma = rest.strip_prefix(',')?;
+    let trimmed = after_comma.trim_start();
+    let lead = rest.len() - trimmed.len();
+    let word_len = trimmed
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphabetic() || *c == '-' || *c == '\''))
+        .map_or(trimmed.len(), |(i, _)| i);
+    let first = trimmed.chars().next()?;
+    (first.is_uppercase() && word_len >= 3).then_some(lead + word_len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        Address::new().find(text, &mut out);
+        out.iter()
+            .map(|f| text[f.start..f.end].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn house_number_and_street_with_town_and_postcode() {
+        assert_eq!(
+            found("I live at 12 Rose Street, Edinburgh EH2 2PR since"),
+            vec!["12 Rose Street, Edinburgh EH2 2PR"]
+        );
+        assert_eq!(
+            found("its flat 2/1, 45 byres rd g11 5rg"),
+            vec!["flat 2/1, 45 byres rd g11 5rg"]
+        );
+        assert_eq!(
+            found("send it to 3 The Crescent, Falkirk please"),
+            vec!["3 The Crescent, Falkirk"]
+        );
+    }
+
+    #[test]
+    fn streets_without_numbers_and_counted_things_stay() {
+        assert!(found("the potholes on Leith Walk are bad").is_empty());
+        assert!(found("I waited 2 hours on the road").is_empty());
+        assert!(found("we need 10 green bins").is_empty());
+        assert!(found("open 7 days a week at the park").is_empty());
+    }
+}

@@ -1,0 +1,353 @@
+//! Email addresses (plain and obfuscated), phone numbers, postcodes, IP
+//! addresses and social media handles.
+
+use super::regex;
+use crate::category::Category;
+use crate::span::Finding;
+use crate::text::{boundary_after, boundary_before};
+use phonenumber::country::Id as Country;
+use regex::Regex;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+#[derive(Debug)]
+pub(crate) struct Contact {
+    email: Regex,
+    email_obfuscated: Regex,
+    phone: Regex,
+    postcode: Regex,
+    ipv4: Regex,
+    ipv6: Regex,
+    handle: Regex,
+    profile_url: Regex,
+    handle_cue: Regex,
+}
+
+const AT: &str = r"(?:\s*[\(\[\{]\s*at\s*[\)\]\}]\s*|\s+at\s+)";
+const DOT: &str = r"(?:\s*[\(\[\{]\s*dot\s*[\)\]\}]\s*|\s+dot\s+|\.)";
+const TLD: &str =
+    r"(?:com|org|net|uk|scot|wales|cymru|gov|ac|co|edu|info|io|me|ie|eu|nhs|sch|police|mod|biz)";
+
+impl Contact {
+    pub(crate) fn new() -> Self {
+        Self {
+            email: regex(
+                r"(?i)[a-z0-9](?:[a-z0-9._%+\-]*[a-z0-9_%+\-])?@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)*\.[a-z]{2,24}",
+            ),
+            email_obfuscated: regex(&format!(
+                r"(?i)\b[a-z0-9][a-z0-9_%+\-]*(?:{DOT}[a-z0-9_%+\-]+)*{AT}[a-z0-9\-]+(?:{DOT}[a-z0-9\-]+)*{DOT}{TLD}\b"
+            )),
+            // A run of digits and separators that starts like a UK or
+            // international number: +, 00, 0, or an opening bracket.
+            phone: regex(r"(?:\+\s?\(?|\(0|\b0)[\d()\-.\s/]{8,24}\d"),
+            postcode: regex(
+                r"(?i)\b(?:gir\s?0aa|(?:[a-pr-uwyz]\d{1,2}|[a-pr-uwyz][a-hk-y]\d{1,2}|[a-pr-uwyz]\d[a-hjkpstuw]|[a-pr-uwyz][a-hk-y]\d[abehmnprvwxy])\s?\d[abd-hjlnp-uw-z]{2})\b",
+            ),
+            ipv4: regex(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"),
+            ipv6: regex(r"(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[0-9a-z]+)?"),
+            handle: regex(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"),
+            profile_url: regex(
+                r"(?i)\b(?:https?://)?(?:www\.|m\.|mobile\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|tiktok\.com|linkedin\.com/in|threads\.net|youtube\.com|snapchat\.com/add|bsky\.app/profile|reddit\.com/u(?:ser)?)/@?[A-Za-z0-9_.\-]+",
+            ),
+            handle_cue: regex(
+                r"(?i)\b(?:insta(?:gram)?|twitter|tiktok|snap(?:chat)?|facebook|fb|bluesky|threads)(?:\s+(?:handle|name|username|account|page))?\s*(?:is|:|=|-|on)?\s+@?([A-Za-z0-9_.]{3,30})",
+            ),
+        }
+    }
+
+    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        self.emails(text, out);
+        self.phones(text, out);
+        for m in self.postcode.find_iter(text) {
+            out.push(Finding::new(m.start(), m.end(), Category::Postcode));
+        }
+        self.ips(text, out);
+        self.handles(text, out);
+    }
+
+    fn emails(&self, text: &str, out: &mut Vec<Finding>) {
+        for m in self.email.find_iter(text) {
+            if boundary_before(text, m.start()) && boundary_after(text, m.end()) {
+                out.push(Finding::new(m.start(), m.end(), Category::Email));
+            }
+        }
+        for m in self.email_obfuscated.find_iter(text) {
+            out.push(Finding::new(m.start(), m.end(), Category::Email));
+        }
+    }
+
+    fn phones(&self, text: &str, out: &mut Vec<Finding>) {
+        for m in self.phone.find_iter(text) {
+            if !boundary_before(text, m.start()) {
+                continue;
+            }
+            find_numbers_in(text, m.start(), m.end(), out);
+        }
+    }
+
+    fn ips(&self, text: &str, out: &mut Vec<Finding>) {
+        for m in self.ipv4.find_iter(text) {
+            if m.as_str().parse::<Ipv4Addr>().is_ok() {
+                out.push(Finding::new(m.start(), m.end(), Category::IpAddress));
+            }
+        }
+        for m in self.ipv6.find_iter(text) {
+            let s = m.as_str().trim_end_matches(':');
+            if s.matches(':').count() >= 2
+                && boundary_before(text, m.start())
+                && s.split('%')
+                    .next()
+                    .is_some_and(|a| a.parse::<Ipv6Addr>().is_ok())
+            {
+                out.push(Finding::new(
+                    m.start(),
+                    m.start() + s.len(),
+                    Category::IpAddress,
+                ));
+            }
+        }
+    }
+
+    fn handles(&self, text: &str, out: &mut Vec<Finding>) {
+        for m in self.handle.find_iter(text) {
+            // `name@example.org` is an email, not a handle.
+            let before = text.get(..m.start()).and_then(|s| s.chars().next_back());
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '_') {
+                continue;
+            }
+            let end = m.start() + m.as_str().trim_end_matches('.').len();
+            out.push(Finding::new(m.start(), end, Category::SocialHandle));
+        }
+        for m in self.profile_url.find_iter(text) {
+            let end = m.start() + m.as_str().trim_end_matches(['.', '-']).len();
+            out.push(Finding::new(m.start(), end, Category::SocialHandle));
+        }
+        for c in self.handle_cue.captures_iter(text) {
+            let Some(h) = c.get(1) else { continue };
+            let handle = h.as_str().trim_end_matches('.');
+            // A bare word after "insta is" may be ordinary ("down"); a
+            // handle has a digit, underscore or dot, or was written with @.
+            let written_with_at = text.get(..h.start()).is_some_and(|s| s.ends_with('@'));
+            let looks_like_handle = handle
+                .chars()
+                .any(|ch| ch.is_ascii_digit() || ch == '_' || ch == '.');
+            if written_with_at || looks_like_handle {
+                let start = if written_with_at {
+                    h.start() - 1
+                } else {
+                    h.start()
+                };
+                out.push(Finding::new(
+                    start,
+                    h.start() + handle.len(),
+                    Category::SocialHandle,
+                ));
+            }
+        }
+    }
+}
+
+/// A stretch of digits and separators may hold one number, several, or a
+/// number followed by unrelated digits. Split it into digit groups and take,
+/// from each position, the longest run of at most eight groups that is a
+/// valid number.
+fn find_numbers_in(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
+    let Some(span) = text.get(start..end) else {
+        return;
+    };
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut group_start = None;
+    for (i, ch) in span.char_indices() {
+        let part_of_group =
+            ch.is_ascii_digit() || (ch == '+' && group_start.is_none() && groups.is_empty());
+        match (part_of_group, group_start) {
+            (true, None) => group_start = Some(i),
+            (false, Some(s)) => {
+                groups.push((s, i));
+                group_start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = group_start {
+        groups.push((s, span.len()));
+    }
+    let mut i = 0;
+    while i < groups.len() {
+        let mut found = None;
+        for j in (i..groups.len().min(i + 8)).rev() {
+            let from = if i == 0 { 0 } else { groups[i].0 };
+            let to = groups[j].1;
+            if let Some(candidate) = span.get(from..to) {
+                if is_phone_number(candidate) {
+                    found = Some((from, to, j));
+                    break;
+                }
+            }
+        }
+        match found {
+            Some((from, to, j)) => {
+                if boundary_after(text, start + to) {
+                    out.push(Finding::new(start + from, start + to, Category::Phone));
+                }
+                i = j + 1;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Whether `candidate` is a valid phone number, reading it as British
+/// unless it carries an international prefix.
+pub(crate) fn is_phone_number(candidate: &str) -> bool {
+    // "+44 (0)131 ..." writes the trunk 0 in brackets: drop it.
+    let cleaned = candidate.replace("(0)", "");
+    let digits: String = cleaned.chars().filter(char::is_ascii_digit).collect();
+    if !(9..=15).contains(&digits.len()) {
+        return false;
+    }
+    let trimmed = cleaned.trim_start();
+    let starts_ok =
+        trimmed.starts_with('+') || trimmed.starts_with('0') || trimmed.starts_with('(');
+    if !starts_ok {
+        return false;
+    }
+    let international = digits.starts_with("00") || trimmed.starts_with('+');
+    let normal = if let Some(rest) = digits.strip_prefix("00") {
+        format!("+{rest}")
+    } else if trimmed.starts_with('+') {
+        format!("+{digits}")
+    } else {
+        digits.clone()
+    };
+    let valid = match phonenumber::parse(Some(Country::GB), &normal) {
+        Ok(number) => phonenumber::is_valid(&number),
+        Err(_) => false,
+    };
+    // libphonenumber knows only ranges allocated today; a British number of
+    // the right shape is personal data all the same (and Ofcom's ranges
+    // reserved for fiction, such as 07700 900xxx, are unallocated by design).
+    let national = match normal.strip_prefix("+44") {
+        Some(rest) => format!("0{rest}"),
+        None if international => return valid,
+        None => digits,
+    };
+    valid || uk_number_shape(&national)
+}
+
+/// 11 digits starting 01, 02, 03 or 07, or 10 digits starting 01.
+fn uk_number_shape(digits: &str) -> bool {
+    let prefix = digits.get(..2).unwrap_or_default();
+    match digits.len() {
+        11 => matches!(prefix, "01" | "02" | "03" | "07"),
+        10 => prefix == "01",
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cats(text: &str) -> Vec<(String, Category)> {
+        let mut out = Vec::new();
+        Contact::new().find(text, &mut out);
+        out.sort_by_key(|f| f.start);
+        out.iter()
+            .map(|f| (text[f.start..f.end].to_owned(), f.category))
+            .collect()
+    }
+
+    #[test]
+    fn uk_phone_numbers_in_many_shapes() {
+        for (text, number) in [
+            ("call me on 07700 900123 please", "07700 900123"),
+            ("ring 0131-496-0000 or", "0131-496-0000"),
+            ("my number is +44 (0)7700 900 123.", "+44 (0)7700 900 123"),
+            ("tel 0044 131 496 0018", "0044 131 496 0018"),
+            ("mob (0161) 496 0754 ta", "(0161) 496 0754"),
+            ("07700.900.456", "07700.900.456"),
+            ("in Dublin +353 1 234 5678", "+353 1 234 5678"),
+        ] {
+            let found = cats(text);
+            assert!(
+                found.contains(&(number.to_owned(), Category::Phone)),
+                "{text}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn reference_numbers_and_prices_are_not_phones() {
+        for text in [
+            "planning ref 23/01234/FUL",
+            "it cost £1,250.00",
+            "case 1234567890",
+            "open 09:00-17:00",
+        ] {
+            assert!(
+                !cats(text).iter().any(|(_, c)| *c == Category::Phone),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn two_numbers_in_one_run_are_two_findings() {
+        let found = cats("07700 900123 07700 900456");
+        let phones: Vec<_> = found
+            .iter()
+            .filter(|(_, c)| *c == Category::Phone)
+            .collect();
+        assert_eq!(phones.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn emails_plain_and_obfuscated() {
+        assert!(cats("mail jo.bloggs+council@example.co.uk now")
+            .contains(&("jo.bloggs+council@example.co.uk".into(), Category::Email)));
+        assert!(cats("its jo dot bloggs at gmail dot com")
+            .contains(&("jo dot bloggs at gmail dot com".into(), Category::Email)));
+        assert!(cats("name (at) example (dot) org")
+            .contains(&("name (at) example (dot) org".into(), Category::Email)));
+        assert!(cats("we met at the hall at noon").is_empty());
+    }
+
+    #[test]
+    fn postcodes_any_case_with_or_without_space() {
+        for pc in ["EH1 1YZ", "eh11yz", "SW1A 1AA", "m1 1ae", "G2 3AB"] {
+            let text = format!("I'm at {pc} today");
+            assert!(
+                cats(&text).contains(&(pc.to_owned(), Category::Postcode)),
+                "{pc}"
+            );
+        }
+        assert!(!cats("QV1 1AA")
+            .iter()
+            .any(|(_, c)| *c == Category::Postcode));
+    }
+
+    #[test]
+    fn ip_addresses_both_versions() {
+        assert!(
+            cats("from 192.0.2.33 yesterday").contains(&("192.0.2.33".into(), Category::IpAddress))
+        );
+        assert!(cats("v6 2001:db8::ff00:42:8329 ok")
+            .contains(&("2001:db8::ff00:42:8329".into(), Category::IpAddress)));
+        assert!(cats("at 10:30:15").is_empty());
+        assert!(cats("999.1.1.1").is_empty());
+    }
+
+    #[test]
+    fn handles_and_profiles() {
+        let found = cats("dm me @jess_m99 or instagram.com/jess.m99 and my tiktok is jessm_01");
+        let handles: Vec<_> = found
+            .iter()
+            .filter(|(_, c)| *c == Category::SocialHandle)
+            .map(|(s, _)| s.as_str())
+            .collect();
+        assert!(handles.contains(&"@jess_m99"), "{handles:?}");
+        assert!(handles.contains(&"instagram.com/jess.m99"), "{handles:?}");
+        assert!(handles.contains(&"jessm_01"), "{handles:?}");
+        assert!(cats("my insta is down again").is_empty());
+    }
+}

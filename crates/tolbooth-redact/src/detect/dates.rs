@@ -1,0 +1,89 @@
+//! Dates of birth: a date, or a year, said to be when someone was born.
+//! Other dates (appointments, collections, deadlines) stay.
+
+use super::regex;
+use crate::category::Category;
+use crate::span::Finding;
+use regex::Regex;
+
+#[derive(Debug)]
+pub(crate) struct BirthDates {
+    cue: Regex,
+    date: Regex,
+    born_in_year: Regex,
+}
+
+const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ionawr|chwefror|mawrth|ebrill|mai|mehefin|gorffennaf|awst|medi|hydref|tachwedd|rhagfyr)";
+
+impl BirthDates {
+    pub(crate) fn new() -> Self {
+        Self {
+            cue: regex(
+                r"(?i)\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday(?:\s+is)?|bday|b'day|dyddiad\s+geni|ceann-l[aà]\s+breith)\b",
+            ),
+            date: regex(&format!(
+                r"(?i)^\W{{0,6}}(?:(?:on|is|was|the)\s+){{0,2}}(\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:\d{{4}}|\d{{2}})|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|\d{{4}}-\d{{2}}-\d{{2}})\b"
+            )),
+            born_in_year: regex(r"(?i)\bborn\s+in\s+((?:19|20)\d{2})\b"),
+        }
+    }
+
+    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        for cue in self.cue.find_iter(text) {
+            let end = (cue.end() + 48).min(text.len());
+            let mut end = end;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let Some(after) = text.get(cue.end()..end) else {
+                continue;
+            };
+            if let Some(date) = self.date.captures(after).and_then(|c| c.get(1)) {
+                out.push(Finding::new(
+                    cue.end() + date.start(),
+                    cue.end() + date.end(),
+                    Category::DateOfBirth,
+                ));
+            }
+        }
+        for c in self.born_in_year.captures_iter(text) {
+            if let Some(y) = c.get(1) {
+                out.push(Finding::new(y.start(), y.end(), Category::DateOfBirth));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        BirthDates::new().find(text, &mut out);
+        out.iter()
+            .map(|f| text[f.start..f.end].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn birth_dates_with_a_cue() {
+        assert_eq!(found("my dob is 03/07/1987 ok"), vec!["03/07/1987"]);
+        assert_eq!(found("D.O.B: 3.7.87"), vec!["3.7.87"]);
+        assert_eq!(
+            found("I was born on the 3rd of March 1987"),
+            vec!["3rd of March 1987"]
+        );
+        assert_eq!(
+            found("date of birth - March 3, 1987"),
+            vec!["March 3, 1987"]
+        );
+        assert_eq!(found("she was born in 2011"), vec!["2011"]);
+    }
+
+    #[test]
+    fn other_dates_stay() {
+        assert!(found("my bin was missed on 03/07/2024").is_empty());
+        assert!(found("appointment on 3rd March").is_empty());
+    }
+}

@@ -1,0 +1,255 @@
+//! National Insurance, NHS, card and bank numbers, each validated by its
+//! own rule rather than by shape alone.
+
+use super::contact::is_phone_number;
+use super::regex;
+use crate::category::Category;
+use crate::span::Finding;
+use crate::text::{boundary_after, boundary_before};
+use regex::Regex;
+
+#[derive(Debug)]
+pub(crate) struct Identifiers {
+    ni: Regex,
+    nhs: Regex,
+    card: Regex,
+    sort_code: Regex,
+    account: Regex,
+    iban: Regex,
+}
+
+impl Identifiers {
+    pub(crate) fn new() -> Self {
+        Self {
+            ni: regex(
+                r"(?i)\b([a-ceghj-pr-tw-z][a-ceghj-npr-tw-z])[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?[a-d]\b",
+            ),
+            nhs: regex(r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b"),
+            card: regex(r"\b\d(?:[ \-]?\d){12,18}\b"),
+            sort_code: regex(r"\b\d{2}[\s\-.]\d{2}[\s\-.]\d{2}\b|(?i:sort\s*code\W{0,3})\d{6}\b"),
+            account: regex(r"\b\d{8}\b"),
+            iban: regex(r"(?i)\bgb\d{2}\s?[a-z]{4}(?:\s?\d){14}\b"),
+        }
+    }
+
+    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        for c in self.ni.captures_iter(text) {
+            let (Some(m), Some(prefix)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let p = prefix.as_str().to_ascii_uppercase();
+            if !["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(&p.as_str()) {
+                out.push(Finding::new(m.start(), m.end(), Category::NiNumber));
+            }
+        }
+        for m in self.nhs.find_iter(text) {
+            let digits = digits_of(m.as_str());
+            if !nhs_check_digit_ok(&digits) || all_same(&digits) {
+                continue;
+            }
+            // A valid UK phone number that happens to pass mod-11 stays a
+            // phone number unless the text says NHS or CHI just before it.
+            let cue = cue_before(
+                text,
+                m.start(),
+                40,
+                &["nhs", "chi", "health number", "patient"],
+            );
+            if !cue && is_phone_number(m.as_str()) {
+                continue;
+            }
+            out.push(Finding::new(m.start(), m.end(), Category::NhsNumber));
+        }
+        for m in self.card.find_iter(text) {
+            let digits = digits_of(m.as_str());
+            let first = digits.first().copied().unwrap_or(0);
+            if (2..=6).contains(&first) && luhn_ok(&digits) && !all_same(&digits) {
+                out.push(Finding::new(m.start(), m.end(), Category::CardNumber));
+            }
+        }
+        self.bank(text, out);
+    }
+
+    fn bank(&self, text: &str, out: &mut Vec<Finding>) {
+        let mut sort_codes = Vec::new();
+        for m in self.sort_code.find_iter(text) {
+            let said = m.as_str().to_ascii_lowercase().starts_with("sort");
+            let cued = said || cue_before(text, m.start(), 25, &["sort", "s/c"]);
+            let account_follows = text
+                .get(m.end()..text.len().min(m.end() + 40))
+                .is_some_and(|after| self.account.is_match(after));
+            if cued || account_follows {
+                let start = if said {
+                    m.start() + m.as_str().find(|c: char| c.is_ascii_digit()).unwrap_or(0)
+                } else {
+                    m.start()
+                };
+                sort_codes.push(m.end());
+                out.push(Finding::new(start, m.end(), Category::BankAccount));
+            }
+        }
+        for m in self.account.find_iter(text) {
+            let near_sort_code = sort_codes
+                .iter()
+                .any(|&e| e <= m.start() && m.start() - e <= 40);
+            let cued = cue_before(text, m.start(), 30, &["account", "acc no", "acct", "a/c"]);
+            if near_sort_code || cued {
+                out.push(Finding::new(m.start(), m.end(), Category::BankAccount));
+            }
+        }
+        for m in self.iban.find_iter(text) {
+            if iban_ok(m.as_str()) {
+                out.push(Finding::new(m.start(), m.end(), Category::BankAccount));
+            }
+        }
+    }
+}
+
+fn digits_of(s: &str) -> Vec<u32> {
+    s.chars().filter_map(|c| c.to_digit(10)).collect()
+}
+
+fn all_same(d: &[u32]) -> bool {
+    d.windows(2).all(|w| w[0] == w[1])
+}
+
+/// NHS (and Scottish CHI) numbers: weights 10..2 over nine digits, mod 11.
+pub(crate) fn nhs_check_digit_ok(d: &[u32]) -> bool {
+    if d.len() != 10 {
+        return false;
+    }
+    let sum: u32 = d[..9].iter().zip((2..=10).rev()).map(|(x, w)| x * w).sum();
+    match 11 - sum % 11 {
+        11 => d[9] == 0,
+        10 => false,
+        check => d[9] == check,
+    }
+}
+
+pub(crate) fn luhn_ok(d: &[u32]) -> bool {
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &x)| {
+            if i % 2 == 1 {
+                let y = x * 2;
+                if y > 9 {
+                    y - 9
+                } else {
+                    y
+                }
+            } else {
+                x
+            }
+        })
+        .sum();
+    d.len() >= 12 && sum % 10 == 0
+}
+
+fn iban_ok(s: &str) -> bool {
+    let compact: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if compact.len() != 22 {
+        return false;
+    }
+    let (head, tail) = compact.split_at(4);
+    let mut rem: u64 = 0;
+    for c in tail.chars().chain(head.chars()) {
+        let v = match c.to_digit(36) {
+            Some(v) => v as u64,
+            None => return false,
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+/// Whether one of `cues` (lower case) appears in the `window` bytes before
+/// `pos`, as whole words.
+pub(crate) fn cue_before(text: &str, pos: usize, window: usize, cues: &[&str]) -> bool {
+    let mut from = pos.saturating_sub(window);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let Some(before) = text.get(from..pos) else {
+        return false;
+    };
+    let lower = before.to_lowercase();
+    cues.iter().any(|cue| {
+        lower
+            .match_indices(cue)
+            .any(|(i, _)| boundary_before(&lower, i) && boundary_after(&lower, i + cue.len()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, Category)> {
+        let mut out = Vec::new();
+        Identifiers::new().find(text, &mut out);
+        out.iter()
+            .map(|f| (text[f.start..f.end].to_owned(), f.category))
+            .collect()
+    }
+
+    #[test]
+    fn ni_numbers_follow_prefix_rules() {
+        assert_eq!(found("ni is QQ 12 34 56 C"), vec![]);
+        assert_eq!(
+            found("ni is AB 12 34 56 C"),
+            vec![("AB 12 34 56 C".into(), Category::NiNumber)]
+        );
+        assert_eq!(
+            found("ni is ab123456c"),
+            vec![("ab123456c".into(), Category::NiNumber)]
+        );
+        assert_eq!(found("GB123456A"), vec![]);
+    }
+
+    #[test]
+    fn nhs_numbers_pass_mod_11() {
+        assert_eq!(
+            found("my nhs no is 943 476 5919"),
+            vec![("943 476 5919".into(), Category::NhsNumber)]
+        );
+        assert_eq!(found("number 943 476 5918"), vec![]);
+        assert!(nhs_check_digit_ok(&digits_of("9434765919")));
+    }
+
+    #[test]
+    fn cards_pass_luhn() {
+        assert_eq!(
+            found("card 4111 1111 1111 1111 exp"),
+            vec![("4111 1111 1111 1111".into(), Category::CardNumber)]
+        );
+        assert_eq!(found("card 4111 1111 1111 1112"), vec![]);
+    }
+
+    #[test]
+    fn sort_code_and_account() {
+        let f = found("sort code 20-00-00 account 12345678 thanks");
+        assert!(
+            f.contains(&("20-00-00".into(), Category::BankAccount)),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&("12345678".into(), Category::BankAccount)),
+            "{f:?}"
+        );
+        assert_eq!(found("the meeting is 12-03-24"), vec![]);
+        assert_eq!(found("ref 12345678"), vec![]);
+        assert!(found("GB82 WEST 1234 5698 7654 32")
+            .iter()
+            .any(|(_, c)| *c == Category::BankAccount));
+    }
+}

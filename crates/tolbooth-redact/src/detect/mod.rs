@@ -1,0 +1,50 @@
+//! The detectors. Each appends raw findings; [`crate::span::resolve`]
+//! settles overlaps afterwards.
+
+mod address;
+mod contact;
+mod dates;
+mod identifiers;
+mod lexicon;
+mod special;
+
+use crate::span::Finding;
+
+#[derive(Debug)]
+pub(crate) struct Detectors {
+    contact: contact::Contact,
+    identifiers: identifiers::Identifiers,
+    address: address::Address,
+    dates: dates::BirthDates,
+    special: special::Special,
+}
+
+impl Detectors {
+    pub(crate) fn new() -> Self {
+        Self {
+            contact: contact::Contact::new(),
+            identifiers: identifiers::Identifiers::new(),
+            address: address::Address::new(),
+            dates: dates::BirthDates::new(),
+            special: special::Special::new(),
+        }
+    }
+
+    pub(crate) fn run(&self, text: &str, out: &mut Vec<Finding>) {
+        self.contact.find(text, out);
+        self.identifiers.find(text, out);
+        self.address.find(text, out);
+        self.dates.find(text, out);
+        self.special.find(text, out);
+    }
+}
+
+/// Compiles a pattern written in this crate. The patterns are literals
+/// that every test compiles, so a failure here cannot depend on input.
+#[expect(
+    clippy::expect_used,
+    reason = "literal patterns, compiled by every test"
+)]
+pub(crate) fn regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("a redaction pattern compiles")
+}
