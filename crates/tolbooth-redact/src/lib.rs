@@ -18,6 +18,7 @@
 mod category;
 mod detect;
 mod edit;
+pub mod evaluate;
 mod span;
 mod text;
 

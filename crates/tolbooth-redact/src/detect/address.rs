@@ -10,6 +10,9 @@ use regex::Regex;
 #[derive(Debug)]
 pub(crate) struct Address {
     street: Regex,
+    /// Welsh and Gaelic streets put the type first: "6 Heol y Nant",
+    /// "12 Sràid na h-Eaglais".
+    street_type_first: Regex,
     tail: Regex,
 }
 
@@ -40,6 +43,9 @@ impl Address {
             street: regex(&format!(
                 r"(?i)\b(?:(?:flat|apartment|apt|unit|fflat)\s*\d+[a-z]?(?:/\d+)?,?\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[\p{{L}}][\p{{L}}'\-]*\.?\s+){{0,3}})({STREET_TYPES})\b\.?"
             )),
+            street_type_first: regex(
+                r"(?i)\b\d{1,4}[a-z]?,?\s+(?:heol|ffordd|stryd|lôn|lon|cae|maes|rhodfa|clos|sràid|sraid|rathad)(?:\s+[\p{L}][\p{L}'\-]*){1,3}",
+            ),
             // What may follow a street: ", Town" and/or a postcode.
             tail: regex(
                 r"(?i)^(?:,?\s*(?:[\p{L}][\p{L}'\-]*)(?:\s+[\p{L}][\p{L}'\-]*){0,2})?,?\s*(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})\b",
@@ -48,6 +54,10 @@ impl Address {
     }
 
     pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        for m in self.street_type_first.find_iter(text) {
+            let end = self.extend(text, m.end());
+            out.push(Finding::new(m.start(), end, Category::PostalAddress));
+        }
         for c in self.street.captures_iter(text) {
             let (Some(m), Some(name), Some(kind)) = (c.get(0), c.get(1), c.get(2)) else {
                 continue;
@@ -67,16 +77,24 @@ impl Address {
             if name_words.is_empty() && EVERYDAY.contains(&kind_lower.as_str()) {
                 continue;
             }
-            let mut end = m.end();
-            let window_end = floor_boundary(text, (end + 60).min(text.len()));
-            if let Some(rest) = text.get(end..window_end) {
-                if let Some(t) = self.tail.find(rest) {
-                    end += t.end();
-                } else if let Some(town) = capitalised_town(rest) {
-                    end += town;
-                }
-            }
+            let end = self.extend(text, m.end());
             out.push(Finding::new(m.start(), end, Category::PostalAddress));
+        }
+    }
+
+    /// Extends an address ending at `end` over a following town and
+    /// postcode, or a comma and a capitalised town.
+    fn extend(&self, text: &str, end: usize) -> usize {
+        let window_end = floor_boundary(text, (end + 60).min(text.len()));
+        let Some(rest) = text.get(end..window_end) else {
+            return end;
+        };
+        if let Some(t) = self.tail.find(rest) {
+            end + t.end()
+        } else if let Some(town) = capitalised_town(rest) {
+            end + town
+        } else {
+            end
         }
     }
 }

@@ -13,6 +13,9 @@ const MAX_INPUT: u64 = 64 * 1024 * 1024;
 
 pub fn run(args: &RedactArgs) -> Result<ExitCode> {
     let redactor = Redactor::new();
+    if !args.evaluate.is_empty() {
+        return evaluate(&redactor, &args.evaluate);
+    }
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -139,4 +142,23 @@ fn parse_line(line: &[u8]) -> Result<Option<(Value, String)>, BadLine> {
         Some(_) => Err((id, "\"text\" must be a string".into())),
         None => Err((id, "missing \"text\"".into())),
     }
+}
+
+/// `--evaluate`: parses every corpus file and prints the scores.
+fn evaluate(redactor: &Redactor, files: &[std::path::PathBuf]) -> Result<ExitCode> {
+    let mut messages = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let parsed = tolbooth_redact::evaluate::parse_corpus(&text)
+            .with_context(|| format!("in {}", file.display()))?;
+        let name = file.display().to_string();
+        messages.extend(parsed.into_iter().map(|mut m| {
+            m.file.clone_from(&name);
+            m
+        }));
+    }
+    let report = tolbooth_redact::evaluate::evaluate(redactor, &messages);
+    print!("{}", report.render());
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,40 @@
+//! The labelled corpus in `corpus/redaction/` parses, and the engine meets
+//! the goals of RED-4 on it. As the corpus grows, this guards against
+//! regressions; docs/benchmarks.md holds the full figures.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failed unwrap is a failed test"
+)]
+
+use tolbooth_redact::evaluate::{evaluate, parse_corpus};
+use tolbooth_redact::Redactor;
+
+#[test]
+fn the_engine_meets_its_goals_on_the_corpus() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/redaction");
+    let mut messages = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let parsed = parse_corpus(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            messages.extend(parsed);
+        }
+    }
+    assert!(
+        messages.len() >= 100,
+        "the corpus has {} messages",
+        messages.len()
+    );
+    let report = evaluate(&Redactor::new(), &messages);
+    let contact = report.total(false);
+    let special = report.total(true);
+    let summary = report.render();
+    assert!(contact.recall() >= 0.99, "{summary}");
+    assert!(contact.precision() >= 0.95, "{summary}");
+    assert!(special.recall() >= 0.90, "{summary}");
+    assert!(special.precision() >= 0.85, "{summary}");
+    assert!(report.names_kept_share() >= 0.98, "{summary}");
+}
