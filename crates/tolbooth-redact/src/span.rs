@@ -2,6 +2,7 @@
 
 use crate::category::Category;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// One thing found: a byte range of the original text and its category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,38 +33,44 @@ impl Finding {
 }
 
 /// Sorts findings and settles overlaps: the higher-ranked category keeps
-/// its span; a lower-ranked finding that overlaps it is dropped, except that
-/// findings of one category that touch are merged.
-pub(crate) fn resolve(mut raw: Vec<Finding>) -> Vec<Finding> {
-    raw.retain(|f| f.start < f.end);
-    // Highest rank first, then longest, then earliest.
-    raw.sort_by(|a, b| {
+/// its span; a lower-ranked finding that overlaps it is dropped; findings of
+/// one category that overlap or touch are merged. O(n log n).
+pub(crate) fn resolve(raw: Vec<Finding>) -> Vec<Finding> {
+    // 1. Merge each category's own overlapping findings, so that what
+    //    remains of one category is disjoint.
+    let mut by_category = raw;
+    by_category.retain(|f| f.start < f.end);
+    by_category.sort_by_key(|f| (f.category, f.start, f.end));
+    let mut merged: Vec<Finding> = Vec::with_capacity(by_category.len());
+    for f in by_category {
+        match merged.last_mut() {
+            Some(last) if last.category == f.category && f.start <= last.end => {
+                last.end = last.end.max(f.end);
+            }
+            _ => merged.push(f),
+        }
+    }
+    // 2. Highest rank first, then longest, then earliest; keep a finding
+    //    only if it overlaps nothing kept. Kept spans are disjoint, so the
+    //    one starting last before `f.end` is the only one that can overlap.
+    merged.sort_by(|a, b| {
         b.category
             .rank()
             .cmp(&a.category.rank())
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: Vec<Finding> = Vec::with_capacity(raw.len());
-    for f in raw {
+    let mut kept: BTreeMap<usize, Finding> = BTreeMap::new();
+    for f in merged {
         let clash = kept
-            .iter()
-            .any(|k| f.start < k.end && k.start < f.end && k.category != f.category);
+            .range(..f.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > f.start);
         if !clash {
-            kept.push(f);
+            kept.insert(f.start, f);
         }
     }
-    kept.sort_by_key(|f| (f.start, f.end));
-    let mut out: Vec<Finding> = Vec::with_capacity(kept.len());
-    for f in kept {
-        match out.last_mut() {
-            Some(last) if last.category == f.category && f.start <= last.end => {
-                last.end = last.end.max(f.end);
-            }
-            _ => out.push(f),
-        }
-    }
-    out
+    kept.into_values().collect()
 }
 
 /// Redacted text with what was removed.

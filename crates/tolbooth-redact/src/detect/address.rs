@@ -41,14 +41,14 @@ impl Address {
     pub(crate) fn new() -> Self {
         Self {
             street: regex(&format!(
-                r"(?i)\b(?:(?:flat|apartment|apt|unit|fflat)\s*\d+[a-z]?(?:/\d+)?,?\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[\p{{L}}][\p{{L}}'\-]*\.?\s+){{0,3}})({STREET_TYPES})\b\.?"
+                r"(?i)(?-u:\b)(?:(?:flat|apartment|apt|unit|fflat)\s*\d+[a-z]?(?:/\d+)?,?\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[\p{{L}}][\p{{L}}'\-]*\.?\s+){{0,3}})({STREET_TYPES})(?-u:\b)\.?"
             )),
             street_type_first: regex(
-                r"(?i)\b\d{1,4}[a-z]?,?\s+(?:heol|ffordd|stryd|lôn|lon|cae|maes|rhodfa|clos|sràid|sraid|rathad)(?:\s+[\p{L}][\p{L}'\-]*){1,3}",
+                r"(?i)(?-u:\b)\d{1,4}[a-z]?,?\s+(?:heol|ffordd|stryd|lôn|lon|cae|maes|rhodfa|clos|sràid|sraid|rathad)(?:\s+[\p{L}][\p{L}'\-]*){1,3}",
             ),
             // What may follow a street: ", Town" and/or a postcode.
             tail: regex(
-                r"(?i)^(?:,?\s*(?:[\p{L}][\p{L}'\-]*)(?:\s+[\p{L}][\p{L}'\-]*){0,2})?,?\s*(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})\b",
+                r"(?i)^(?:,?\s*(?:[\p{L}][\p{L}'\-]*)(?:\s+[\p{L}][\p{L}'\-]*){0,2})?,?\s*(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})(?-u:\b)",
             ),
         }
     }

@@ -34,22 +34,22 @@ impl Contact {
                 r"(?i)[a-z0-9](?:[a-z0-9._%+\-]*[a-z0-9_%+\-])?@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)*\.[a-z]{2,24}",
             ),
             email_obfuscated: regex(&format!(
-                r"(?i)\b[a-z0-9][a-z0-9_%+\-]*(?:{DOT}[a-z0-9_%+\-]+)*{AT}[a-z0-9\-]+(?:{DOT}[a-z0-9\-]+)*{DOT}{TLD}\b"
+                r"(?i)(?-u:\b)[a-z0-9][a-z0-9_%+\-]*(?:{DOT}[a-z0-9_%+\-]+)*{AT}[a-z0-9\-]+(?:{DOT}[a-z0-9\-]+)*{DOT}{TLD}(?-u:\b)"
             )),
             // A run of digits and separators that starts like a UK or
             // international number: +, 00, 0, or an opening bracket.
-            phone: regex(r"(?:\+\s?\(?|\(0|\b0)[\d()\-.\s/]{8,24}\d"),
+            phone: regex(r"(?:\+\s?\(?|\(0|(?-u:\b)0)[\d()\-.\s/]{8,24}\d"),
             postcode: regex(
-                r"(?i)\b(?:gir\s?0aa|(?:[a-pr-uwyz]\d{1,2}|[a-pr-uwyz][a-hk-y]\d{1,2}|[a-pr-uwyz]\d[a-hjkpstuw]|[a-pr-uwyz][a-hk-y]\d[abehmnprvwxy])\s?\d[abd-hjlnp-uw-z]{2})\b",
+                r"(?i)(?-u:\b)(?:gir\s?0aa|(?:[a-pr-uwyz]\d{1,2}|[a-pr-uwyz][a-hk-y]\d{1,2}|[a-pr-uwyz]\d[a-hjkpstuw]|[a-pr-uwyz][a-hk-y]\d[abehmnprvwxy])\s?\d[abd-hjlnp-uw-z]{2})(?-u:\b)",
             ),
-            ipv4: regex(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"),
+            ipv4: regex(r"(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)"),
             ipv6: regex(r"(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[0-9a-z]+)?"),
             handle: regex(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"),
             profile_url: regex(
-                r"(?i)\b(?:https?://)?(?:www\.|m\.|mobile\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|tiktok\.com|linkedin\.com/in|threads\.net|youtube\.com|snapchat\.com/add|bsky\.app/profile|reddit\.com/u(?:ser)?)/@?[A-Za-z0-9_.\-]+",
+                r"(?i)(?-u:\b)(?:https?://)?(?:www\.|m\.|mobile\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|tiktok\.com|linkedin\.com/in|threads\.net|youtube\.com|snapchat\.com/add|bsky\.app/profile|reddit\.com/u(?:ser)?)/@?[A-Za-z0-9_.\-]+",
             ),
             handle_cue: regex(
-                r"(?i)\b(?:insta(?:gram)?|twitter|tiktok|snap(?:chat)?|facebook|fb|bluesky|threads)(?:\s+(?:handle|name|username|account|page))?\s*(?:is|:|=|-|on)?\s+@?([A-Za-z0-9_.]{3,30})",
+                r"(?i)(?-u:\b)(?:insta(?:gram)?|twitter|tiktok|snap(?:chat)?|facebook|fb|bluesky|threads)(?:\s+(?:handle|name|username|account|page))?\s*(?:is|:|=|-|on)?\s+@?([A-Za-z0-9_.]{3,30})",
             ),
         }
     }

@@ -19,12 +19,12 @@ impl BirthDates {
     pub(crate) fn new() -> Self {
         Self {
             cue: regex(
-                r"(?i)\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday(?:\s+is)?|bday|b'day|dyddiad\s+geni|ceann-l[aà]\s+breith)\b",
+                r"(?i)(?-u:\b)(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday(?:\s+is)?|bday|b'day|dyddiad\s+geni|ceann-l[aà]\s+breith)(?-u:\b)",
             ),
             date: regex(&format!(
-                r"(?i)^\W{{0,6}}(?:(?:on|is|was|the)\s+){{0,2}}(\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:\d{{4}}|\d{{2}})|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|\d{{4}}-\d{{2}}-\d{{2}})\b"
+                r"(?i)^\W{{0,6}}(?:(?:on|is|was|the)\s+){{0,2}}(\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:\d{{4}}|\d{{2}})|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|\d{{4}}-\d{{2}}-\d{{2}})(?-u:\b)"
             )),
-            born_in_year: regex(r"(?i)\bborn\s+in\s+((?:19|20)\d{2})\b"),
+            born_in_year: regex(r"(?i)(?-u:\b)born\s+in\s+((?:19|20)\d{2})(?-u:\b)"),
         }
     }
 

@@ -22,13 +22,15 @@ impl Identifiers {
     pub(crate) fn new() -> Self {
         Self {
             ni: regex(
-                r"(?i)\b([a-ceghj-pr-tw-z][a-ceghj-npr-tw-z])[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?[a-d]\b",
+                r"(?i)(?-u:\b)([a-ceghj-pr-tw-z][a-ceghj-npr-tw-z])[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?[a-d](?-u:\b)",
             ),
-            nhs: regex(r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b"),
-            card: regex(r"\b\d(?:[ \-]?\d){12,18}\b"),
-            sort_code: regex(r"\b\d{2}[\s\-.]\d{2}[\s\-.]\d{2}\b|(?i:sort\s*code\W{0,3})\d{6}\b"),
-            account: regex(r"\b\d{8}\b"),
-            iban: regex(r"(?i)\bgb\d{2}\s?[a-z]{4}(?:\s?\d){14}\b"),
+            nhs: regex(r"(?-u:\b)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?-u:\b)"),
+            card: regex(r"(?-u:\b)\d(?:[ \-]?\d){12,18}(?-u:\b)"),
+            sort_code: regex(
+                r"(?-u:\b)\d{2}[\s\-.]\d{2}[\s\-.]\d{2}(?-u:\b)|(?i:sort\s*code\W{0,3})\d{6}(?-u:\b)",
+            ),
+            account: regex(r"(?-u:\b)\d{8}(?-u:\b)"),
+            iban: regex(r"(?i)(?-u:\b)gb\d{2}\s?[a-z]{4}(?:\s?\d){14}(?-u:\b)"),
         }
     }
 
