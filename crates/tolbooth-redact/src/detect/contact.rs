@@ -212,26 +212,39 @@ pub(crate) fn is_phone_number(candidate: &str) -> bool {
         return false;
     }
     let international = digits.starts_with("00") || trimmed.starts_with('+');
-    let normal = if let Some(rest) = digits.strip_prefix("00") {
-        format!("+{rest}")
-    } else if trimmed.starts_with('+') {
-        format!("+{digits}")
+    let national = if let Some(rest) = digits.strip_prefix("0044") {
+        Some(format!("0{rest}"))
+    } else if let Some(rest) = digits
+        .strip_prefix("44")
+        .filter(|_| trimmed.starts_with('+'))
+    {
+        Some(format!("0{rest}"))
+    } else if international {
+        None
     } else {
-        digits.clone()
+        Some(digits.clone())
     };
-    let valid = match phonenumber::parse(Some(Country::GB), &normal) {
-        Ok(number) => phonenumber::is_valid(&number),
-        Err(_) => false,
-    };
-    // libphonenumber knows only ranges allocated today; a British number of
-    // the right shape is personal data all the same (and Ofcom's ranges
-    // reserved for fiction, such as 07700 900xxx, are unallocated by design).
-    let national = match normal.strip_prefix("+44") {
-        Some(rest) => format!("0{rest}"),
-        None if international => return valid,
+    // A British number of the right shape is personal data whether or not
+    // its range is allocated today (Ofcom's ranges for fiction, such as
+    // 07700 900xxx, are unallocated by design). The shape is cheap to check,
+    // so libphonenumber's metadata is consulted only for the rest.
+    if let Some(n) = &national {
+        if uk_number_shape(n) {
+            return true;
+        }
+        if n.len() > 11 {
+            return false;
+        }
+    }
+    let normal = match digits.strip_prefix("00") {
+        Some(rest) => format!("+{rest}"),
+        None if trimmed.starts_with('+') => format!("+{digits}"),
         None => digits,
     };
-    valid || uk_number_shape(&national)
+    match phonenumber::parse(Some(Country::GB), &normal) {
+        Ok(number) => phonenumber::is_valid(&number),
+        Err(_) => false,
+    }
 }
 
 /// 11 digits starting 01, 02, 03 or 07, or 10 digits starting 01.
