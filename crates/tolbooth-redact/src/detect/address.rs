@@ -41,7 +41,7 @@ impl Address {
     pub(crate) fn new() -> Self {
         Self {
             street: regex(&format!(
-                r"(?i)(?-u:\b)(?:(?:flat|apartment|apt|unit|fflat)\s*\d+[a-z]?(?:/\d+)?,?\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[\p{{L}}][\p{{L}}'\-]*\.?\s+){{0,3}})({STREET_TYPES})(?-u:\b)\.?"
+                r"(?i)(?-u:\b)(?:(?:flat|apartment|apt|unit|fflat)\s*\d+[a-z]?(?:/\d+)?,?\s+)?(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[\p{{L}}][\p{{L}}'\-]*\.?\s+){{0,3}})({STREET_TYPES})(?-u:\b)\.?(?:\s+(?:north|south|east|west|upper|lower)(?-u:\b))?"
             )),
             street_type_first: regex(
                 r"(?i)(?-u:\b)\d{1,4}[a-z]?,?\s+(?:heol|ffordd|stryd|lôn|lon|cae|maes|rhodfa|clos|sràid|sraid|rathad)(?:\s+[\p{L}][\p{L}'\-]*){1,3}",

@@ -148,8 +148,11 @@ impl Contact {
 
 /// A stretch of digits and separators may hold one number, several, or a
 /// number followed by unrelated digits. Split it into digit groups and take,
-/// from each position, the longest run of at most eight groups that is a
-/// valid number.
+/// from each position, the longest run of at most [`MAX_GROUPS`] groups
+/// that is a valid number.
+/// Enough for a number typed one digit at a time ("0 7 7 0 0 ...").
+const MAX_GROUPS: usize = 15;
+
 fn find_numbers_in(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
     let Some(span) = text.get(start..end) else {
         return;
@@ -174,7 +177,7 @@ fn find_numbers_in(text: &str, start: usize, end: usize, out: &mut Vec<Finding>)
     let mut i = 0;
     while i < groups.len() {
         let mut found = None;
-        for j in (i..groups.len().min(i + 8)).rev() {
+        for j in (i..groups.len().min(i + MAX_GROUPS)).rev() {
             let from = if i == 0 { 0 } else { groups[i].0 };
             let to = groups[j].1;
             if let Some(candidate) = span.get(from..to) {
@@ -279,6 +282,7 @@ mod tests {
             ("tel 0044 131 496 0018", "0044 131 496 0018"),
             ("mob (0161) 496 0754 ta", "(0161) 496 0754"),
             ("07700.900.456", "07700.900.456"),
+            ("text 0 7 7 0 0 9 0 0 7 7 7 pls", "0 7 7 0 0 9 0 0 7 7 7"),
             ("in Dublin +353 1 234 5678", "+353 1 234 5678"),
         ] {
             let found = cats(text);

@@ -42,6 +42,7 @@ pub(crate) const HEALTH: &[&str] = &[
     "parkinson's",
     "parkinsons",
     "multiple sclerosis",
+    "ms",
     "motor neurone disease",
     "mnd",
     "hiv",
@@ -468,8 +469,13 @@ pub(crate) const GENETIC_OR_BIOMETRIC: &[&str] = &[
 /// Terms that are everyday words too: they count only when written with a
 /// capital (Unison, Unite) or right after a word that introduces a union
 /// or membership.
-pub(crate) const NEEDS_CAPITAL_OR_INTRO: &[&str] =
-    &["unison", "unite", "trans", "terminal", "pip", "dla", "arab"];
+pub(crate) const NEEDS_CAPITAL_OR_INTRO: &[&str] = &[
+    "unison", "unite", "trans", "terminal", "pip", "dla", "arab", "polish",
+];
+
+/// Abbreviations that are ordinary words in lower or title case ("Ms",
+/// "me"): they count only in capitals.
+pub(crate) const CAPITALS_ONLY: &[&str] = &["ms", "me/cfs"];
 
 pub(crate) fn all() -> Vec<(&'static str, Category)> {
     let mut v = Vec::new();

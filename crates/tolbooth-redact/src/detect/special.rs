@@ -105,6 +105,26 @@ const BE_WORDS: &[&str] = &[
     "shes", "been",
 ];
 
+/// Words after a union's name that make it membership: "a unite rep".
+const ROLE_WORDS: &[&str] = &[
+    "rep",
+    "reps",
+    "representative",
+    "member",
+    "members",
+    "steward",
+    "branch",
+    "card",
+];
+
+/// Words that turn a following "i" or "we" into a question about a service
+/// ("can i get a blue badge", "how do i join a trade union"), not a
+/// statement about the writer.
+const ASKING_WORDS: &[&str] = &[
+    "can", "could", "do", "does", "should", "would", "will", "may", "might", "how", "where",
+    "when", "what", "if", "shall",
+];
+
 /// Places of worship named as venues, not as belonging.
 const VENUE_WORDS: &[&str] = &[
     "hall", "halls", "street", "road", "lane", "car", "centre", "center", "nursery", "school",
@@ -140,16 +160,24 @@ impl Special {
             let pattern = self.patterns[m.pattern().as_usize()];
             let category = self.categories[m.pattern().as_usize()];
             let previous = previous_word(text, start);
+            if lexicon::CAPITALS_ONLY.contains(&pattern)
+                && text[start..end].chars().any(|c| c.is_lowercase())
+            {
+                continue;
+            }
             if lexicon::NEEDS_CAPITAL_OR_INTRO.contains(&pattern) {
                 let capitalised = text[start..].starts_with(|c: char| c.is_uppercase());
                 // "in Unison" after "I'm" or "we're" is membership; "sang in
                 // unison" is not.
-                let introduced = match &previous {
-                    Some((w, at)) if w == "in" => previous_word(text, *at)
-                        .is_some_and(|(before, _)| BE_WORDS.contains(&before.as_str())),
-                    Some((w, _)) => INTRO_WORDS.contains(&w.as_str()),
-                    None => false,
-                };
+                let followed =
+                    next_word(text, end).is_some_and(|w| ROLE_WORDS.contains(&w.as_str()));
+                let introduced = followed
+                    || match &previous {
+                        Some((w, at)) if w == "in" => previous_word(text, *at)
+                            .is_some_and(|(before, _)| BE_WORDS.contains(&before.as_str())),
+                        Some((w, _)) => INTRO_WORDS.contains(&w.as_str()),
+                        None => false,
+                    };
                 if !(capitalised || introduced) {
                     continue;
                 }
@@ -169,9 +197,9 @@ impl Special {
             let cued = match about_a_person.get(idx).copied().flatten() {
                 Some(known) => known,
                 None => {
-                    let found = text.get(c_start..c_end).is_some_and(|clause| {
-                        words(clause).any(|w| PERSON_CUES.contains(&w.as_str()))
-                    });
+                    let found = text
+                        .get(c_start..c_end)
+                        .is_some_and(clause_is_about_a_person);
                     if let Some(slot) = about_a_person.get_mut(idx) {
                         *slot = Some(found);
                     }
@@ -186,6 +214,20 @@ impl Special {
 }
 
 /// The word before byte `pos`, lower case, and where it starts.
+/// Whether a clause speaks about a person: a first-person, family or
+/// third-person word, other than "i" or "we" asking a question ("can i").
+fn clause_is_about_a_person(clause: &str) -> bool {
+    let mut previous = String::new();
+    for w in words(clause) {
+        let asking = matches!(w.as_str(), "i" | "we") && ASKING_WORDS.contains(&previous.as_str());
+        if PERSON_CUES.contains(&w.as_str()) && !asking {
+            return true;
+        }
+        previous = w;
+    }
+    false
+}
+
 fn previous_word(text: &str, pos: usize) -> Option<(String, usize)> {
     let before = text.get(..pos)?.trim_end();
     let start = before
@@ -254,5 +296,8 @@ mod tests {
         assert!(found("Is there support for people with diabetes?").is_empty());
         assert!(found("we sang in unison at my choir").is_empty());
         assert!(found("can I book my church hall for a party").is_empty());
+        assert!(found("where can i get a blue badge form").is_empty());
+        assert!(found("how do i join a trade union").is_empty());
+        assert!(found("Dear Ms Smith, my bin").is_empty());
     }
 }
