@@ -146,6 +146,26 @@ impl Browser {
         .await
     }
 
+    /// Submits a TOTP or recovery code on the second-factor page.
+    pub async fn enter_code(&mut self, code: &str) -> Page {
+        self.submit(
+            "/login/second-factor",
+            "/login/second-factor",
+            &[("code", code)],
+        )
+        .await
+    }
+
+    /// Submits the change-password form.
+    pub async fn change_password(&mut self, current: &str, new: &str, confirm: &str) -> Page {
+        self.submit(
+            "/account/password",
+            "/account/password",
+            &[("current", current), ("new", new), ("confirm", confirm)],
+        )
+        .await
+    }
+
     pub fn has_session(&self) -> bool {
         self.cookies.contains_key("tb_session")
     }

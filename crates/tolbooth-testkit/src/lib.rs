@@ -187,13 +187,7 @@ impl TestApp {
         let mut b = self.browser();
         b.sign_in(username, &admin.password).await;
         let code = self.totp_code(admin.totp_secret.as_deref().unwrap());
-        let p = b
-            .submit(
-                "/login/second-factor",
-                "/login/second-factor",
-                &[("code", &code)],
-            )
-            .await;
+        let p = b.enter_code(&code).await;
         assert_eq!(
             p.location.as_deref(),
             Some("/console"),

@@ -64,44 +64,20 @@ async fn admin_with_totp_needs_the_code(backend: Backend) {
         b.get("/admin/staff").await.location.as_deref(),
         Some("/login/second-factor")
     );
-    let p = b
-        .submit(
-            "/login/second-factor",
-            "/login/second-factor",
-            &[("code", "123456")],
-        )
-        .await;
+    let p = b.enter_code("123456").await;
     assert_eq!(p.status, 401);
     let code = app.totp_code(&secret);
-    let p = b
-        .submit(
-            "/login/second-factor",
-            "/login/second-factor",
-            &[("code", &code)],
-        )
-        .await;
+    let p = b.enter_code(&code).await;
     assert_eq!(p.location.as_deref(), Some("/console"));
     assert_eq!(b.get("/admin/staff").await.status, 200);
     // The same code cannot be replayed, even within its time window.
     let mut thief = app.browser();
     thief.sign_in("bea", &admin.password).await;
-    let p = thief
-        .submit(
-            "/login/second-factor",
-            "/login/second-factor",
-            &[("code", &code)],
-        )
-        .await;
+    let p = thief.enter_code(&code).await;
     assert_eq!(p.status, 401, "a used code is refused");
     app.clock.advance(time::Duration::seconds(30));
     let next = app.totp_code(&secret);
-    let p = thief
-        .submit(
-            "/login/second-factor",
-            "/login/second-factor",
-            &[("code", &next)],
-        )
-        .await;
+    let p = thief.enter_code(&next).await;
     assert_eq!(
         p.location.as_deref(),
         Some("/console"),
@@ -120,13 +96,7 @@ async fn recovery_code_signs_in_once(backend: Backend) {
     for expected in [Some("/console"), None] {
         let mut b = app.browser();
         b.sign_in("cal", &gov.password).await;
-        let p = b
-            .submit(
-                "/login/second-factor",
-                "/login/second-factor",
-                &[("code", &codes[0].to_uppercase())],
-            )
-            .await;
+        let p = b.enter_code(&codes[0].to_uppercase()).await;
         assert_eq!(p.location.as_deref(), expected);
     }
     assert_eq!(app.audited("staff.recovery_code_used").await.len(), 1);

@@ -69,15 +69,7 @@ async fn password_change_signs_out_other_browsers(backend: Backend) {
     office.sign_in("gil", &op.password).await;
     home.sign_in("gil", &op.password).await;
     let p = office
-        .submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current", &op.password),
-                ("new", "brand new passphrase"),
-                ("confirm", "brand new passphrase"),
-            ],
-        )
+        .change_password(&op.password, "brand new passphrase", "brand new passphrase")
         .await;
     assert_eq!(p.status, 303);
     assert_eq!(
