@@ -19,6 +19,16 @@ pub(crate) fn boundary_after(text: &str, i: usize) -> bool {
         .is_none_or(|c| !is_word_char(c))
 }
 
+/// The largest character boundary at or before byte `i` (clamped to the
+/// text's length).
+pub(crate) fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// The clauses of a text: spans between sentence punctuation, semicolons,
 /// line breaks and the conjunction "but". Found once per text, so that
 /// asking for the clause around many matches stays linear.

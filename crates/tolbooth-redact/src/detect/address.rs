@@ -5,6 +5,7 @@
 use super::regex;
 use crate::category::Category;
 use crate::span::Finding;
+use crate::text::floor_boundary;
 use regex::Regex;
 
 #[derive(Debug)]
@@ -14,6 +15,8 @@ pub(crate) struct Address {
     /// "12 Sràid na h-Eaglais".
     street_type_first: Regex,
     tail: Regex,
+    /// A postcode, from which [`Address::named_houses`] looks back.
+    postcode: Regex,
 }
 
 /// Street-type words. Those that are also everyday words need a name
@@ -41,7 +44,7 @@ impl Address {
     pub(crate) fn new() -> Self {
         Self {
             street: regex(&format!(
-                r"(?i)(?-u:\b)(?:(?:flat|apartment|apt|unit|fflat)\s*\d+[a-z]?(?:/\d+)?,?\s+)?(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[\p{{L}}][\p{{L}}'\-]*\.?\s+){{0,3}})({STREET_TYPES})(?-u:\b)\.?(?:\s+(?:north|south|east|west|upper|lower)(?-u:\b))?"
+                r"(?i)(?-u:\b)(?:(?:flat|apartment|apt|unit|fflat)\s*\d+(?:[a-z]\d*)?(?:/(?:\d+|[a-z]))?,?\s+)?(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[\p{{L}}][\p{{L}}'\-]*\.?\s+){{0,3}})({STREET_TYPES})(?-u:\b)\.?(?:\s+(?:north|south|east|west|upper|lower)(?-u:\b))?"
             )),
             street_type_first: regex(
                 r"(?i)(?-u:\b)\d{1,4}[a-z]?,?\s+(?:heol|ffordd|stryd|lôn|lon|cae|maes|rhodfa|clos|sràid|sraid|rathad)(?:\s+[\p{L}][\p{L}'\-]*){1,3}",
@@ -49,6 +52,9 @@ impl Address {
             // What may follow a street: ", Town" and/or a postcode.
             tail: regex(
                 r"(?i)^(?:,?\s*(?:[\p{L}][\p{L}'\-]*)(?:\s+[\p{L}][\p{L}'\-]*){0,2})?,?\s*(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})(?-u:\b)",
+            ),
+            postcode: regex(
+                r"(?i)(?-u:\b)[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2}(?-u:\b)",
             ),
         }
     }
@@ -80,6 +86,29 @@ impl Address {
             let end = self.extend(text, m.end());
             out.push(Finding::new(m.start(), end, Category::PostalAddress));
         }
+        self.named_houses(text, out);
+    }
+
+    /// Addresses without a house number: a house name before a street or
+    /// town and a postcode ("Rose Cottage, Mill Lane, Bampton OX18 2HF",
+    /// "Tŷ Gwyn, Lôn Las, Dolgellau LL40 1RR"). Looks back from each
+    /// postcode over comma-separated capitalised parts. A street with a
+    /// postcode but no house ("Princes Street, Edinburgh EH2 2PR") is not
+    /// taken: the postcode alone goes.
+    fn named_houses(&self, text: &str, out: &mut Vec<Finding>) {
+        for pc in self.postcode.find_iter(text) {
+            let from = ceil_boundary(text, pc.start().saturating_sub(LOOK_BACK));
+            let Some(before) = text.get(from..pc.start()) else {
+                continue;
+            };
+            if let Some(start) = house_before(before) {
+                out.push(Finding::new(
+                    from + start,
+                    pc.end(),
+                    Category::PostalAddress,
+                ));
+            }
+        }
     }
 
     /// Extends an address ending at `end` over a following town and
@@ -99,11 +128,131 @@ impl Address {
     }
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
+/// How far before a postcode a house name may start.
+const LOOK_BACK: usize = 100;
+
+/// Words that end a house's name: "Rose Cottage", "Glebe House".
+const HOUSE_WORDS: &[&str] = &[
+    "cottage",
+    "cottages",
+    "house",
+    "farm",
+    "farmhouse",
+    "lodge",
+    "villa",
+    "barn",
+    "manse",
+    "croft",
+    "bungalow",
+    "steading",
+    "schoolhouse",
+    "mill",
+    "hall",
+    "grange",
+    "manor",
+];
+
+/// Words that begin a house's name in Welsh and Gaelic: "Tŷ Gwyn",
+/// "Bwthyn Rhos", "Taigh na Mara".
+const HOUSE_FIRST: &[&str] = &["tŷ", "ty", "bwthyn", "fferm", "plas", "taigh", "tigh"];
+
+/// Small words inside a place's name: "Heol y Nant", "Taigh na Mara",
+/// "Stratford upon Avon".
+const NAME_JOINERS: &[&str] = &[
+    "y", "yr", "na", "nan", "an", "a'", "am", "le", "la", "de", "of", "the", "upon", "on", "o",
+];
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
     }
     i
+}
+
+/// Where a house-named address starts in `before` (the text up to a
+/// postcode), if the parts before the postcode are a house name and a
+/// street or town. Parts are separated by commas; the last one (the town)
+/// may run into the postcode without one.
+fn house_before(before: &str) -> Option<usize> {
+    let mut parts: Vec<(usize, &str)> = Vec::new();
+    let mut end = before.trim_end().trim_end_matches(',').len();
+    loop {
+        let segment_start = before.get(..end)?.rfind(',').map_or(0, |i| i + 1);
+        let segment = before.get(segment_start..end)?;
+        let words = place_words(segment);
+        if words.is_empty() || parts.len() == 4 {
+            break;
+        }
+        let whole = words
+            .first()
+            .is_some_and(|(i, _)| segment.get(..*i).is_some_and(|s| s.trim().is_empty()));
+        parts.push((
+            segment_start + words.first().map_or(0, |(i, _)| *i),
+            segment,
+        ));
+        if !whole || segment_start == 0 {
+            break;
+        }
+        end = segment_start - 1;
+    }
+    // parts[0] is the town (or street) next to the postcode; a house name
+    // must stand before it.
+    parts
+        .iter()
+        .skip(1)
+        .rev()
+        .find(|(_, seg)| is_house_name(seg))
+        .map(|(at, _)| *at)
+}
+
+/// The trailing run of a segment's words that may belong to a place name
+/// (capitalised words, numbers, and small joining words between them), as
+/// (byte offset in the segment, word).
+fn place_words(segment: &str) -> Vec<(usize, &str)> {
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut pos = segment.len();
+    for w in segment.split_whitespace().rev() {
+        let Some(at) = segment.get(..pos).and_then(|s| s.rfind(w)) else {
+            break;
+        };
+        pos = at;
+        let capital = w
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        let joiner = NAME_JOINERS.contains(&w.to_lowercase().as_str());
+        if capital || (joiner && !words.is_empty()) {
+            words.push((at, w));
+        } else {
+            break;
+        }
+    }
+    while words
+        .last()
+        .is_some_and(|(_, w)| NAME_JOINERS.contains(&w.to_lowercase().as_str()))
+    {
+        words.pop();
+    }
+    words.reverse();
+    words
+}
+
+/// Whether a part names a house: it ends with "Cottage", "House", ... or
+/// begins with "Tŷ", "Taigh", ...
+fn is_house_name(segment: &str) -> bool {
+    let words: Vec<String> = place_words(segment)
+        .iter()
+        .map(|(_, w)| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    words
+        .last()
+        .is_some_and(|w| HOUSE_WORDS.contains(&w.as_str()))
+        || words
+            .first()
+            .is_some_and(|w| HOUSE_FIRST.contains(&w.as_str()))
 }
 
 /// ", Edinburgh" after a street: the length to include, if the next thing
@@ -146,6 +295,25 @@ mod tests {
             found("send it to 3 The Crescent, Falkirk please"),
             vec!["3 The Crescent, Falkirk"]
         );
+    }
+
+    #[test]
+    fn named_houses_and_tenement_flats() {
+        assert_eq!(
+            found("my address is Rose Cottage, Mill Lane, Bampton OX18 2HF thanks"),
+            vec!["Rose Cottage, Mill Lane, Bampton OX18 2HF"]
+        );
+        assert_eq!(
+            found("we live at Tŷ Gwyn, Lôn Las, Dolgellau LL40 1RR"),
+            vec!["Tŷ Gwyn, Lôn Las, Dolgellau LL40 1RR"]
+        );
+        assert_eq!(
+            found("leak at Flat 1/L, 12 Crown Street, Aberdeen AB11 6HA"),
+            vec!["Flat 1/L, 12 Crown Street, Aberdeen AB11 6HA"]
+        );
+        // A street and postcode without a house: only the postcode is
+        // personal (found by the contact detector), the street stays.
+        assert!(found("I was on Princes Street, Edinburgh EH2 2PR").is_empty());
     }
 
     #[test]

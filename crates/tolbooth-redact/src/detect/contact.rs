@@ -4,7 +4,7 @@
 use super::regex;
 use crate::category::Category;
 use crate::span::Finding;
-use crate::text::{boundary_after, boundary_before};
+use crate::text::{boundary_after, boundary_before, floor_boundary};
 use phonenumber::country::Id as Country;
 use regex::Regex;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -20,6 +20,8 @@ pub(crate) struct Contact {
     handle: Regex,
     profile_url: Regex,
     handle_cue: Regex,
+    postcode_cue: Regex,
+    postcode_loose: Regex,
 }
 
 const AT: &str = r"(?:\s*[\(\[\{]\s*at\s*[\)\]\}]\s*|\s+at\s+)";
@@ -37,8 +39,9 @@ impl Contact {
                 r"(?i)(?-u:\b)[a-z0-9][a-z0-9_%+\-]*(?:{DOT}[a-z0-9_%+\-]+)*{AT}[a-z0-9\-]+(?:{DOT}[a-z0-9\-]+)*{DOT}{TLD}(?-u:\b)"
             )),
             // A run of digits and separators that starts like a UK or
-            // international number: +, 00, 0, or an opening bracket.
-            phone: regex(r"(?:\+\s?\(?|\(0|(?-u:\b)0)[\d()\-.\s/]{8,24}\d"),
+            // international number: +, 00, 0 (or the letter O typed for
+            // it), or an opening bracket.
+            phone: regex(r"(?:\+\s?\(?|\(0|(?-u:\b)[0Oo])[\d()\-.\s/]{8,24}\d"),
             postcode: regex(
                 r"(?i)(?-u:\b)(?:gir\s?0aa|(?:[a-pr-uwyz]\d{1,2}|[a-pr-uwyz][a-hk-y]\d{1,2}|[a-pr-uwyz]\d[a-hjkpstuw]|[a-pr-uwyz][a-hk-y]\d[abehmnprvwxy])\s?\d[abd-hjlnp-uw-z]{2})(?-u:\b)",
             ),
@@ -48,8 +51,14 @@ impl Contact {
             profile_url: regex(
                 r"(?i)(?-u:\b)(?:https?://)?(?:www\.|m\.|mobile\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|tiktok\.com|linkedin\.com/in|threads\.net|youtube\.com|snapchat\.com/add|bsky\.app/profile|reddit\.com/u(?:ser)?)/@?[A-Za-z0-9_.\-]+",
             ),
+            // After "postcode", spaces may fall anywhere: "eh 12 6nz",
+            // "G41 2 PE".
+            postcode_cue: regex(r"(?i)(?-u:\b)(?:post\s?c[o0]?de?|cod post)(?-u:\b)"),
+            postcode_loose: regex(
+                r"(?i)^\W{0,4}(?:(?:is|its|it's|yw|=)\s+)?([a-pr-uwyz][a-hk-y]?\s?\d[a-z\d]?\s?\d\s?[abd-hjlnp-uw-z]{2})(?-u:\b)",
+            ),
             handle_cue: regex(
-                r"(?i)(?-u:\b)(?:insta(?:gram)?|twitter|tiktok|snap(?:chat)?|facebook|fb|bluesky|threads)(?:\s+(?:handle|name|username|account|page))?\s*(?:is|:|=|-|on)?\s+@?([A-Za-z0-9_.]{3,30})",
+                r"(?i)(?-u:\b)(?:insta(?:gram)?|twitter|tiktok|snap(?:chat)?|facebook|fb|bluesky|threads|user\s?name|gamertag)(?:\s+(?:handle|name|username|account|page))?\s*(?:is|:|=|-|on)?\s+@?([A-Za-z0-9_.]{3,30})",
             ),
         }
     }
@@ -59,6 +68,16 @@ impl Contact {
         self.phones(text, out);
         for m in self.postcode.find_iter(text) {
             out.push(Finding::new(m.start(), m.end(), Category::Postcode));
+        }
+        for cue in self.postcode_cue.find_iter(text) {
+            let window = floor_boundary(text, (cue.end() + 24).min(text.len()));
+            let Some(after) = text.get(cue.end()..window) else {
+                continue;
+            };
+            if let Some(pc) = self.postcode_loose.captures(after).and_then(|c| c.get(1)) {
+                let (start, end) = (cue.end() + pc.start(), cue.end() + pc.end());
+                out.push(Finding::new(start, end, Category::Postcode));
+            }
         }
         self.ips(text, out);
         self.handles(text, out);
@@ -80,7 +99,15 @@ impl Contact {
             if !boundary_before(text, m.start()) {
                 continue;
             }
-            find_numbers_in(text, m.start(), m.end(), out);
+            let span = m.as_str();
+            if let Some(rest) = span.strip_prefix(['O', 'o']) {
+                // "O7700 900 127": the letter O typed for a zero. Same
+                // length, so offsets carry over.
+                let fixed = format!("0{rest}");
+                find_numbers_in(text, &fixed, m.start(), out);
+            } else {
+                find_numbers_in(text, span, m.start(), out);
+            }
         }
     }
 
@@ -153,10 +180,9 @@ impl Contact {
 /// Enough for a number typed one digit at a time ("0 7 7 0 0 ...").
 const MAX_GROUPS: usize = 15;
 
-fn find_numbers_in(text: &str, start: usize, end: usize, out: &mut Vec<Finding>) {
-    let Some(span) = text.get(start..end) else {
-        return;
-    };
+/// `span` is the stretch as found at byte `start` of `text`, or a copy of
+/// it of the same length with a typed letter O read as zero.
+fn find_numbers_in(text: &str, span: &str, start: usize, out: &mut Vec<Finding>) {
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut group_start = None;
     for (i, ch) in span.char_indices() {
@@ -284,6 +310,7 @@ mod tests {
             ("07700.900.456", "07700.900.456"),
             ("text 0 7 7 0 0 9 0 0 7 7 7 pls", "0 7 7 0 0 9 0 0 7 7 7"),
             ("in Dublin +353 1 234 5678", "+353 1 234 5678"),
+            ("mobile O7700 900 127 sorry", "O7700 900 127"),
         ] {
             let found = cats(text);
             assert!(
@@ -338,6 +365,17 @@ mod tests {
                 "{pc}"
             );
         }
+        for (text, pc) in [
+            ("postcode eh 12 6nz i think", "eh 12 6nz"),
+            ("post code is G41 2 PE", "G41 2 PE"),
+        ] {
+            assert!(
+                cats(text).contains(&(pc.to_owned(), Category::Postcode)),
+                "{text}"
+            );
+        }
+        // Loose spacing only after "postcode": "to 12 3rd" is not one.
+        assert!(cats("move it to 12 3rd floor").is_empty());
         assert!(!cats("QV1 1AA")
             .iter()
             .any(|(_, c)| *c == Category::Postcode));
@@ -366,5 +404,8 @@ mod tests {
         assert!(handles.contains(&"instagram.com/jess.m99"), "{handles:?}");
         assert!(handles.contains(&"jessm_01"), "{handles:?}");
         assert!(cats("my insta is down again").is_empty());
+        assert!(cats("on snapchat, his username is callum_b_2012")
+            .contains(&("callum_b_2012".into(), Category::SocialHandle)));
+        assert!(cats("my username is forgotten").is_empty());
     }
 }

@@ -4,6 +4,7 @@
 use super::regex;
 use crate::category::Category;
 use crate::span::Finding;
+use crate::text::floor_boundary;
 use regex::Regex;
 
 #[derive(Debug)]
@@ -30,11 +31,7 @@ impl BirthDates {
 
     pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
         for cue in self.cue.find_iter(text) {
-            let end = (cue.end() + 48).min(text.len());
-            let mut end = end;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = floor_boundary(text, cue.end() + 48);
             let Some(after) = text.get(cue.end()..end) else {
                 continue;
             };

@@ -95,7 +95,9 @@ impl Identifiers {
                 .iter()
                 .any(|&e| e <= m.start() && m.start() - e <= 40);
             let cued = cue_before(text, m.start(), 30, &["account", "acc no", "acct", "a/c"]);
-            if near_sort_code || cued {
+            // "my council tax account ref is 40023871" is not a bank's.
+            let not_a_bank = cue_before(text, m.start(), 40, NOT_A_BANK_ACCOUNT);
+            if near_sort_code || (cued && !not_a_bank) {
                 out.push(Finding::new(m.start(), m.end(), Category::BankAccount));
             }
         }
@@ -106,6 +108,20 @@ impl Identifiers {
         }
     }
 }
+
+/// Words before an account number that make it a council's or a
+/// landlord's reference, not a bank account.
+const NOT_A_BANK_ACCOUNT: &[&str] = &[
+    "council tax",
+    "ref",
+    "reference",
+    "rent",
+    "tenancy",
+    "customer",
+    "invoice",
+    "library",
+    "housing benefit",
+];
 
 fn digits_of(s: &str) -> Vec<u32> {
     s.chars().filter_map(|c| c.to_digit(10)).collect()

@@ -7,6 +7,7 @@ mod dates;
 mod identifiers;
 mod lexicon;
 mod special;
+mod typos;
 
 use crate::span::Finding;
 

@@ -4,38 +4,39 @@
 //! Unison"); "is there help for people with diabetes?" stays.
 
 use super::lexicon;
+use super::typos::Typos;
 use crate::category::Category;
 use crate::span::Finding;
 use crate::text::{boundary_after, boundary_before, words, Clauses};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
 
 #[derive(Debug)]
 pub(crate) struct Special {
     terms: Option<AhoCorasick>,
     categories: Vec<Category>,
     patterns: Vec<&'static str>,
+    typos: Typos,
+    typo_cue: Regex,
 }
 
-/// Words that make a clause about a person: the writer, their family, or
-/// someone they speak of.
+/// A word that may be a misspelt condition: after "have", "got", "from",
+/// "with", "i'm" and the like, perhaps with an article or "bad" between.
+const TYPO_CUE: &str = r"(?i)(?-u:\b)(?:have|has|had|hav|av|got|from|with|wi|im|i'm|am|is|are|was|been|being|months|weeks)\s+(?:(?:an?|bad|severe|really|terrible|awful|chronic)\s+)?([a-z]{7,16})(?-u:\b)";
+
+/// Words that make a clause about a person: the writer, or someone they
+/// speak of (English, Scots, Welsh and Gaelic).
 const PERSON_CUES: &[&str] = &[
-    "i",
-    "i'm",
-    "im",
-    "i've",
-    "ive",
-    "i'd",
-    "i'll",
-    "me",
-    "my",
-    "myself",
-    "mine",
-    "we",
-    "we're",
-    "we've",
-    "our",
-    "ours",
-    "us",
+    "i", "i'm", "im", "i've", "ive", "i'd", "i'll", "me", "my", "myself", "mine", "ma", "we",
+    "dwi'n", "ydw", "dw'n", "we're", "we've", "our", "ours", "us", "he", "she", "he's", "she's",
+    "hes", "shes", "his", "her", "him", "fy", "dw", "dwi", "i'n", "rwy", "rwy'n", "rwyn", "rydw",
+    "wi'n", "fi", "mo", "mi", "orm", "agam",
+];
+
+/// People close to the writer. They make a clause about a person only
+/// after a possessive ("my son has ADHD", "their daughter has cancer"):
+/// "autism assessments for children" is a topic.
+const RELATIVES: &[&str] = &[
     "son",
     "sons",
     "daughter",
@@ -44,6 +45,14 @@ const PERSON_CUES: &[&str] = &[
     "children",
     "kid",
     "kids",
+    "boy",
+    "girl",
+    "bairn",
+    "wean",
+    "weans",
+    "lad",
+    "lass",
+    "lassie",
     "husband",
     "wife",
     "partner",
@@ -59,23 +68,18 @@ const PERSON_CUES: &[&str] = &[
     "grandad",
     "grandpa",
     "nan",
+    "nain",
+    "taid",
     "brother",
     "sister",
     "baby",
     "boyfriend",
     "girlfriend",
+    "bf",
+    "gf",
     "fiance",
     "fiancé",
     "fiancée",
-    "he",
-    "she",
-    "he's",
-    "she's",
-    "hes",
-    "shes",
-    "his",
-    "her",
-    "him",
     "neighbour",
     "neighbor",
     "tenant",
@@ -88,9 +92,21 @@ const PERSON_CUES: &[&str] = &[
     "niece",
     "stepson",
     "stepdaughter",
-    "fy",
-    "mo",
-    "mi",
+    "stepdad",
+    "stepmum",
+    "grandson",
+    "granddaughter",
+    "mab",
+    "merch",
+    "ngŵr",
+    "ngwr",
+    "ngwraig",
+];
+
+/// Possessives before a relative; "wee", "little" and the like may stand
+/// between ("my wee boy").
+const POSSESSIVES: &[&str] = &[
+    "my", "our", "his", "her", "their", "your", "ma", "me", "mo", "fy", "ein",
 ];
 
 /// Words after which an everyday word (unite, trans, ...) is meant as the
@@ -125,10 +141,111 @@ const ASKING_WORDS: &[&str] = &[
     "when", "what", "if", "shall",
 ];
 
-/// Places of worship named as venues, not as belonging.
-const VENUE_WORDS: &[&str] = &[
-    "hall", "halls", "street", "road", "lane", "car", "centre", "center", "nursery", "school",
-    "grounds", "yard", "bazaar", "fete", "fayre",
+/// Words after a religious term that make it a place or a service
+/// ("the church hall", "a Catholic school"), not a person's belief.
+const RELIGION_VENUES: &[&str] = &[
+    "hall",
+    "halls",
+    "street",
+    "road",
+    "lane",
+    "car",
+    "centre",
+    "center",
+    "nursery",
+    "school",
+    "schools",
+    "primary",
+    "high",
+    "grounds",
+    "yard",
+    "bazaar",
+    "fete",
+    "fayre",
+    "chaplain",
+    "chaplains",
+    "priest",
+    "church",
+    "churches",
+    "cathedral",
+    "cemetery",
+    "graveyard",
+    "chapel",
+    "food",
+    "shop",
+    "shops",
+    "butcher",
+    "butchers",
+    "options",
+    "meals",
+    "festival",
+];
+
+/// Words after a health term that make it a facility or a service ("the
+/// disabled bay", "autism assessments", "blue badge holders").
+const HEALTH_FACILITIES: &[&str] = &[
+    "bay",
+    "bays",
+    "parking",
+    "space",
+    "spaces",
+    "toilet",
+    "toilets",
+    "access",
+    "accessible",
+    "facilities",
+    "entrance",
+    "ramp",
+    "loo",
+    "changing",
+    "holders",
+    "scheme",
+    "assessments",
+    "services",
+    "friendly",
+    "awareness",
+    "charity",
+    "charities",
+    "hour",
+    "provision",
+    "support",
+    "line",
+    "helpline",
+    "team",
+    "policy",
+];
+
+/// Words after an ethnic term that make it a place or a trade ("the
+/// Gypsy/Traveller site", "a Polish shop").
+const ORIGIN_VENUES: &[&str] = &[
+    "site",
+    "sites",
+    "pitch",
+    "pitches",
+    "restaurant",
+    "restaurants",
+    "takeaway",
+    "food",
+    "shop",
+    "shops",
+    "deli",
+    "supermarket",
+    "festival",
+];
+
+/// A pronoun and "be" in one word, before a term in
+/// [`lexicon::BE_INTRO_ONLY`]: "im bi".
+const PRONOUN_BE: &[&str] = &[
+    "i'm", "im", "we're", "he's", "she's", "hes", "shes", "they're", "theyre", "you're",
+];
+
+/// Forms of "be" that, after a pronoun ("i am", "she is") or "for" ("for
+/// being"), introduce a term in [`lexicon::BE_INTRO_ONLY`].
+const BE_FORMS: &[&str] = &["am", "are", "is", "was", "were", "being", "been"];
+
+/// Words before a form of "be" that make it about someone.
+const BE_SUBJECTS: &[&str] = &[
+    "i", "we", "he", "she", "they", "for", "of", "about", "because", "cause", "cos", "coz",
 ];
 
 impl Special {
@@ -141,17 +258,19 @@ impl Special {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .ok();
+        let typos = Typos::new(lexicon::HEALTH.iter().copied());
         Self {
             terms,
             categories,
             patterns,
+            typos,
+            typo_cue: super::regex(TYPO_CUE),
         }
     }
 
     pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
         let Some(ac) = &self.terms else { return };
-        let clauses = Clauses::of(text);
-        let mut about_a_person: Vec<Option<bool>> = vec![None; clauses.count()];
+        let mut clauses = PersonClauses::of(text);
         for m in ac.find_iter(text) {
             let (start, end) = (m.start(), m.end());
             if !(boundary_before(text, start) && boundary_after(text, end)) {
@@ -182,47 +301,141 @@ impl Special {
                     continue;
                 }
             }
-            if category == Category::ReligionOrBelief
-                && next_word(text, end).is_some_and(|w| VENUE_WORDS.contains(&w.as_str()))
+            if lexicon::BE_INTRO_ONLY.contains(&pattern)
+                && !said_of_someone(text, previous.as_ref())
             {
                 continue;
             }
-            let (idx, c_start, c_end) = clauses.around(start);
-            let as_a = text
-                .get(c_start..start)
-                .map(|s| s.trim_end().to_lowercase())
-                .is_some_and(|s| {
-                    s.ends_with(" as a") || s.ends_with(" as an") || s == "as a" || s == "as an"
-                });
-            let cued = match about_a_person.get(idx).copied().flatten() {
-                Some(known) => known,
-                None => {
-                    let found = text
-                        .get(c_start..c_end)
-                        .is_some_and(clause_is_about_a_person);
-                    if let Some(slot) = about_a_person.get_mut(idx) {
-                        *slot = Some(found);
-                    }
-                    found
-                }
-            };
-            if cued || as_a {
+            if names_a_place_or_service(text, category, pattern, end, previous.as_ref()) {
+                continue;
+            }
+            if clauses.disclose(text, start) {
                 out.push(Finding::new(start, end, category));
+            }
+        }
+        self.misspelt_health_terms(text, &mut clauses, out);
+    }
+
+    /// Health terms typed with one mistake ("i av diabetis"), after a verb
+    /// or preposition that introduces a condition, in a clause about a
+    /// person.
+    fn misspelt_health_terms(
+        &self,
+        text: &str,
+        clauses: &mut PersonClauses,
+        out: &mut Vec<Finding>,
+    ) {
+        for c in self.typo_cue.captures_iter(text) {
+            let Some(word) = c.get(1) else { continue };
+            let lower = word.as_str().to_ascii_lowercase();
+            if self.typos.correct(&lower).is_some() && clauses.disclose(text, word.start()) {
+                out.push(Finding::new(word.start(), word.end(), Category::Health));
             }
         }
     }
 }
 
-/// The word before byte `pos`, lower case, and where it starts.
-/// Whether a clause speaks about a person: a first-person, family or
-/// third-person word, other than "i" or "we" asking a question ("can i").
+/// The clauses of a text and, found once each when first asked, whether
+/// each is about a person.
+struct PersonClauses {
+    clauses: Clauses,
+    about_a_person: Vec<Option<bool>>,
+}
+
+impl PersonClauses {
+    fn of(text: &str) -> Self {
+        let clauses = Clauses::of(text);
+        let about_a_person = vec![None; clauses.count()];
+        Self {
+            clauses,
+            about_a_person,
+        }
+    }
+
+    /// Whether a term at byte `start` is disclosed: its clause is about a
+    /// person, or the term follows "as a" ("as a practising Muslim").
+    fn disclose(&mut self, text: &str, start: usize) -> bool {
+        let (idx, c_start, c_end) = self.clauses.around(start);
+        let as_a = text
+            .get(c_start..start)
+            .map(|s| s.trim_end().to_lowercase())
+            .is_some_and(|s| {
+                s.ends_with(" as a") || s.ends_with(" as an") || s == "as a" || s == "as an"
+            });
+        if as_a {
+            return true;
+        }
+        match self.about_a_person.get(idx).copied().flatten() {
+            Some(known) => known,
+            None => {
+                let found = text
+                    .get(c_start..c_end)
+                    .is_some_and(clause_is_about_a_person);
+                if let Some(slot) = self.about_a_person.get_mut(idx) {
+                    *slot = Some(found);
+                }
+                found
+            }
+        }
+    }
+}
+
+/// Whether a term that is an everyday word ("black", "bi") is said of
+/// someone: "im bi", "she is black", "for being black"; not "there is
+/// black mould".
+fn said_of_someone(text: &str, previous: Option<&(String, usize)>) -> bool {
+    let Some((word, at)) = previous else {
+        return false;
+    };
+    if PRONOUN_BE.contains(&word.as_str()) {
+        return true;
+    }
+    BE_FORMS.contains(&word.as_str())
+        && previous_word(text, *at).is_some_and(|(w, _)| BE_SUBJECTS.contains(&w.as_str()))
+}
+
+/// Whether the term names a place, a facility or a service rather than
+/// something about a person: "the church hall", "the disabled bay",
+/// "the surgery" (a GP's or a councillor's), "the Gypsy/Traveller site".
+fn names_a_place_or_service(
+    text: &str,
+    category: Category,
+    pattern: &str,
+    end: usize,
+    previous: Option<&(String, usize)>,
+) -> bool {
+    let next = next_word(text, end);
+    let next_in = |list: &[&str]| next.as_deref().is_some_and(|w| list.contains(&w));
+    match category {
+        Category::ReligionOrBelief => next_in(RELIGION_VENUES),
+        Category::RacialOrEthnicOrigin => next_in(ORIGIN_VENUES),
+        Category::Health => {
+            next_in(HEALTH_FACILITIES)
+                || (pattern == "surgery" && previous.is_some_and(|(w, _)| w == "the"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a clause speaks about a person: a first-person or third-person
+/// word (other than "i" or "we" asking a question, "can i"), or a relative
+/// after a possessive ("my wee boy").
 fn clause_is_about_a_person(clause: &str) -> bool {
     let mut previous = String::new();
+    let mut possessive_within = 0u8;
     for w in words(clause) {
         let asking = matches!(w.as_str(), "i" | "we") && ASKING_WORDS.contains(&previous.as_str());
         if PERSON_CUES.contains(&w.as_str()) && !asking {
             return true;
         }
+        if possessive_within > 0 && RELATIVES.contains(&w.as_str()) {
+            return true;
+        }
+        possessive_within = if POSSESSIVES.contains(&w.as_str()) {
+            3
+        } else {
+            possessive_within.saturating_sub(1)
+        };
         previous = w;
     }
     false
@@ -299,5 +512,58 @@ mod tests {
         assert!(found("where can i get a blue badge form").is_empty());
         assert!(found("how do i join a trade union").is_empty());
         assert!(found("Dear Ms Smith, my bin").is_empty());
+    }
+
+    #[test]
+    fn everyday_words_count_only_when_said_of_someone() {
+        assert_eq!(
+            found("they found out im bi"),
+            vec![("bi".into(), Category::SexLifeOrOrientation)]
+        );
+        assert_eq!(
+            found("i get picked on for being black"),
+            vec![("black".into(), Category::RacialOrEthnicOrigin)]
+        );
+        assert!(
+            found("my flat has black mould and there is black mould in my bathroom").is_empty()
+        );
+    }
+
+    #[test]
+    fn places_and_services_are_not_disclosures() {
+        assert!(found("someone parked in the disabled bay outside my house").is_empty());
+        assert!(found("I spoke to my councillor at the surgery on Saturday").is_empty());
+        assert!(found("the Gypsy/Traveller site near me has no water").is_empty());
+        assert!(found("is there a Catholic school near me").is_empty());
+        assert!(found("do you have information about autism assessments for children").is_empty());
+        assert_eq!(
+            found("my wee boy has asthma"),
+            vec![("asthma".into(), Category::Health)]
+        );
+        assert_eq!(
+            found("their daughter has epilepsy"),
+            vec![("epilepsy".into(), Category::Health)]
+        );
+    }
+
+    #[test]
+    fn misspelt_conditions_welsh_and_gaelic() {
+        assert_eq!(
+            found("i av diabetis n cant lift the bins"),
+            vec![("diabetis".into(), Category::Health)]
+        );
+        assert_eq!(
+            found("im 8 months pregant"),
+            vec![("pregant".into(), Category::Health)]
+        );
+        assert!(found("is there help with planning").is_empty());
+        assert_eq!(
+            found("Dw i'n ddall ac mae angen help arna i"),
+            vec![("ddall".into(), Category::Health)]
+        );
+        assert_eq!(
+            found("Tha tinneas an t-siùcair orm"),
+            vec![("tinneas an t-siùcair".into(), Category::Health)]
+        );
     }
 }
