@@ -49,7 +49,7 @@ impl Contact {
             ipv6: regex(r"(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[0-9a-z]+)?"),
             handle: regex(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"),
             profile_url: regex(
-                r"(?i)(?-u:\b)(?:https?://)?(?:www\.|m\.|mobile\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|instagram\.com|tiktok\.com|linkedin\.com/in|threads\.net|youtube\.com|snapchat\.com/add|bsky\.app/profile|reddit\.com/u(?:ser)?)/@?[A-Za-z0-9_.\-]+",
+                r"(?i)(?-u:\b)(?:https?://)?(?:www\.|m\.|mobile\.)?(?:twitter\.com|x\.com|facebook\.com(?:/groups)?|fb\.com|instagram\.com|tiktok\.com|linkedin\.com/in|threads\.net|youtube\.com|snapchat\.com/add|bsky\.app/profile|reddit\.com/u(?:ser)?)/@?[A-Za-z0-9_.\-]+",
             ),
             // After "postcode", spaces may fall anywhere: "eh 12 6nz",
             // "G41 2 PE".

@@ -130,6 +130,8 @@ pub(crate) const HEALTH: &[&str] = &[
     "in hospital",
     "hospitalised",
     "on medication",
+    "medication",
+    "meds",
     "antidepressants",
     "insulin",
     "chemotherapy",
@@ -634,8 +636,8 @@ pub(crate) const BE_INTRO_ONLY: &[&str] = &["bi", "black"];
 /// "me"): they count only in capitals.
 pub(crate) const CAPITALS_ONLY: &[&str] = &["ms", "me/cfs"];
 
-pub(crate) fn all() -> Vec<(&'static str, Category)> {
-    let mut v = Vec::new();
+pub(crate) fn all() -> Vec<(String, Category)> {
+    let mut v: Vec<(String, Category)> = Vec::new();
     for (list, c) in [
         (HEALTH, Category::Health),
         (SEX_LIFE_OR_ORIENTATION, Category::SexLifeOrOrientation),
@@ -645,7 +647,17 @@ pub(crate) fn all() -> Vec<(&'static str, Category)> {
         (TRADE_UNION_MEMBERSHIP, Category::TradeUnionMembership),
         (GENETIC_OR_BIOMETRIC, Category::GeneticOrBiometric),
     ] {
-        v.extend(list.iter().map(|t| (*t, c)));
+        v.extend(list.iter().map(|t| ((*t).to_owned(), c)));
+    }
+    // Followers of a faith in the plural: "we are Baptists".
+    for t in RELIGION_OR_BELIEF {
+        let single_ascii_word = t.bytes().all(|b| b.is_ascii_lowercase());
+        if single_ascii_word && !t.ends_with('s') && !t.ends_with("ish") {
+            let plural = format!("{t}s");
+            if !RELIGION_OR_BELIEF.contains(&plural.as_str()) {
+                v.push((plural, Category::ReligionOrBelief));
+            }
+        }
     }
     v
 }

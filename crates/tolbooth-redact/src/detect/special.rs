@@ -8,16 +8,131 @@ use super::typos::Typos;
 use crate::category::Category;
 use crate::span::Finding;
 use crate::text::{boundary_after, boundary_before, words, Clauses};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use regex::Regex;
 
 #[derive(Debug)]
 pub(crate) struct Special {
     terms: Option<AhoCorasick>,
     categories: Vec<Category>,
-    patterns: Vec<&'static str>,
+    patterns: Vec<String>,
     typos: Typos,
     typo_cue: Regex,
+    condition: Regex,
+}
+
+/// A condition's name by its form: up to two words and "syndrome",
+/// "disorder", "disease" or "deficiency", or one word with a medical
+/// ending (-itis, -osis, -algia, -aemia, -opathy, -plegia, -phobia).
+const CONDITION: &str = r"(?i)(?-u:\b)(?:(?:[a-z][a-z'\-]*\s+){0,2}(?:syndrome|disorder|disease|deficiency|dystrophy)|[a-z]{2,}(?:itis|osis|iasis|algia|aemia|emia|opathy|plegia|phobia))(?-u:\b)";
+
+/// Words with a medical ending that are not conditions.
+const NOT_CONDITIONS: &[&str] = &[
+    "diagnosis",
+    "prognosis",
+    "hypnosis",
+    "osmosis",
+    "symbiosis",
+    "academia",
+    "homophobia",
+    "transphobia",
+    "biphobia",
+    "xenophobia",
+    "islamophobia",
+];
+
+/// Words that may lead a matched condition name but are not part of it.
+const CONDITION_LEAD_STOPS: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "with",
+    "a",
+    "an",
+    "the",
+    "my",
+    "his",
+    "her",
+    "their",
+    "our",
+    "of",
+    "from",
+    "got",
+    "is",
+    "are",
+    "and",
+    "or",
+    "in",
+    "to",
+    "for",
+    "diagnosed",
+    "suspected",
+    "been",
+    "rare",
+    "this",
+    "that",
+    "some",
+    "severe",
+    "mild",
+    "chronic",
+];
+
+/// Words before a term that belong with it: "profoundly deaf", "registered
+/// disabled", "alcohol addiction", "practising Hindu", "Orthodox Jews".
+const HEALTH_MODIFIERS: &[&str] = &[
+    "profoundly",
+    "severely",
+    "partially",
+    "totally",
+    "completely",
+    "registered",
+    "clinically",
+    "chronically",
+    "mildly",
+    "moderately",
+    "permanently",
+    "alcohol",
+    "drug",
+    "gambling",
+    "opioid",
+    "cocaine",
+    "heroin",
+    "cannabis",
+    "postnatal",
+    "severe",
+    "chronic",
+    "acute",
+];
+const BELIEF_MODIFIERS: &[&str] = &[
+    "practising",
+    "practicing",
+    "devout",
+    "observant",
+    "orthodox",
+    "strict",
+    "committed",
+    "lapsed",
+    "born-again",
+    "ultra-orthodox",
+    "non-practising",
+    "roman",
+];
+
+/// Where a finding starts once the modifiers before it are taken in.
+fn extend_over_modifiers(text: &str, category: Category, start: usize) -> usize {
+    let modifiers = match category {
+        Category::Health => HEALTH_MODIFIERS,
+        Category::ReligionOrBelief => BELIEF_MODIFIERS,
+        _ => return start,
+    };
+    let mut start = start;
+    for _ in 0..2 {
+        match previous_word(text, start) {
+            Some((w, at)) if modifiers.contains(&w.as_str()) => start = at,
+            _ => break,
+        }
+    }
+    start
 }
 
 /// A word that may be a misspelt condition: after "have", "got", "from",
@@ -251,7 +366,7 @@ const BE_SUBJECTS: &[&str] = &[
 impl Special {
     pub(crate) fn new() -> Self {
         let all = lexicon::all();
-        let patterns: Vec<&'static str> = all.iter().map(|(t, _)| *t).collect();
+        let patterns: Vec<String> = all.iter().map(|(t, _)| t.clone()).collect();
         let categories = all.iter().map(|(_, c)| *c).collect();
         let terms = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -265,55 +380,111 @@ impl Special {
             patterns,
             typos,
             typo_cue: super::regex(TYPO_CUE),
+            condition: super::regex(CONDITION),
         }
     }
 
     pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
         let Some(ac) = &self.terms else { return };
         let mut clauses = PersonClauses::of(text);
-        for m in ac.find_iter(text) {
+        let mut from = 0;
+        let mut last_end = 0;
+        while let Some(m) = ac.find(Input::new(text).range(from..)) {
             let (start, end) = (m.start(), m.end());
+            // Terms may overlap ("our union rep"): after a term of several
+            // words, look again from its last word. A term found inside
+            // the one before ("diabetes" in "type 2 diabetes") adds nothing.
+            from = text
+                .get(start..end)
+                .and_then(|t| t.rfind(' '))
+                .map_or(end, |space| start + space + 1);
+            if end <= last_end {
+                continue;
+            }
+            last_end = end;
             if !(boundary_before(text, start) && boundary_after(text, end)) {
                 continue;
             }
-            let pattern = self.patterns[m.pattern().as_usize()];
+            let pattern = self.patterns[m.pattern().as_usize()].as_str();
             let category = self.categories[m.pattern().as_usize()];
-            let previous = previous_word(text, start);
-            if lexicon::CAPITALS_ONLY.contains(&pattern)
-                && text[start..end].chars().any(|c| c.is_lowercase())
-            {
-                continue;
-            }
-            if lexicon::NEEDS_CAPITAL_OR_INTRO.contains(&pattern) {
-                let capitalised = text[start..].starts_with(|c: char| c.is_uppercase());
-                // "in Unison" after "I'm" or "we're" is membership; "sang in
-                // unison" is not.
-                let followed =
-                    next_word(text, end).is_some_and(|w| ROLE_WORDS.contains(&w.as_str()));
-                let introduced = followed
-                    || match &previous {
-                        Some((w, at)) if w == "in" => previous_word(text, *at)
-                            .is_some_and(|(before, _)| BE_WORDS.contains(&before.as_str())),
-                        Some((w, _)) => INTRO_WORDS.contains(&w.as_str()),
-                        None => false,
-                    };
-                if !(capitalised || introduced) {
-                    continue;
-                }
-            }
-            if lexicon::BE_INTRO_ONLY.contains(&pattern)
-                && !said_of_someone(text, previous.as_ref())
-            {
-                continue;
-            }
-            if names_a_place_or_service(text, category, pattern, end, previous.as_ref()) {
+            if !self.counts_here(text, pattern, category, start, end) {
                 continue;
             }
             if clauses.disclose(text, start) {
+                let start = extend_over_modifiers(text, category, start);
                 out.push(Finding::new(start, end, category));
             }
         }
+        self.named_conditions(text, &mut clauses, out);
         self.misspelt_health_terms(text, &mut clauses, out);
+    }
+
+    /// The checks that depend on the term itself: capitals, an
+    /// introducing word, a place or service named after it.
+    fn counts_here(
+        &self,
+        text: &str,
+        pattern: &str,
+        category: Category,
+        start: usize,
+        end: usize,
+    ) -> bool {
+        let previous = previous_word(text, start);
+        let matched = text.get(start..end).unwrap_or_default();
+        if lexicon::CAPITALS_ONLY.contains(&pattern) && matched.chars().any(|c| c.is_lowercase()) {
+            return false;
+        }
+        if lexicon::NEEDS_CAPITAL_OR_INTRO.contains(&pattern) {
+            let capitalised = matched.starts_with(|c: char| c.is_uppercase());
+            // "in Unison" after "I'm" or "we're" is membership; "sang in
+            // unison" is not.
+            let followed = next_word(text, end).is_some_and(|w| ROLE_WORDS.contains(&w.as_str()));
+            let introduced = followed
+                || match &previous {
+                    Some((w, at)) if w == "in" => previous_word(text, *at)
+                        .is_some_and(|(before, _)| BE_WORDS.contains(&before.as_str())),
+                    Some((w, _)) => INTRO_WORDS.contains(&w.as_str()),
+                    None => false,
+                };
+            if !(capitalised || introduced) {
+                return false;
+            }
+        }
+        if lexicon::BE_INTRO_ONLY.contains(&pattern) && !said_of_someone(text, previous.as_ref()) {
+            return false;
+        }
+        !names_a_place_or_service(text, category, pattern, end, previous.as_ref())
+    }
+
+    /// Conditions named by their form rather than listed: "foetal alcohol
+    /// syndrome", "Ehlers-Danlos syndrome", "endometriosis", "neuropathy".
+    fn named_conditions(&self, text: &str, clauses: &mut PersonClauses, out: &mut Vec<Finding>) {
+        for m in self.condition.find_iter(text) {
+            let word = m.as_str().to_ascii_lowercase();
+            if NOT_CONDITIONS.iter().any(|n| word.ends_with(n)) {
+                continue;
+            }
+            // Leading words such as "has a" belong to the sentence, not
+            // the condition's name.
+            let mut start = m.start();
+            let mut rest = m.as_str();
+            loop {
+                let trimmed = rest.trim_start();
+                start += rest.len() - trimmed.len();
+                let word_len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+                let word = trimmed.get(..word_len).unwrap_or_default();
+                let lead = word_len < trimmed.len()
+                    && CONDITION_LEAD_STOPS.contains(&word.to_ascii_lowercase().as_str());
+                if !lead {
+                    break;
+                }
+                start += word_len;
+                rest = trimmed.get(word_len..).unwrap_or_default();
+            }
+            if start < m.end() && clauses.disclose(text, start) {
+                out.push(Finding::new(start, m.end(), Category::Health));
+            }
+        }
     }
 
     /// Health terms typed with one mistake ("i av diabetis"), after a verb
@@ -543,6 +714,44 @@ mod tests {
         assert_eq!(
             found("their daughter has epilepsy"),
             vec![("epilepsy".into(), Category::Health)]
+        );
+    }
+
+    #[test]
+    fn conditions_by_form_modifiers_and_overlapping_terms() {
+        assert_eq!(
+            found("we foster a little boy with foetal alcohol syndrome"),
+            vec![("foetal alcohol syndrome".into(), Category::Health)]
+        );
+        assert_eq!(
+            found("I was diagnosed with endometriosis"),
+            vec![("endometriosis".into(), Category::Health)]
+        );
+        assert!(found("my diagnosis letter came").is_empty());
+        assert!(found("is there help for people with coeliac disease?").is_empty());
+        assert_eq!(
+            found("our daughter is profoundly deaf"),
+            vec![("profoundly deaf".into(), Category::Health)]
+        );
+        assert_eq!(
+            found("I'm in recovery from alcohol addiction"),
+            vec![
+                ("in recovery".into(), Category::Health),
+                ("alcohol addiction".into(), Category::Health)
+            ]
+        );
+        assert_eq!(
+            found("I'm a practising Hindu"),
+            vec![("practising Hindu".into(), Category::ReligionOrBelief)]
+        );
+        assert_eq!(
+            found("we're Baptists"),
+            vec![("Baptists".into(), Category::ReligionOrBelief)]
+        );
+        let union = found("our union rep said to call");
+        assert!(
+            union.contains(&("union rep".into(), Category::TradeUnionMembership)),
+            "{union:?}"
         );
     }
 
