@@ -29,61 +29,35 @@ pub(crate) fn floor_boundary(text: &str, i: usize) -> usize {
     i
 }
 
-/// The clauses of a text: spans between sentence punctuation, semicolons,
-/// line breaks and the conjunction "but". Found once per text, so that
-/// asking for the clause around many matches stays linear.
-#[derive(Debug)]
-pub(crate) struct Clauses {
-    /// Start offsets of each clause, ascending; the first is 0.
-    starts: Vec<usize>,
-    len: usize,
+/// Whether the byte at `i` ends a clause: sentence punctuation, a
+/// semicolon, a line break, or a comma before "but". A full stop ends one
+/// unless a letter or digit follows (3.5, example.org).
+fn ends_clause(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        Some(b'!' | b'?' | b';' | b'\n') => true,
+        Some(b'.') => !bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric),
+        Some(b',') => bytes
+            .get(i + 1..i + 5)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b" but")),
+        _ => false,
+    }
 }
 
-impl Clauses {
-    pub(crate) fn of(text: &str) -> Self {
-        let mut starts = vec![0];
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            let ends_clause = match b {
-                b'!' | b'?' | b';' | b'\n' => true,
-                // A full stop ends a clause unless it sits between digits
-                // (3.5) or letters (e.g. example.org).
-                b'.' => {
-                    let next = bytes.get(i + 1).copied().unwrap_or(b' ');
-                    !next.is_ascii_alphanumeric()
-                }
-                b',' => bytes
-                    .get(i + 1..i + 5)
-                    .is_some_and(|w| w.eq_ignore_ascii_case(b" but")),
-                _ => false,
-            };
-            if ends_clause {
-                starts.push(i + 1);
-            }
-            i += 1;
-        }
-        Self {
-            starts,
-            len: text.len(),
-        }
-    }
-
-    /// The index and byte range of the clause holding byte `pos`.
-    pub(crate) fn around(&self, pos: usize) -> (usize, usize, usize) {
-        let idx = match self.starts.binary_search(&pos) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = self.starts.get(idx).copied().unwrap_or(0);
-        let end = self.starts.get(idx + 1).copied().unwrap_or(self.len);
-        (idx, start, end)
-    }
-
-    pub(crate) fn count(&self) -> usize {
-        self.starts.len()
-    }
+/// The byte range of the clause holding byte `pos`: from just after the
+/// previous clause's end to just after its own end (or the text's ends).
+/// Costs the clause's length; callers that ask about many positions in one
+/// clause keep the answer.
+pub(crate) fn clause_around(text: &str, pos: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let pos = pos.min(bytes.len());
+    let start = (0..pos)
+        .rev()
+        .find(|&i| ends_clause(bytes, i))
+        .map_or(0, |i| i + 1);
+    let end = (pos..bytes.len())
+        .find(|&i| ends_clause(bytes, i))
+        .map_or(bytes.len(), |i| i + 1);
+    (start, end)
 }
 
 /// Lower-case ASCII words of `s` (apostrophes kept, curly ones folded).
@@ -99,11 +73,14 @@ mod tests {
 
     #[test]
     fn clauses_split_on_sentences_not_on_decimals_or_domains() {
-        let t = "I paid 3.50 at example.org. Then I left! ok";
-        let c = Clauses::of(t);
-        assert_eq!(c.count(), 3);
-        let (_, s, e) = c.around(t.find("example").unwrap());
+        let t = "I paid 3.50 at example.org. Then I left! ok, but no";
+        let (s, e) = clause_around(t, t.find("example").unwrap());
         assert_eq!(&t[s..e], "I paid 3.50 at example.org.");
+        let (s, e) = clause_around(t, t.find("left").unwrap());
+        assert_eq!(&t[s..e], " Then I left!");
+        let (s, e) = clause_around(t, t.find("no").unwrap());
+        assert_eq!(&t[s..e], " but no");
+        assert_eq!(clause_around("", 0), (0, 0));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! the town and postcode that follow. A street named without a house number
 //! ("the potholes on Leith Walk") is not an address and stays.
 
+use super::numbers::{Around, Near};
 use super::regex;
+use super::scan::Scan;
 use crate::category::Category;
 use crate::span::Finding;
 use crate::text::floor_boundary;
@@ -10,18 +12,17 @@ use regex::Regex;
 
 #[derive(Debug)]
 pub(crate) struct Address {
-    street: Regex,
-    /// Welsh and Gaelic streets put the type first: "6 Heol y Nant",
-    /// "12 Sràid na h-Eaglais".
-    street_type_first: Regex,
     tail: Regex,
-    /// A postcode, from which [`Address::named_houses`] looks back.
-    postcode: Regex,
 }
+
+/// Letters of street and town names: ASCII and the Latin letters with
+/// accents that Welsh, Gaelic, Irish and other European names use. Narrower
+/// than every Unicode letter, which keeps the patterns' automata small.
+pub(crate) const LETTER: &str = r"a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}";
 
 /// Street-type words. Those that are also everyday words need a name
 /// between the number and themselves (see [`EVERYDAY`]).
-const STREET_TYPES: &str = "street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|crescent|cres|court|ct|place|pl|terrace|terr|way|gardens|gdns|grove|park|square|sq|wynd|brae|view|row|walk|hill|mews|vennel|loan|gate|parade|rise|green|heights|quay|wharf|boulevard|circus|cottages|grange|path|end|hall|yard|steading|croft|stryd|heol|ffordd|lôn";
+pub(crate) const STREET_TYPES: &str = "street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|crescent|cres|court|ct|place|pl|terrace|terr|way|gardens|gdns|grove|park|square|sq|wynd|brae|view|row|walk|hill|mews|vennel|loan|gate|parade|rise|green|heights|quay|wharf|boulevard|circus|cottages|grange|path|end|hall|yard|steading|croft|stryd|heol|ffordd|lôn";
 
 const EVERYDAY: &[&str] = &[
     "way", "park", "view", "row", "walk", "hill", "gate", "rise", "green", "end", "path", "close",
@@ -43,28 +44,20 @@ const NOT_IN_A_STREET_NAME: &[&str] = &[
 impl Address {
     pub(crate) fn new() -> Self {
         Self {
-            street: regex(&format!(
-                r"(?i)(?-u:\b)(?:(?:flat|apartment|apt|unit|fflat)\s*\d+(?:[a-z]\d*)?(?:/(?:\d+|[a-z]))?,?\s+)?(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[\p{{L}}][\p{{L}}'\-]*\.?\s+){{0,3}})({STREET_TYPES})(?-u:\b)\.?(?:\s+(?:north|south|east|west|upper|lower)(?-u:\b))?"
-            )),
-            street_type_first: regex(
-                r"(?i)(?-u:\b)\d{1,4}[a-z]?,?\s+(?:heol|ffordd|stryd|lôn|lon|cae|maes|rhodfa|clos|sràid|sraid|rathad)(?:\s+[\p{L}][\p{L}'\-]*){1,3}",
-            ),
             // What may follow a street: ", Town" and/or a postcode.
             tail: regex(
-                r"(?i)^(?:,?\s*(?:[\p{L}][\p{L}'\-]*)(?:\s+[\p{L}][\p{L}'\-]*){0,2})?,?\s*(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})(?-u:\b)",
-            ),
-            postcode: regex(
-                r"(?i)(?-u:\b)[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2}(?-u:\b)",
+                r"(?i)^(?:,?\s*(?:[a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}][a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}'\-]*)(?:\s+[a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}][a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}'\-]*){0,2})?,?\s*(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})(?-u:\b)",
             ),
         }
     }
 
-    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        for m in self.street_type_first.find_iter(text) {
+    pub(crate) fn find(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        for m in scan.around(Around::StreetTypeFirst) {
             let end = self.extend(text, m.end());
             out.push(Finding::new(m.start(), end, Category::PostalAddress));
         }
-        for c in self.street.captures_iter(text) {
+        for c in scan.around_captures(Around::Street) {
             let (Some(m), Some(name), Some(kind)) = (c.get(0), c.get(1), c.get(2)) else {
                 continue;
             };
@@ -86,29 +79,7 @@ impl Address {
             let end = self.extend(text, m.end());
             out.push(Finding::new(m.start(), end, Category::PostalAddress));
         }
-        self.named_houses(text, out);
-    }
-
-    /// Addresses without a house number: a house name before a street or
-    /// town and a postcode ("Rose Cottage, Mill Lane, Bampton OX18 2HF",
-    /// "Tŷ Gwyn, Lôn Las, Dolgellau LL40 1RR"). Looks back from each
-    /// postcode over comma-separated capitalised parts. A street with a
-    /// postcode but no house ("Princes Street, Edinburgh EH2 2PR") is not
-    /// taken: the postcode alone goes.
-    fn named_houses(&self, text: &str, out: &mut Vec<Finding>) {
-        for pc in self.postcode.find_iter(text) {
-            let from = ceil_boundary(text, pc.start().saturating_sub(LOOK_BACK));
-            let Some(before) = text.get(from..pc.start()) else {
-                continue;
-            };
-            if let Some(start) = house_before(before) {
-                out.push(Finding::new(
-                    from + start,
-                    pc.end(),
-                    Category::PostalAddress,
-                ));
-            }
-        }
+        named_houses(scan, out);
     }
 
     /// Extends an address ending at `end` over a following town and
@@ -124,6 +95,29 @@ impl Address {
             end + town
         } else {
             end
+        }
+    }
+}
+
+/// Addresses without a house number: a house name before a street or
+/// town and a postcode ("Rose Cottage, Mill Lane, Bampton OX18 2HF",
+/// "Tŷ Gwyn, Lôn Las, Dolgellau LL40 1RR"). Looks back from each
+/// postcode over comma-separated capitalised parts. A street with a
+/// postcode but no house ("Princes Street, Edinburgh EH2 2PR") is not
+/// taken: the postcode alone goes.
+fn named_houses(scan: &Scan, out: &mut Vec<Finding>) {
+    let text = scan.text;
+    for pc in scan.near(Near::HousePostcode) {
+        let from = ceil_boundary(text, pc.start().saturating_sub(LOOK_BACK));
+        let Some(before) = text.get(from..pc.start()) else {
+            continue;
+        };
+        if let Some(start) = house_before(before) {
+            out.push(Finding::new(
+                from + start,
+                pc.end(),
+                Category::PostalAddress,
+            ));
         }
     }
 }
@@ -272,10 +266,11 @@ fn capitalised_town(rest: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::scan::scan_for_tests;
 
     fn found(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        Address::new().find(text, &mut out);
+        Address::new().find(&scan_for_tests(text), &mut out);
         out.iter()
             .map(|f| text[f.start..f.end].to_owned())
             .collect()

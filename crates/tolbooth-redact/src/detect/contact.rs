@@ -1,7 +1,9 @@
 //! Email addresses (plain and obfuscated), phone numbers, postcodes, IP
 //! addresses and social media handles.
 
+use super::numbers::Near;
 use super::regex;
+use super::scan::{Scan, Trigger};
 use crate::category::Category;
 use crate::span::Finding;
 use crate::text::{boundary_after, boundary_before, floor_boundary};
@@ -13,13 +15,11 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 pub(crate) struct Contact {
     email: Regex,
     email_obfuscated: Regex,
-    phone: Regex,
-    postcode: Regex,
-    ipv4: Regex,
     ipv6: Regex,
     handle: Regex,
     profile_url: Regex,
     handle_cue: Regex,
+    /// "postcode" before a postcode typed with odd spacing.
     postcode_cue: Regex,
     postcode_loose: Regex,
 }
@@ -38,14 +38,6 @@ impl Contact {
             email_obfuscated: regex(&format!(
                 r"(?i)(?-u:\b)[a-z0-9][a-z0-9_%+\-]*(?:{DOT}[a-z0-9_%+\-]+)*{AT}[a-z0-9\-]+(?:{DOT}[a-z0-9\-]+)*{DOT}{TLD}(?-u:\b)"
             )),
-            // A run of digits and separators that starts like a UK or
-            // international number: +, 00, 0 (or the letter O typed for
-            // it), or an opening bracket.
-            phone: regex(r"(?:\+\s?\(?|\(0|(?-u:\b)[0Oo])[\d()\-.\s/]{8,24}\d"),
-            postcode: regex(
-                r"(?i)(?-u:\b)(?:gir\s?0aa|(?:[a-pr-uwyz]\d{1,2}|[a-pr-uwyz][a-hk-y]\d{1,2}|[a-pr-uwyz]\d[a-hjkpstuw]|[a-pr-uwyz][a-hk-y]\d[abehmnprvwxy])\s?\d[abd-hjlnp-uw-z]{2})(?-u:\b)",
-            ),
-            ipv4: regex(r"(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)"),
             ipv6: regex(r"(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[0-9a-z]+)?"),
             handle: regex(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"),
             profile_url: regex(
@@ -63,13 +55,14 @@ impl Contact {
         }
     }
 
-    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        self.emails(text, out);
-        self.phones(text, out);
-        for m in self.postcode.find_iter(text) {
+    pub(crate) fn find(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        self.emails(scan, out);
+        self.phones(scan, out);
+        for m in scan.near(Near::Postcode) {
             out.push(Finding::new(m.start(), m.end(), Category::Postcode));
         }
-        for cue in self.postcode_cue.find_iter(text) {
+        for cue in scan.triggered(Trigger::PostcodeCue, &self.postcode_cue) {
             let window = floor_boundary(text, (cue.end() + 24).min(text.len()));
             let Some(after) = text.get(cue.end()..window) else {
                 continue;
@@ -79,23 +72,25 @@ impl Contact {
                 out.push(Finding::new(start, end, Category::Postcode));
             }
         }
-        self.ips(text, out);
-        self.handles(text, out);
+        self.ips(scan, out);
+        self.handles(scan, out);
     }
 
-    fn emails(&self, text: &str, out: &mut Vec<Finding>) {
-        for m in self.email.find_iter(text) {
+    fn emails(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        for m in scan.everywhere(&self.email) {
             if boundary_before(text, m.start()) && boundary_after(text, m.end()) {
                 out.push(Finding::new(m.start(), m.end(), Category::Email));
             }
         }
-        for m in self.email_obfuscated.find_iter(text) {
+        for m in scan.triggered(Trigger::EmailWrittenOut, &self.email_obfuscated) {
             out.push(Finding::new(m.start(), m.end(), Category::Email));
         }
     }
 
-    fn phones(&self, text: &str, out: &mut Vec<Finding>) {
-        for m in self.phone.find_iter(text) {
+    fn phones(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        for m in scan.near(Near::Phone) {
             if !boundary_before(text, m.start()) {
                 continue;
             }
@@ -111,13 +106,14 @@ impl Contact {
         }
     }
 
-    fn ips(&self, text: &str, out: &mut Vec<Finding>) {
-        for m in self.ipv4.find_iter(text) {
+    fn ips(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        for m in scan.near(Near::Ipv4) {
             if m.as_str().parse::<Ipv4Addr>().is_ok() {
                 out.push(Finding::new(m.start(), m.end(), Category::IpAddress));
             }
         }
-        for m in self.ipv6.find_iter(text) {
+        for m in scan.everywhere(&self.ipv6) {
             let s = m.as_str().trim_end_matches(':');
             if s.matches(':').count() >= 2
                 && boundary_before(text, m.start())
@@ -134,8 +130,9 @@ impl Contact {
         }
     }
 
-    fn handles(&self, text: &str, out: &mut Vec<Finding>) {
-        for m in self.handle.find_iter(text) {
+    fn handles(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        for m in scan.everywhere(&self.handle) {
             // `name@example.org` is an email, not a handle.
             let before = text.get(..m.start()).and_then(|s| s.chars().next_back());
             if before.is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '_') {
@@ -144,11 +141,11 @@ impl Contact {
             let end = m.start() + m.as_str().trim_end_matches('.').len();
             out.push(Finding::new(m.start(), end, Category::SocialHandle));
         }
-        for m in self.profile_url.find_iter(text) {
+        for m in scan.triggered(Trigger::ProfileUrl, &self.profile_url) {
             let end = m.start() + m.as_str().trim_end_matches(['.', '-']).len();
             out.push(Finding::new(m.start(), end, Category::SocialHandle));
         }
-        for c in self.handle_cue.captures_iter(text) {
+        for c in scan.triggered_captures(Trigger::HandleCue, &self.handle_cue) {
             let Some(h) = c.get(1) else { continue };
             let handle = h.as_str().trim_end_matches('.');
             // A bare word after "insta is" may be ordinary ("down"); a
@@ -289,10 +286,11 @@ fn uk_number_shape(digits: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::scan::scan_for_tests;
 
     fn cats(text: &str) -> Vec<(String, Category)> {
         let mut out = Vec::new();
-        Contact::new().find(text, &mut out);
+        Contact::new().find(&scan_for_tests(text), &mut out);
         out.sort_by_key(|f| f.start);
         out.iter()
             .map(|f| (text[f.start..f.end].to_owned(), f.category))

@@ -2,6 +2,7 @@
 //! Other dates (appointments, collections, deadlines) stay.
 
 use super::regex;
+use super::scan::{Scan, Trigger};
 use crate::category::Category;
 use crate::span::Finding;
 use crate::text::floor_boundary;
@@ -9,8 +10,11 @@ use regex::Regex;
 
 #[derive(Debug)]
 pub(crate) struct BirthDates {
+    /// "date of birth", "born", "dob": a date may follow.
     cue: Regex,
+    /// A date, read from just after a cue.
     date: Regex,
+    /// "born in 1962"; captures the year.
     born_in_year: Regex,
 }
 
@@ -22,15 +26,16 @@ impl BirthDates {
             cue: regex(
                 r"(?i)(?-u:\b)(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday(?:\s+is)?|bday|b'day|dyddiad\s+geni|ceann-l[aà]\s+breith)(?-u:\b)",
             ),
+            born_in_year: regex(r"(?i)(?-u:\b)born\s+in\s+((?:19|20)\d{2})(?-u:\b)"),
             date: regex(&format!(
                 r"(?i)^\W{{0,6}}(?:(?:on|is|was|the)\s+){{0,2}}(\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:\d{{4}}|\d{{2}})|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|\d{{4}}-\d{{2}}-\d{{2}})(?-u:\b)"
             )),
-            born_in_year: regex(r"(?i)(?-u:\b)born\s+in\s+((?:19|20)\d{2})(?-u:\b)"),
         }
     }
 
-    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        for cue in self.cue.find_iter(text) {
+    pub(crate) fn find(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        for cue in scan.triggered(Trigger::BirthCue, &self.cue) {
             let end = floor_boundary(text, cue.end() + 48);
             let Some(after) = text.get(cue.end()..end) else {
                 continue;
@@ -43,7 +48,7 @@ impl BirthDates {
                 ));
             }
         }
-        for c in self.born_in_year.captures_iter(text) {
+        for c in scan.triggered_captures(Trigger::BirthCue, &self.born_in_year) {
             if let Some(y) = c.get(1) {
                 out.push(Finding::new(y.start(), y.end(), Category::DateOfBirth));
             }
@@ -54,10 +59,11 @@ impl BirthDates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::scan::scan_for_tests;
 
     fn found(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        BirthDates::new().find(text, &mut out);
+        BirthDates::new().find(&scan_for_tests(text), &mut out);
         out.iter()
             .map(|f| text[f.start..f.end].to_owned())
             .collect()

@@ -2,7 +2,9 @@
 //! own rule rather than by shape alone.
 
 use super::contact::is_phone_number;
+use super::numbers::{Near, ACCOUNT_NUMBER};
 use super::regex;
+use super::scan::Scan;
 use crate::category::Category;
 use crate::span::Finding;
 use crate::text::{boundary_after, boundary_before};
@@ -10,32 +12,20 @@ use regex::Regex;
 
 #[derive(Debug)]
 pub(crate) struct Identifiers {
-    ni: Regex,
-    nhs: Regex,
-    card: Regex,
-    sort_code: Regex,
+    /// An account number in the text after a sort code.
     account: Regex,
-    iban: Regex,
 }
 
 impl Identifiers {
     pub(crate) fn new() -> Self {
         Self {
-            ni: regex(
-                r"(?i)(?-u:\b)([a-ceghj-pr-tw-z][a-ceghj-npr-tw-z])[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?[a-d](?-u:\b)",
-            ),
-            nhs: regex(r"(?-u:\b)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?-u:\b)"),
-            card: regex(r"(?-u:\b)\d(?:[ \-]?\d){12,18}(?-u:\b)"),
-            sort_code: regex(
-                r"(?-u:\b)\d{2}[\s\-.]\d{2}[\s\-.]\d{2}(?-u:\b)|(?i:sort\s*code\W{0,3})\d{6}(?-u:\b)",
-            ),
-            account: regex(r"(?-u:\b)\d{8}(?-u:\b)"),
-            iban: regex(r"(?i)(?-u:\b)gb\d{2}\s?[a-z]{4}(?:\s?\d){14}(?-u:\b)"),
+            account: regex(ACCOUNT_NUMBER),
         }
     }
 
-    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        for c in self.ni.captures_iter(text) {
+    pub(crate) fn find(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        for c in scan.near_captures(Near::NiNumber) {
             let (Some(m), Some(prefix)) = (c.get(0), c.get(1)) else {
                 continue;
             };
@@ -44,7 +34,7 @@ impl Identifiers {
                 out.push(Finding::new(m.start(), m.end(), Category::NiNumber));
             }
         }
-        for m in self.nhs.find_iter(text) {
+        for m in scan.near(Near::NhsNumber) {
             let digits = digits_of(m.as_str());
             if !nhs_check_digit_ok(&digits) || all_same(&digits) {
                 continue;
@@ -62,19 +52,20 @@ impl Identifiers {
             }
             out.push(Finding::new(m.start(), m.end(), Category::NhsNumber));
         }
-        for m in self.card.find_iter(text) {
+        for m in scan.near(Near::CardNumber) {
             let digits = digits_of(m.as_str());
             let first = digits.first().copied().unwrap_or(0);
             if (2..=6).contains(&first) && luhn_ok(&digits) && !all_same(&digits) {
                 out.push(Finding::new(m.start(), m.end(), Category::CardNumber));
             }
         }
-        self.bank(text, out);
+        self.bank(scan, out);
     }
 
-    fn bank(&self, text: &str, out: &mut Vec<Finding>) {
+    fn bank(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
         let mut sort_codes = Vec::new();
-        for m in self.sort_code.find_iter(text) {
+        for m in scan.near(Near::SortCode) {
             let said = m.as_str().to_ascii_lowercase().starts_with("sort");
             let cued = said || cue_before(text, m.start(), 25, &["sort", "s/c"]);
             let account_follows = text
@@ -90,7 +81,7 @@ impl Identifiers {
                 out.push(Finding::new(start, m.end(), Category::BankAccount));
             }
         }
-        for m in self.account.find_iter(text) {
+        for m in scan.near(Near::AccountNumber) {
             let near_sort_code = sort_codes
                 .iter()
                 .any(|&e| e <= m.start() && m.start() - e <= 40);
@@ -101,7 +92,7 @@ impl Identifiers {
                 out.push(Finding::new(m.start(), m.end(), Category::BankAccount));
             }
         }
-        for m in self.iban.find_iter(text) {
+        for m in scan.near(Near::Iban) {
             if iban_ok(m.as_str()) {
                 out.push(Finding::new(m.start(), m.end(), Category::BankAccount));
             }
@@ -211,10 +202,11 @@ pub(crate) fn cue_before(text: &str, pos: usize, window: usize, cues: &[&str]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::scan::scan_for_tests;
 
     fn found(text: &str) -> Vec<(String, Category)> {
         let mut out = Vec::new();
-        Identifiers::new().find(text, &mut out);
+        Identifiers::new().find(&scan_for_tests(text), &mut out);
         out.iter()
             .map(|f| (text[f.start..f.end].to_owned(), f.category))
             .collect()

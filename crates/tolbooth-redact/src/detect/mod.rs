@@ -6,6 +6,8 @@ mod contact;
 mod dates;
 mod identifiers;
 mod lexicon;
+mod numbers;
+mod scan;
 mod special;
 mod typos;
 
@@ -18,6 +20,8 @@ pub(crate) struct Detectors {
     address: address::Address,
     dates: dates::BirthDates,
     special: special::Special,
+    literals: scan::Literals,
+    numbers: numbers::NumberPatterns,
 }
 
 impl Detectors {
@@ -28,15 +32,18 @@ impl Detectors {
             address: address::Address::new(),
             dates: dates::BirthDates::new(),
             special: special::Special::new(),
+            literals: scan::Literals::new(),
+            numbers: numbers::NumberPatterns::new(),
         }
     }
 
     pub(crate) fn run(&self, text: &str, out: &mut Vec<Finding>) {
-        self.contact.find(text, out);
-        self.identifiers.find(text, out);
-        self.address.find(text, out);
-        self.dates.find(text, out);
-        self.special.find(text, out);
+        let scan = scan::Scan::of(text, &self.literals, &self.numbers);
+        self.contact.find(&scan, out);
+        self.identifiers.find(&scan, out);
+        self.address.find(&scan, out);
+        self.dates.find(&scan, out);
+        self.special.find(&scan, out);
     }
 }
 

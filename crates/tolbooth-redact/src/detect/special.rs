@@ -4,20 +4,19 @@
 //! Unison"); "is there help for people with diabetes?" stays.
 
 use super::lexicon;
+use super::scan::{Scan, Trigger};
 use super::typos::Typos;
 use crate::category::Category;
 use crate::span::Finding;
-use crate::text::{boundary_after, boundary_before, words, Clauses};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use crate::text::{boundary_after, boundary_before, clause_around, words};
 use regex::Regex;
+use std::collections::HashMap;
 
 #[derive(Debug)]
 pub(crate) struct Special {
-    terms: Option<AhoCorasick>,
     categories: Vec<Category>,
     patterns: Vec<String>,
     typos: Typos,
-    typo_cue: Regex,
     condition: Regex,
 }
 
@@ -134,10 +133,6 @@ fn extend_over_modifiers(text: &str, category: Category, start: usize) -> usize 
     }
     start
 }
-
-/// A word that may be a misspelt condition: after "have", "got", "from",
-/// "with", "i'm" and the like, perhaps with an article or "bad" between.
-const TYPO_CUE: &str = r"(?i)(?-u:\b)(?:have|has|had|hav|av|got|from|with|wi|im|i'm|am|is|are|was|been|being|months|weeks)\s+(?:(?:an?|bad|severe|really|terrible|awful|chronic)\s+)?([a-z]{7,16})(?-u:\b)";
 
 /// Words that make a clause about a person: the writer, or someone they
 /// speak of (English, Scots, Welsh and Gaelic).
@@ -368,29 +363,27 @@ impl Special {
         let all = lexicon::all();
         let patterns: Vec<String> = all.iter().map(|(t, _)| t.clone()).collect();
         let categories = all.iter().map(|(_, c)| *c).collect();
-        let terms = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .ok();
         let typos = Typos::new(lexicon::HEALTH.iter().copied());
         Self {
-            terms,
             categories,
             patterns,
             typos,
-            typo_cue: super::regex(TYPO_CUE),
             condition: super::regex(CONDITION),
         }
     }
 
-    pub(crate) fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        let Some(ac) = &self.terms else { return };
-        let mut clauses = PersonClauses::of(text);
+    pub(crate) fn find(&self, scan: &Scan, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        let mut clauses = PersonClauses::default();
         let mut from = 0;
         let mut last_end = 0;
-        while let Some(m) = ac.find(Input::new(text).range(from..)) {
-            let (start, end) = (m.start(), m.end());
+        // The leftmost term at or after `from`, longest first: terms are
+        // sorted by start, then longest first.
+        for m in scan.terms() {
+            if m.start < from {
+                continue;
+            }
+            let (start, end) = (m.start, m.end);
             // Terms may overlap ("our union rep"): after a term of several
             // words, look again from its last word. A term found inside
             // the one before ("diabetes" in "type 2 diabetes") adds nothing.
@@ -405,8 +398,11 @@ impl Special {
             if !(boundary_before(text, start) && boundary_after(text, end)) {
                 continue;
             }
-            let pattern = self.patterns[m.pattern().as_usize()].as_str();
-            let category = self.categories[m.pattern().as_usize()];
+            let (Some(pattern), Some(&category)) =
+                (self.patterns.get(m.term), self.categories.get(m.term))
+            else {
+                continue;
+            };
             if !self.counts_here(text, pattern, category, start, end) {
                 continue;
             }
@@ -415,8 +411,8 @@ impl Special {
                 out.push(Finding::new(start, end, category));
             }
         }
-        self.named_conditions(text, &mut clauses, out);
-        self.misspelt_health_terms(text, &mut clauses, out);
+        self.named_conditions(scan, &mut clauses, out);
+        self.misspelt_health_terms(scan, &mut clauses, out);
     }
 
     /// The checks that depend on the term itself: capitals, an
@@ -458,8 +454,9 @@ impl Special {
 
     /// Conditions named by their form rather than listed: "foetal alcohol
     /// syndrome", "Ehlers-Danlos syndrome", "endometriosis", "neuropathy".
-    fn named_conditions(&self, text: &str, clauses: &mut PersonClauses, out: &mut Vec<Finding>) {
-        for m in self.condition.find_iter(text) {
+    fn named_conditions(&self, scan: &Scan, clauses: &mut PersonClauses, out: &mut Vec<Finding>) {
+        let text = scan.text;
+        for m in scan.triggered(Trigger::Condition, &self.condition) {
             let word = m.as_str().to_ascii_lowercase();
             if NOT_CONDITIONS.iter().any(|n| word.ends_with(n)) {
                 continue;
@@ -492,63 +489,64 @@ impl Special {
     /// person.
     fn misspelt_health_terms(
         &self,
-        text: &str,
+        scan: &Scan,
         clauses: &mut PersonClauses,
         out: &mut Vec<Finding>,
     ) {
-        for c in self.typo_cue.captures_iter(text) {
-            let Some(word) = c.get(1) else { continue };
-            let lower = word.as_str().to_ascii_lowercase();
-            if self.typos.correct(&lower).is_some() && clauses.disclose(text, word.start()) {
-                out.push(Finding::new(word.start(), word.end(), Category::Health));
+        let text = scan.text;
+        for (start, end) in self.typos.misspellings_after(text, scan.typo_triggers()) {
+            if clauses.disclose(text, start) {
+                out.push(Finding::new(start, end, Category::Health));
             }
         }
     }
 }
 
-/// The clauses of a text and, found once each when first asked, whether
-/// each is about a person.
+/// Whether clauses are about a person, found when first asked. Each pass
+/// over the text asks in ascending order, so the clause asked about last
+/// is kept; answers are kept by clause start.
+#[derive(Default)]
 struct PersonClauses {
-    clauses: Clauses,
-    about_a_person: Vec<Option<bool>>,
+    last: Option<(usize, usize)>,
+    about_a_person: HashMap<usize, bool>,
 }
 
 impl PersonClauses {
-    fn of(text: &str) -> Self {
-        let clauses = Clauses::of(text);
-        let about_a_person = vec![None; clauses.count()];
-        Self {
-            clauses,
-            about_a_person,
-        }
-    }
-
     /// Whether a term at byte `start` is disclosed: its clause is about a
     /// person, or the term follows "as a" ("as a practising Muslim").
     fn disclose(&mut self, text: &str, start: usize) -> bool {
-        let (idx, c_start, c_end) = self.clauses.around(start);
-        let as_a = text
-            .get(c_start..start)
-            .map(|s| s.trim_end().to_lowercase())
-            .is_some_and(|s| {
-                s.ends_with(" as a") || s.ends_with(" as an") || s == "as a" || s == "as an"
-            });
-        if as_a {
+        let (c_start, c_end) = match self.last {
+            Some((s, e)) if s <= start && start < e => (s, e),
+            _ => clause_around(text, start),
+        };
+        self.last = Some((c_start, c_end));
+        if follows_as_a(text, c_start, start) {
             return true;
         }
-        match self.about_a_person.get(idx).copied().flatten() {
-            Some(known) => known,
-            None => {
-                let found = text
-                    .get(c_start..c_end)
-                    .is_some_and(clause_is_about_a_person);
-                if let Some(slot) = self.about_a_person.get_mut(idx) {
-                    *slot = Some(found);
-                }
-                found
-            }
-        }
+        *self.about_a_person.entry(c_start).or_insert_with(|| {
+            text.get(c_start..c_end)
+                .is_some_and(clause_is_about_a_person)
+        })
     }
+}
+
+/// Whether the clause's text before `pos` ends with "as a" or "as an"
+/// (reading only its last few bytes).
+fn follows_as_a(text: &str, clause_start: usize, pos: usize) -> bool {
+    let before = text.get(clause_start..pos).unwrap_or_default().trim_end();
+    let tail = |n: usize| {
+        before
+            .len()
+            .checked_sub(n)
+            .and_then(|i| before.as_bytes().get(i..))
+            .unwrap_or_default()
+    };
+    [" as a", " as an"]
+        .iter()
+        .any(|p| tail(p.len()).eq_ignore_ascii_case(p.as_bytes()))
+        || ["as a", "as an"]
+            .iter()
+            .any(|p| before.eq_ignore_ascii_case(p))
 }
 
 /// Whether a term that is an everyday word ("black", "bi") is said of
@@ -636,10 +634,11 @@ fn next_word(text: &str, pos: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::scan::scan_for_tests;
 
     fn found(text: &str) -> Vec<(String, Category)> {
         let mut out = Vec::new();
-        Special::new().find(text, &mut out);
+        Special::new().find(&scan_for_tests(text), &mut out);
         out.iter()
             .map(|f| (text[f.start..f.end].to_owned(), f.category))
             .collect()

@@ -1,0 +1,693 @@
+//! One look over the text before the detectors run, so that each runs only
+//! where it can match.
+//!
+//! Most detectors need a digit (phones, postcodes, identifiers, house
+//! numbers, dates): they search windows around the digits. Others start
+//! from a word or a domain (a social network's name, "dot com", "syndrome"):
+//! one Aho-Corasick pass finds these triggers and gives each detector its
+//! windows. A detector that has a fast literal of its own (`@` for emails
+//! and handles, `:` for IPv6) searches the whole text.
+//!
+//! Windows start just after whitespace and end at whitespace (or the ends
+//! of the text), so that a pattern sees the same word boundaries in a
+//! window as in the whole text. Each detector's windows are merged and
+//! disjoint, so every byte is searched at most once per detector and the
+//! whole stays linear in the length of the text.
+
+use super::lexicon;
+use super::numbers::{Around, Near, NumberPatterns};
+use super::typos;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex::{Captures, Regex, RegexSet, RegexSetBuilder};
+use std::ops::Range;
+
+/// How far before and after a digit the detectors of numbers (phones,
+/// postcodes, identifiers) may need to see: "sort code: " or an NI
+/// number's letters before, a postcode's letters after.
+const NEAR_BEFORE: usize = 24;
+const NEAR_AFTER: usize = 24;
+
+/// How far the detector of streets may need to see: "flat 2/1, " or
+/// "number" before a house number, the street's name after it.
+const AROUND_BEFORE: usize = 32;
+const AROUND_AFTER: usize = 112;
+
+/// Room for each set's lazily built automaton (per thread): enough that
+/// the states chat text needs stay built.
+const DFA_CACHE: usize = 16 << 20;
+
+/// Windows closer than this are merged.
+const MERGE_GAP: usize = 64;
+
+/// What a trigger starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Trigger {
+    /// "insta", "snapchat", "username": a handle may follow.
+    HandleCue,
+    /// "instagram.com", "x.com": a profile address.
+    ProfileUrl,
+    /// "dot", ".com", ".org": the end of an email written out.
+    EmailWrittenOut,
+    /// "syndrome", "-itis", "-osis": the name of a condition.
+    Condition,
+    /// "born", "date of birth", "dob": a date of birth may follow.
+    BirthCue,
+    /// "postcode": a postcode typed with odd spacing may follow.
+    PostcodeCue,
+}
+
+const TRIGGER_KINDS: usize = 6;
+
+impl Trigger {
+    fn index(self) -> usize {
+        match self {
+            Trigger::HandleCue => 0,
+            Trigger::ProfileUrl => 1,
+            Trigger::EmailWrittenOut => 2,
+            Trigger::Condition => 3,
+            Trigger::BirthCue => 4,
+            Trigger::PostcodeCue => 5,
+        }
+    }
+
+    /// The window around a trigger found at `start..end`, before alignment.
+    fn window(self, start: usize, end: usize) -> (usize, usize) {
+        match self {
+            Trigger::HandleCue => (start, end + 96),
+            Trigger::ProfileUrl => (start.saturating_sub(24), end + 96),
+            Trigger::EmailWrittenOut => (start.saturating_sub(128), end + 48),
+            Trigger::Condition => (start.saturating_sub(64), end + 8),
+            Trigger::BirthCue => (start.saturating_sub(16), end + 72),
+            Trigger::PostcodeCue => (start, end + 40),
+        }
+    }
+}
+
+/// Literal triggers (matched ignoring ASCII case, anywhere in a word) and
+/// what each starts.
+const TRIGGERS: &[(&str, &[Trigger])] = &[
+    ("insta", &[Trigger::HandleCue]),
+    ("twitter", &[Trigger::HandleCue]),
+    ("tiktok", &[Trigger::HandleCue]),
+    ("snap", &[Trigger::HandleCue]),
+    ("facebook", &[Trigger::HandleCue]),
+    ("fb", &[Trigger::HandleCue]),
+    ("bluesky", &[Trigger::HandleCue]),
+    ("threads", &[Trigger::HandleCue]),
+    ("username", &[Trigger::HandleCue]),
+    ("user name", &[Trigger::HandleCue]),
+    ("gamertag", &[Trigger::HandleCue]),
+    ("twitter.com", &[Trigger::ProfileUrl, Trigger::HandleCue]),
+    ("x.com", &[Trigger::ProfileUrl]),
+    ("facebook.com", &[Trigger::ProfileUrl, Trigger::HandleCue]),
+    ("fb.com", &[Trigger::ProfileUrl, Trigger::HandleCue]),
+    ("instagram.com", &[Trigger::ProfileUrl, Trigger::HandleCue]),
+    ("tiktok.com", &[Trigger::ProfileUrl, Trigger::HandleCue]),
+    ("linkedin.com/in", &[Trigger::ProfileUrl]),
+    ("threads.net", &[Trigger::ProfileUrl, Trigger::HandleCue]),
+    ("youtube.com", &[Trigger::ProfileUrl]),
+    (
+        "snapchat.com/add",
+        &[Trigger::ProfileUrl, Trigger::HandleCue],
+    ),
+    ("bsky.app/profile", &[Trigger::ProfileUrl]),
+    ("reddit.com/u", &[Trigger::ProfileUrl]),
+    ("dot", &[Trigger::EmailWrittenOut]),
+    (".com", &[Trigger::EmailWrittenOut]),
+    (".org", &[Trigger::EmailWrittenOut]),
+    (".net", &[Trigger::EmailWrittenOut]),
+    (".uk", &[Trigger::EmailWrittenOut]),
+    (".scot", &[Trigger::EmailWrittenOut]),
+    (".wales", &[Trigger::EmailWrittenOut]),
+    (".cymru", &[Trigger::EmailWrittenOut]),
+    (".gov", &[Trigger::EmailWrittenOut]),
+    (".ac", &[Trigger::EmailWrittenOut]),
+    (".co", &[Trigger::EmailWrittenOut]),
+    (".edu", &[Trigger::EmailWrittenOut]),
+    (".info", &[Trigger::EmailWrittenOut]),
+    (".io", &[Trigger::EmailWrittenOut]),
+    (".me", &[Trigger::EmailWrittenOut]),
+    (".ie", &[Trigger::EmailWrittenOut]),
+    (".eu", &[Trigger::EmailWrittenOut]),
+    (".nhs", &[Trigger::EmailWrittenOut]),
+    (".sch", &[Trigger::EmailWrittenOut]),
+    (".police", &[Trigger::EmailWrittenOut]),
+    (".mod", &[Trigger::EmailWrittenOut]),
+    (".biz", &[Trigger::EmailWrittenOut]),
+    ("syndrome", &[Trigger::Condition]),
+    ("disorder", &[Trigger::Condition]),
+    ("disease", &[Trigger::Condition]),
+    ("deficiency", &[Trigger::Condition]),
+    ("dystrophy", &[Trigger::Condition]),
+    ("itis", &[Trigger::Condition]),
+    ("osis", &[Trigger::Condition]),
+    ("iasis", &[Trigger::Condition]),
+    ("algia", &[Trigger::Condition]),
+    ("emia", &[Trigger::Condition]),
+    ("opathy", &[Trigger::Condition]),
+    ("plegia", &[Trigger::Condition]),
+    ("phobia", &[Trigger::Condition]),
+    ("birth", &[Trigger::BirthCue]),
+    ("born", &[Trigger::BirthCue]),
+    ("bday", &[Trigger::BirthCue]),
+    ("b'day", &[Trigger::BirthCue]),
+    ("geni", &[Trigger::BirthCue]),
+    ("breith", &[Trigger::BirthCue]),
+    ("post code", &[Trigger::PostcodeCue]),
+    ("postcode", &[Trigger::PostcodeCue]),
+    ("postcde", &[Trigger::PostcodeCue]),
+    ("postcod", &[Trigger::PostcodeCue]),
+    ("post cde", &[Trigger::PostcodeCue]),
+    ("post cod", &[Trigger::PostcodeCue]),
+    ("post c0de", &[Trigger::PostcodeCue]),
+    ("postc0de", &[Trigger::PostcodeCue]),
+    ("cod post", &[Trigger::PostcodeCue]),
+];
+
+/// "dob" as people write it: a full stop and a space, each optional, after
+/// the d and after the o ("d.o.b", "d o b", "d. o. b"). Each is a
+/// [`Trigger::BirthCue`].
+fn dob_spellings() -> Vec<String> {
+    let joins = ["", ".", " ", ". "];
+    joins
+        .iter()
+        .flat_map(|a| joins.iter().map(move |b| format!("d{a}o{b}b")))
+        .collect()
+}
+
+/// One automaton for every literal: the special category lexicon's terms
+/// (ids `0..terms`, in the order of [`lexicon::all`]), then the triggers,
+/// then the words after which a misspelt condition may follow. Built once;
+/// one pass over a text finds them all, overlapping.
+#[derive(Debug)]
+pub(crate) struct Literals {
+    ac: Option<AhoCorasick>,
+    terms: usize,
+    triggers: usize,
+}
+
+impl Literals {
+    pub(crate) fn new() -> Self {
+        let terms: Vec<String> = lexicon::all().into_iter().map(|(t, _)| t).collect();
+        let count = terms.len();
+        let dob = dob_spellings();
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(
+                terms
+                    .iter()
+                    .map(String::as_str)
+                    .chain(TRIGGERS.iter().map(|(t, _)| *t))
+                    .chain(dob.iter().map(String::as_str))
+                    .chain(typos::TRIGGERS.iter().copied()),
+            )
+            .ok();
+        Self {
+            ac,
+            terms: count,
+            triggers: count + TRIGGERS.len() + dob.len(),
+        }
+    }
+}
+
+/// A lexicon term found in the text (anywhere, even inside a word: the
+/// special category detector checks boundaries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TermMatch {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// Index into [`lexicon::all`].
+    pub(crate) term: usize,
+}
+
+/// Where each detector looks in one text.
+#[derive(Debug)]
+pub(crate) struct Scan<'t, 'g> {
+    pub(crate) text: &'t str,
+    /// The windows, kept for tests.
+    #[cfg(test)]
+    near_digits: Vec<Range<usize>>,
+    #[cfg(test)]
+    around_digits: Vec<Range<usize>>,
+    near: GroupHits<'t, 'g>,
+    around: GroupHits<'t, 'g>,
+    triggered: [Vec<Range<usize>>; TRIGGER_KINDS],
+    /// Sorted by start, then longest first.
+    terms: Vec<TermMatch>,
+    /// Ends of whole words after which a misspelt condition may follow,
+    /// ascending.
+    typo_triggers: Vec<usize>,
+}
+
+impl<'t, 'g> Scan<'t, 'g> {
+    pub(crate) fn of(text: &'t str, literals: &Literals, numbers: &'g NumberPatterns) -> Self {
+        let mut near = Windows::new(text);
+        let mut around = Windows::new(text);
+        for i in digits(text.as_bytes()) {
+            near.add(i.saturating_sub(NEAR_BEFORE), i + 1 + NEAR_AFTER);
+            around.add(i.saturating_sub(AROUND_BEFORE), i + 1 + AROUND_AFTER);
+        }
+        let mut terms = Vec::new();
+        let mut typo_triggers = Vec::new();
+        let bytes = text.as_bytes();
+        let mut trigger_spans: [Vec<(usize, usize)>; TRIGGER_KINDS] = Default::default();
+        if let Some(ac) = &literals.ac {
+            for m in ac.find_overlapping_iter(text) {
+                let id = m.pattern().as_usize();
+                if id < literals.terms {
+                    terms.push(TermMatch {
+                        start: m.start(),
+                        end: m.end(),
+                        term: id,
+                    });
+                    continue;
+                }
+                if id >= literals.triggers {
+                    let whole_word = !bytes.get(m.end()).is_some_and(|&b| typos::in_word(b))
+                        && !m
+                            .start()
+                            .checked_sub(1)
+                            .and_then(|i| bytes.get(i))
+                            .is_some_and(|&b| typos::in_word(b));
+                    if whole_word {
+                        typo_triggers.push(m.end());
+                    }
+                    continue;
+                }
+                // Past the named triggers come the spellings of "dob".
+                let kinds = TRIGGERS
+                    .get(id - literals.terms)
+                    .map_or(&[Trigger::BirthCue][..], |t| t.1);
+                for &kind in kinds {
+                    if let Some(spans) = trigger_spans.get_mut(kind.index()) {
+                        spans.push(kind.window(m.start(), m.end()));
+                    }
+                }
+            }
+        }
+        // Overlapping matches come in order of their ends.
+        terms.sort_unstable_by_key(|t| (t.start, std::cmp::Reverse(t.end), t.term));
+        let triggered = trigger_spans.map(|mut spans| {
+            spans.sort_unstable();
+            let mut w = Windows::new(text);
+            for (from, to) in spans {
+                w.add(from, to);
+            }
+            w.done()
+        });
+        let near_digits = near.done();
+        let around_digits = around.done();
+        Self {
+            text,
+            near: GroupHits::new(text, &numbers.near, &near_digits),
+            around: GroupHits::new(text, &numbers.around, &around_digits),
+            #[cfg(test)]
+            near_digits,
+            #[cfg(test)]
+            around_digits,
+            triggered,
+            terms,
+            typo_triggers,
+        }
+    }
+
+    /// Matches of a pattern searched close to digits (a few words either
+    /// side).
+    pub(crate) fn near(&self, pattern: Near) -> impl Iterator<Item = Hit<'t>> + '_ {
+        self.near.find(pattern.index())
+    }
+
+    /// Captures of a pattern searched close to digits.
+    pub(crate) fn near_captures(&self, pattern: Near) -> impl Iterator<Item = Caps<'t>> + '_ {
+        self.near.captures(pattern.index())
+    }
+
+    /// Matches of a pattern searched around digits (a sentence's worth
+    /// either side).
+    pub(crate) fn around(&self, pattern: Around) -> impl Iterator<Item = Hit<'t>> + '_ {
+        self.around.find(pattern.index())
+    }
+
+    /// Captures of a pattern searched around digits.
+    pub(crate) fn around_captures(&self, pattern: Around) -> impl Iterator<Item = Caps<'t>> + '_ {
+        self.around.captures(pattern.index())
+    }
+
+    /// Where words end after which a misspelt condition may follow.
+    pub(crate) fn typo_triggers(&self) -> &[usize] {
+        &self.typo_triggers
+    }
+
+    /// The lexicon's terms found in the text, by start and then longest
+    /// first.
+    pub(crate) fn terms(&self) -> &[TermMatch] {
+        &self.terms
+    }
+
+    /// Matches of `re` near a trigger of `kind`.
+    pub(crate) fn triggered<'r>(
+        &'r self,
+        kind: Trigger,
+        re: &'r Regex,
+    ) -> impl Iterator<Item = Hit<'t>> + 'r {
+        let windows = self
+            .triggered
+            .get(kind.index())
+            .map_or(&[][..], Vec::as_slice);
+        find_in(re, self.text, windows)
+    }
+
+    /// Captures of `re` near a trigger of `kind`.
+    pub(crate) fn triggered_captures<'r>(
+        &'r self,
+        kind: Trigger,
+        re: &'r Regex,
+    ) -> impl Iterator<Item = Caps<'t>> + 'r {
+        let windows = self
+            .triggered
+            .get(kind.index())
+            .map_or(&[][..], Vec::as_slice);
+        captures_in(re, self.text, windows)
+    }
+
+    /// Matches of `re` anywhere (for patterns with a fast literal of their
+    /// own).
+    pub(crate) fn everywhere<'r>(&'r self, re: &'r Regex) -> impl Iterator<Item = Hit<'t>> + 'r {
+        re.find_iter(self.text).map(|m| Hit {
+            start: m.start(),
+            end: m.end(),
+            text: m.as_str(),
+        })
+    }
+
+    /// How much of the text the wide windows cover (for tests).
+    #[cfg(test)]
+    fn around_len(&self) -> usize {
+        self.around_digits.iter().map(|w| w.end - w.start).sum()
+    }
+}
+
+/// Patterns searched together. One pass of the set over a window says
+/// which of them can match there; only those are then searched for their
+/// positions. Detectors name their patterns by index.
+#[derive(Debug)]
+pub(crate) struct Group {
+    set: Option<RegexSet>,
+    regexes: Vec<Regex>,
+}
+
+impl Group {
+    pub(crate) fn new<S: AsRef<str>>(patterns: &[S]) -> Self {
+        Self {
+            set: RegexSetBuilder::new(patterns)
+                .dfa_size_limit(DFA_CACHE)
+                .build()
+                .ok(),
+            regexes: patterns.iter().map(|p| super::regex(p.as_ref())).collect(),
+        }
+    }
+}
+
+/// For each pattern of a [`Group`], the windows where it can match.
+#[derive(Debug)]
+pub(crate) struct GroupHits<'t, 'g> {
+    text: &'t str,
+    group: &'g Group,
+    windows: Vec<Vec<Range<usize>>>,
+}
+
+impl<'t, 'g> GroupHits<'t, 'g> {
+    fn new(text: &'t str, group: &'g Group, windows: &[Range<usize>]) -> Self {
+        let mut per_pattern = vec![Vec::new(); group.regexes.len()];
+        for w in windows {
+            let hay = text.get(w.clone()).unwrap_or_default();
+            match &group.set {
+                Some(set) => {
+                    for i in set.matches(hay).iter() {
+                        if let Some(list) = per_pattern.get_mut(i) {
+                            list.push(w.clone());
+                        }
+                    }
+                }
+                // The set did not build (it is built from the same
+                // patterns as the regexes, so this does not happen):
+                // search every window.
+                None => per_pattern.iter_mut().for_each(|l| l.push(w.clone())),
+            }
+        }
+        Self {
+            text,
+            group,
+            windows: per_pattern,
+        }
+    }
+
+    /// Matches of pattern `i`.
+    pub(crate) fn find<'r>(&'r self, i: usize) -> impl Iterator<Item = Hit<'t>> + 'r
+    where
+        'g: 'r,
+    {
+        let windows = self.windows.get(i).map_or(&[][..], Vec::as_slice);
+        self.group
+            .regexes
+            .get(i)
+            .into_iter()
+            .flat_map(move |re| find_in(re, self.text, windows))
+    }
+
+    /// Captures of pattern `i`.
+    pub(crate) fn captures<'r>(&'r self, i: usize) -> impl Iterator<Item = Caps<'t>> + 'r
+    where
+        'g: 'r,
+    {
+        let windows = self.windows.get(i).map_or(&[][..], Vec::as_slice);
+        self.group
+            .regexes
+            .get(i)
+            .into_iter()
+            .flat_map(move |re| captures_in(re, self.text, windows))
+    }
+}
+
+/// A match, with offsets into the whole text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hit<'t> {
+    start: usize,
+    end: usize,
+    text: &'t str,
+}
+
+impl<'t> Hit<'t> {
+    pub(crate) fn start(&self) -> usize {
+        self.start
+    }
+    pub(crate) fn end(&self) -> usize {
+        self.end
+    }
+    pub(crate) fn as_str(&self) -> &'t str {
+        self.text
+    }
+}
+
+/// Captures found in a window, with offsets into the whole text.
+#[derive(Debug)]
+pub(crate) struct Caps<'t> {
+    base: usize,
+    caps: Captures<'t>,
+}
+
+impl<'t> Caps<'t> {
+    pub(crate) fn get(&self, i: usize) -> Option<Hit<'t>> {
+        self.caps.get(i).map(|m| Hit {
+            start: self.base + m.start(),
+            end: self.base + m.end(),
+            text: m.as_str(),
+        })
+    }
+}
+
+fn find_in<'t, 'r>(
+    re: &'r Regex,
+    text: &'t str,
+    windows: &'r [Range<usize>],
+) -> impl Iterator<Item = Hit<'t>> + 'r
+where
+    't: 'r,
+{
+    windows.iter().flat_map(move |w| {
+        let base = w.start;
+        let hay = text.get(w.clone()).unwrap_or_default();
+        re.find_iter(hay).map(move |m| Hit {
+            start: base + m.start(),
+            end: base + m.end(),
+            text: m.as_str(),
+        })
+    })
+}
+
+fn captures_in<'t, 'r>(
+    re: &'r Regex,
+    text: &'t str,
+    windows: &'r [Range<usize>],
+) -> impl Iterator<Item = Caps<'t>> + 'r
+where
+    't: 'r,
+{
+    windows.iter().flat_map(move |w| {
+        let base = w.start;
+        let hay = text.get(w.clone()).unwrap_or_default();
+        re.captures_iter(hay).map(move |caps| Caps { base, caps })
+    })
+}
+
+/// Offsets of the ASCII digits in `bytes`, ascending. Reads eight bytes at
+/// a time and looks closer only at words that hold a digit.
+fn digits(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGHS: u64 = ONES * 0x80;
+    bytes.chunks(8).enumerate().flat_map(|(n, chunk)| {
+        let word = match <[u8; 8]>::try_from(chunk) {
+            Ok(full) => {
+                let x = u64::from_le_bytes(full);
+                // A byte b has its high bit set in `t` when 0x2f < b < 0x3a
+                // (and b < 0x80): the classic "has a byte between" test.
+                let low = x & (ONES * 127);
+                (ONES * (127 + 0x3a)).wrapping_sub(low) & !x & (low + ONES * (127 - 0x2f)) & HIGHS
+            }
+            Err(_) => HIGHS,
+        };
+        let base = n * 8;
+        chunk
+            .iter()
+            .enumerate()
+            .filter(move |(_, b)| word != 0 && b.is_ascii_digit())
+            .map(move |(i, _)| base + i)
+    })
+}
+
+/// Builds merged, whitespace-aligned windows from ranges added in
+/// ascending order of start.
+struct Windows<'t> {
+    text: &'t str,
+    done: Vec<Range<usize>>,
+}
+
+impl<'t> Windows<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            done: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, from: usize, to: usize) {
+        let bytes = self.text.as_bytes();
+        let floor = self.done.last().map_or(0, |w| w.end);
+        let to = to.min(bytes.len());
+        // Windows closer than MERGE_GAP are searched as one: a search
+        // costs more to start than a short gap costs to read.
+        if let Some(last) = self.done.last_mut() {
+            if from <= last.end + MERGE_GAP {
+                if to > last.end {
+                    last.end = align_end(bytes, to);
+                }
+                return;
+            }
+        }
+        let start = align_start(bytes, from, floor);
+        let end = align_end(bytes, to);
+        match self.done.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => self.done.push(start..end),
+        }
+    }
+
+    fn done(self) -> Vec<Range<usize>> {
+        self.done
+    }
+}
+
+/// Moves `i` left to just after whitespace (or to `floor`, the end of the
+/// previous window, or to 0).
+fn align_start(bytes: &[u8], i: usize, floor: usize) -> usize {
+    let mut i = i.min(bytes.len());
+    while i > floor && !bytes.get(i - 1).is_some_and(u8::is_ascii_whitespace) {
+        i -= 1;
+    }
+    i
+}
+
+/// Moves `i` right to whitespace (or the end of the text).
+fn align_end(bytes: &[u8], i: usize) -> usize {
+    let mut i = i.min(bytes.len());
+    while i < bytes.len() && !bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+/// What every detector's tests scan with, built once.
+#[cfg(test)]
+pub(crate) fn scan_for_tests(text: &str) -> Scan<'_, 'static> {
+    use std::sync::OnceLock;
+    static PATTERNS: OnceLock<(Literals, NumberPatterns)> = OnceLock::new();
+    let (literals, numbers) = PATTERNS.get_or_init(|| (Literals::new(), NumberPatterns::new()));
+    Scan::of(text, literals, numbers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_surround_digits_and_align_to_whitespace() {
+        let prose = "nothing to see here ".repeat(30);
+        let text = format!("{prose}call 07700 900123 now {prose}");
+        let scan = scan_for_tests(&text);
+        assert_eq!(scan.around_digits.len(), 1);
+        assert_eq!(scan.near_digits.len(), 1);
+        assert!(scan.near_digits[0].end - scan.near_digits[0].start < 80);
+        let w = scan.around_digits[0].clone();
+        assert!(w.start <= text.find("call").unwrap());
+        assert!(w.end >= text.find("now").unwrap());
+        assert!(w.start == 0 || text.as_bytes()[w.start - 1] == b' ');
+        assert!(w.end == text.len() || text.as_bytes()[w.end] == b' ');
+        assert!(scan.around_len() < text.len() / 2);
+    }
+
+    #[test]
+    fn no_digits_no_numeric_windows_and_triggers_found() {
+        let text = "my insta is jo_b and I have Crohn's disease";
+        let scan = scan_for_tests(text);
+        assert!(scan.near_digits.is_empty() && scan.around_digits.is_empty());
+        assert_eq!(scan.triggered[Trigger::HandleCue.index()].len(), 1);
+        assert_eq!(scan.triggered[Trigger::Condition.index()].len(), 1);
+    }
+
+    #[test]
+    fn digits_are_found_in_every_position() {
+        let text = "a1bc 23 ß9 x 0 end4567 89";
+        let expected: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| b.is_ascii_digit())
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(digits(text.as_bytes()).collect::<Vec<_>>(), expected);
+        let all: String = (0..1000)
+            .map(|i| char::from(b'0' + (i % 10) as u8))
+            .collect();
+        assert_eq!(digits(all.as_bytes()).count(), 1000);
+        assert_eq!(digits("no digits here at all!".as_bytes()).count(), 0);
+    }
+
+    #[test]
+    fn windows_in_a_text_without_whitespace_stay_within_it() {
+        let text = "7".repeat(1000);
+        let scan = scan_for_tests(&text);
+        assert_eq!(scan.near_digits, vec![0..1000]);
+        assert_eq!(scan.around_digits, vec![0..1000]);
+    }
+}
