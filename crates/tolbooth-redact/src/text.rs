@@ -60,11 +60,42 @@ pub(crate) fn clause_around(text: &str, pos: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// Lower-case ASCII words of `s` (apostrophes kept, curly ones folded).
-pub(crate) fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+/// The words of `s`: runs of letters, digits and apostrophes (straight or
+/// curly).
+pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> + '_ {
     s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
         .filter(|w| !w.is_empty())
-        .map(|w| w.replace('\u{2019}', "'").to_lowercase())
+}
+
+/// Whether `word` is `target` (lower case), ignoring ASCII case and
+/// reading a curly apostrophe as a straight one. Compares in place, with
+/// no allocation.
+pub(crate) fn same_word(word: &str, target: &str) -> bool {
+    if word.len() == target.len() {
+        return word.eq_ignore_ascii_case(target);
+    }
+    // Only a curly apostrophe (three bytes for one) makes the lengths
+    // differ in a match.
+    if word.len() != target.len() + 2 || !word.contains('\u{2019}') {
+        return false;
+    }
+    let mut t = target.chars();
+    for c in word.chars() {
+        let c = if c == '\u{2019}' {
+            '\''
+        } else {
+            c.to_ascii_lowercase()
+        };
+        if t.next() != Some(c) {
+            return false;
+        }
+    }
+    t.next().is_none()
+}
+
+/// Whether `word` is one of `list` (see [`same_word`]).
+pub(crate) fn is_one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|t| same_word(word, t))
 }
 
 #[cfg(test)]
@@ -81,6 +112,19 @@ mod tests {
         let (s, e) = clause_around(t, t.find("no").unwrap());
         assert_eq!(&t[s..e], " but no");
         assert_eq!(clause_around("", 0), (0, 0));
+    }
+
+    #[test]
+    fn words_compare_without_case_or_curly_apostrophes() {
+        assert!(same_word("I’m", "i'm"));
+        assert!(same_word("MY", "my"));
+        assert!(!same_word("myself", "my"));
+        assert!(!same_word("m", "my"));
+        assert!(is_one_of("Son", &["daughter", "son"]));
+        assert_eq!(
+            words("it’s my-son, ok").collect::<Vec<_>>(),
+            vec!["it’s", "my", "son", "ok"]
+        );
     }
 
     #[test]

@@ -57,22 +57,14 @@ impl Address {
             let end = self.extend(text, m.end());
             out.push(Finding::new(m.start(), end, Category::PostalAddress));
         }
-        for c in scan.around_captures(Around::Street) {
-            let (Some(m), Some(name), Some(kind)) = (c.get(0), c.get(1), c.get(2)) else {
-                continue;
-            };
-            let name_words: Vec<String> = name
-                .as_str()
-                .split_whitespace()
-                .map(|w| w.trim_end_matches('.').to_lowercase())
-                .collect();
+        for m in scan.around(Around::Street) {
+            let (name_words, kind_lower) = street_parts(m.as_str());
             if name_words
                 .iter()
                 .any(|w| NOT_IN_A_STREET_NAME.contains(&w.as_str()))
             {
                 continue;
             }
-            let kind_lower = kind.as_str().to_lowercase();
             if name_words.is_empty() && EVERYDAY.contains(&kind_lower.as_str()) {
                 continue;
             }
@@ -120,6 +112,35 @@ fn named_houses(scan: &Scan, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// The words of a matched street's name and its type, lower case: the
+/// words after the house number (the last word with a digit) and before
+/// the type, which is the last word unless a direction follows it
+/// ("Craigmount Avenue North").
+fn street_parts(matched: &str) -> (Vec<String>, String) {
+    let clean = |w: &str| {
+        w.trim_matches(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+            .to_lowercase()
+    };
+    let mut words: Vec<&str> = matched.split_whitespace().collect();
+    let is_direction =
+        |w: &str| ["north", "south", "east", "west", "upper", "lower"].contains(&clean(w).as_str());
+    if words.len() >= 3 && words.last().is_some_and(|w| is_direction(w)) {
+        words.pop();
+    }
+    let kind = words.pop().map(clean).unwrap_or_default();
+    let after_number = words
+        .iter()
+        .rposition(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        .map_or(0, |i| i + 1);
+    let name = words
+        .get(after_number..)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| w.trim_end_matches('.').to_lowercase())
+        .collect();
+    (name, kind)
 }
 
 /// How far before a postcode a house name may start.

@@ -9,6 +9,7 @@ use crate::span::Finding;
 use crate::text::{boundary_after, boundary_before, floor_boundary};
 use phonenumber::country::Id as Country;
 use regex::Regex;
+use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 #[derive(Debug)]
@@ -50,7 +51,7 @@ impl Contact {
                 r"(?i)^\W{0,4}(?:(?:is|its|it's|yw|=)\s+)?([a-pr-uwyz][a-hk-y]?\s?\d[a-z\d]?\s?\d\s?[abd-hjlnp-uw-z]{2})(?-u:\b)",
             ),
             handle_cue: regex(
-                r"(?i)(?-u:\b)(?:insta(?:gram)?|twitter|tiktok|snap(?:chat)?|facebook|fb|bluesky|threads|user\s?name|gamertag)(?:\s+(?:handle|name|username|account|page))?\s*(?:is|:|=|-|on)?\s+@?([A-Za-z0-9_.]{3,30})",
+                r"(?i)(?-u:\b)(?:insta(?:gram)?|twitter|tiktok|snap(?:chat)?|facebook|fb|bluesky|threads|user\s?name|gamertag)(?:\s+(?:handle|name|username|account|page))?\s*(?:is|:|=|-|on)?\s+@?[A-Za-z0-9_.]{3,30}",
             ),
         }
     }
@@ -145,24 +146,35 @@ impl Contact {
             let end = m.start() + m.as_str().trim_end_matches(['.', '-']).len();
             out.push(Finding::new(m.start(), end, Category::SocialHandle));
         }
-        for c in scan.triggered_captures(Trigger::HandleCue, &self.handle_cue) {
-            let Some(h) = c.get(1) else { continue };
-            let handle = h.as_str().trim_end_matches('.');
+        for m in scan.triggered(Trigger::HandleCue, &self.handle_cue) {
+            // The handle is the run of handle characters that ends the
+            // match.
+            let matched = m.as_str();
+            let run = matched
+                .bytes()
+                .rev()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
+                .count();
+            let h_start = m.start() + matched.len() - run;
+            let handle = matched
+                .get(matched.len() - run..)
+                .unwrap_or_default()
+                .trim_end_matches('.');
             // A bare word after "insta is" may be ordinary ("down"); a
             // handle has a digit, underscore or dot, or was written with @.
-            let written_with_at = text.get(..h.start()).is_some_and(|s| s.ends_with('@'));
+            let written_with_at = text.get(..h_start).is_some_and(|s| s.ends_with('@'));
             let looks_like_handle = handle
                 .chars()
                 .any(|ch| ch.is_ascii_digit() || ch == '_' || ch == '.');
             if written_with_at || looks_like_handle {
                 let start = if written_with_at {
-                    h.start() - 1
+                    h_start - 1
                 } else {
-                    h.start()
+                    h_start
                 };
                 out.push(Finding::new(
                     start,
-                    h.start() + handle.len(),
+                    h_start + handle.len(),
                     Category::SocialHandle,
                 ));
             }
@@ -225,47 +237,65 @@ fn find_numbers_in(text: &str, span: &str, start: usize, out: &mut Vec<Finding>)
 /// Whether `candidate` is a valid phone number, reading it as British
 /// unless it carries an international prefix.
 pub(crate) fn is_phone_number(candidate: &str) -> bool {
+    // Most candidates have too few or too many digits: count them before
+    // building anything.
+    let trunk_in_brackets = candidate.matches("(0)").count();
+    let digit_count = candidate.bytes().filter(u8::is_ascii_digit).count() - trunk_in_brackets;
+    if !(9..=15).contains(&digit_count) {
+        return false;
+    }
     // "+44 (0)131 ..." writes the trunk 0 in brackets: drop it.
-    let cleaned = candidate.replace("(0)", "");
-    let digits: String = cleaned.chars().filter(char::is_ascii_digit).collect();
-    if !(9..=15).contains(&digits.len()) {
-        return false;
-    }
+    let cleaned: Cow<str> = if trunk_in_brackets > 0 {
+        Cow::Owned(candidate.replace("(0)", ""))
+    } else {
+        Cow::Borrowed(candidate)
+    };
     let trimmed = cleaned.trim_start();
-    let starts_ok =
-        trimmed.starts_with('+') || trimmed.starts_with('0') || trimmed.starts_with('(');
-    if !starts_ok {
+    let plus = trimmed.starts_with('+');
+    if !(plus || trimmed.starts_with('0') || trimmed.starts_with('(')) {
         return false;
     }
-    let international = digits.starts_with("00") || trimmed.starts_with('+');
-    let national = if let Some(rest) = digits.strip_prefix("0044") {
-        Some(format!("0{rest}"))
-    } else if let Some(rest) = digits
-        .strip_prefix("44")
-        .filter(|_| trimmed.starts_with('+'))
-    {
-        Some(format!("0{rest}"))
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    for b in cleaned.bytes().filter(u8::is_ascii_digit) {
+        if let Some(slot) = buf.get_mut(n) {
+            *slot = b;
+            n += 1;
+        }
+    }
+    let digits = std::str::from_utf8(buf.get(..n).unwrap_or_default()).unwrap_or_default();
+    let international = digits.starts_with("00") || plus;
+    // The national form, "0" and the rest, when the number is British.
+    let national_rest = if let Some(rest) = digits.strip_prefix("0044") {
+        Some(rest)
+    } else if let Some(rest) = digits.strip_prefix("44").filter(|_| plus) {
+        Some(rest)
     } else if international {
         None
     } else {
-        Some(digits.clone())
+        digits.strip_prefix('0').or(Some(""))
     };
     // A British number of the right shape is personal data whether or not
     // its range is allocated today (Ofcom's ranges for fiction, such as
     // 07700 900xxx, are unallocated by design). The shape is cheap to check,
     // so libphonenumber's metadata is consulted only for the rest.
-    if let Some(n) = &national {
-        if uk_number_shape(n) {
+    if let Some(rest) = national_rest {
+        let national_len = if international || digits.starts_with('0') {
+            rest.len() + 1
+        } else {
+            digits.len()
+        };
+        if (digits.starts_with('0') || international) && uk_number_shape(rest, national_len) {
             return true;
         }
-        if n.len() > 11 {
+        if national_len > 11 {
             return false;
         }
     }
     let normal = match digits.strip_prefix("00") {
         Some(rest) => format!("+{rest}"),
-        None if trimmed.starts_with('+') => format!("+{digits}"),
-        None => digits,
+        None if plus => format!("+{digits}"),
+        None => digits.to_owned(),
     };
     match phonenumber::parse(Some(Country::GB), &normal) {
         Ok(number) => phonenumber::is_valid(&number),
@@ -273,12 +303,14 @@ pub(crate) fn is_phone_number(candidate: &str) -> bool {
     }
 }
 
-/// 11 digits starting 01, 02, 03 or 07, or 10 digits starting 01.
-fn uk_number_shape(digits: &str) -> bool {
-    let prefix = digits.get(..2).unwrap_or_default();
-    match digits.len() {
-        11 => matches!(prefix, "01" | "02" | "03" | "07"),
-        10 => prefix == "01",
+/// Whether "0" followed by `rest` (`len` digits in all) has the shape of
+/// a British number: 11 digits starting 01, 02, 03 or 07, or 10 digits
+/// starting 01.
+fn uk_number_shape(rest: &str, len: usize) -> bool {
+    let after_zero = rest.as_bytes().first().copied();
+    match len {
+        11 => matches!(after_zero, Some(b'1' | b'2' | b'3' | b'7')),
+        10 => after_zero == Some(b'1'),
         _ => false,
     }
 }
@@ -315,6 +347,30 @@ mod tests {
                 found.contains(&(number.to_owned(), Category::Phone)),
                 "{text}: {found:?}"
             );
+        }
+    }
+
+    #[test]
+    fn phone_validation_by_shape_and_metadata() {
+        for yes in [
+            "07700 900123",
+            "+44 (0)131 496 0000",
+            "0044 131 496 0018",
+            "+447700900135",
+            "(0161) 496 0754",
+            "+353 1 234 5678",
+            "0800 123 4567",
+        ] {
+            assert!(is_phone_number(yes), "{yes}");
+        }
+        for no in [
+            "1234567890",
+            "01234",
+            "07700 900 123 456 789 0",
+            "+44 123",
+            "(161) 496 0754 99",
+        ] {
+            assert!(!is_phone_number(no), "{no}");
         }
     }
 

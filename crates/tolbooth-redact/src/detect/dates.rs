@@ -14,7 +14,7 @@ pub(crate) struct BirthDates {
     cue: Regex,
     /// A date, read from just after a cue.
     date: Regex,
-    /// "born in 1962"; captures the year.
+    /// "born in 1962".
     born_in_year: Regex,
 }
 
@@ -26,7 +26,7 @@ impl BirthDates {
             cue: regex(
                 r"(?i)(?-u:\b)(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday(?:\s+is)?|bday|b'day|dyddiad\s+geni|ceann-l[aà]\s+breith)(?-u:\b)",
             ),
-            born_in_year: regex(r"(?i)(?-u:\b)born\s+in\s+((?:19|20)\d{2})(?-u:\b)"),
+            born_in_year: regex(r"(?i)(?-u:\b)born\s+in\s+(?:19|20)\d{2}(?-u:\b)"),
             date: regex(&format!(
                 r"(?i)^\W{{0,6}}(?:(?:on|is|was|the)\s+){{0,2}}(\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:\d{{4}}|\d{{2}})|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|\d{{4}}-\d{{2}}-\d{{2}})(?-u:\b)"
             )),
@@ -48,10 +48,10 @@ impl BirthDates {
                 ));
             }
         }
-        for c in scan.triggered_captures(Trigger::BirthCue, &self.born_in_year) {
-            if let Some(y) = c.get(1) {
-                out.push(Finding::new(y.start(), y.end(), Category::DateOfBirth));
-            }
+        for m in scan.triggered(Trigger::BirthCue, &self.born_in_year) {
+            // The pattern ends with the year's four digits.
+            let end = m.end();
+            out.push(Finding::new(end - 4, end, Category::DateOfBirth));
         }
     }
 }

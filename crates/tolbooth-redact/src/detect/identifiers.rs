@@ -25,11 +25,9 @@ impl Identifiers {
 
     pub(crate) fn find(&self, scan: &Scan, out: &mut Vec<Finding>) {
         let text = scan.text;
-        for c in scan.near_captures(Near::NiNumber) {
-            let (Some(m), Some(prefix)) = (c.get(0), c.get(1)) else {
-                continue;
-            };
-            let p = prefix.as_str().to_ascii_uppercase();
+        for m in scan.near(Near::NiNumber) {
+            // The pattern starts with the two-letter prefix.
+            let p = m.as_str().get(..2).unwrap_or_default().to_ascii_uppercase();
             if !["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(&p.as_str()) {
                 out.push(Finding::new(m.start(), m.end(), Category::NiNumber));
             }

@@ -16,7 +16,7 @@ pub(crate) enum Near {
     Phone,
     Postcode,
     Ipv4,
-    /// Captures the two-letter prefix.
+    /// Starts with the two-letter prefix.
     NiNumber,
     NhsNumber,
     CardNumber,
@@ -54,7 +54,7 @@ impl Near {
             }
             Near::Ipv4 => r"(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)",
             Near::NiNumber => {
-                r"(?i)(?-u:\b)([a-ceghj-pr-tw-z][a-ceghj-npr-tw-z])[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?[a-d](?-u:\b)"
+                r"(?i)(?-u:\b)[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z][\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?[a-d](?-u:\b)"
             }
             Near::NhsNumber => r"(?-u:\b)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?-u:\b)",
             Near::CardNumber => r"(?-u:\b)\d(?:[ \-]?\d){12,18}(?-u:\b)",
@@ -77,8 +77,8 @@ pub(crate) const ACCOUNT_NUMBER: &str = r"(?-u:\b)\d{8}(?-u:\b)";
 /// street's name after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Around {
-    /// A house number and a street; captures the words of the street's
-    /// name and its type.
+    /// A house number and a street (its name and type are read from the
+    /// match by `address::street_parts`).
     Street,
     /// Welsh and Gaelic streets put the type first: "6 Heol y Nant",
     /// "12 Sràid na h-Eaglais".
@@ -95,7 +95,7 @@ impl Around {
     fn pattern(self) -> String {
         match self {
             Around::Street => format!(
-                r"(?i)(?-u:\b)(?:(?:flat|apartment|apt|unit|fflat)\s*\d+(?:[a-z]\d*)?(?:/(?:\d+|[a-z]))?,?\s+)?(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+((?:[{LETTER}][{LETTER}'\-]*\.?\s+){{0,3}})({STREET_TYPES})(?-u:\b)\.?(?:\s+(?:north|south|east|west|upper|lower)(?-u:\b))?"
+                r"(?i)(?-u:\b)(?:(?:flat|apartment|apt|unit|fflat)\s*\d+(?:[a-z]\d*)?(?:/(?:\d+|[a-z]))?,?\s+)?(?:no\.?\s*|number\s+)?\d{{1,4}}[a-z]?(?:[/\-]\d{{1,4}}[a-z]?)?,?\s+(?:[{LETTER}][{LETTER}'\-]*\.?\s+){{0,3}}(?:{STREET_TYPES})(?-u:\b)\.?(?:\s+(?:north|south|east|west|upper|lower)(?-u:\b))?"
             ),
             Around::StreetTypeFirst => format!(
                 r"(?i)(?-u:\b)\d{{1,4}}[a-z]?,?\s+(?:heol|ffordd|stryd|lôn|lon|cae|maes|rhodfa|clos|sràid|sraid|rathad)(?:\s+[{LETTER}][{LETTER}'\-]*){{1,3}}"

@@ -18,14 +18,14 @@ use super::lexicon;
 use super::numbers::{Around, Near, NumberPatterns};
 use super::typos;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{Captures, Regex, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::ops::Range;
 
 /// How far before and after a digit the detectors of numbers (phones,
 /// postcodes, identifiers) may need to see: "sort code: " or an NI
 /// number's letters before, a postcode's letters after.
-const NEAR_BEFORE: usize = 24;
-const NEAR_AFTER: usize = 24;
+const NEAR_BEFORE: usize = 16;
+const NEAR_AFTER: usize = 16;
 
 /// How far the detector of streets may need to see: "flat 2/1, " or
 /// "number" before a house number, the street's name after it.
@@ -319,20 +319,10 @@ impl<'t, 'g> Scan<'t, 'g> {
         self.near.find(pattern.index())
     }
 
-    /// Captures of a pattern searched close to digits.
-    pub(crate) fn near_captures(&self, pattern: Near) -> impl Iterator<Item = Caps<'t>> + '_ {
-        self.near.captures(pattern.index())
-    }
-
     /// Matches of a pattern searched around digits (a sentence's worth
     /// either side).
     pub(crate) fn around(&self, pattern: Around) -> impl Iterator<Item = Hit<'t>> + '_ {
         self.around.find(pattern.index())
-    }
-
-    /// Captures of a pattern searched around digits.
-    pub(crate) fn around_captures(&self, pattern: Around) -> impl Iterator<Item = Caps<'t>> + '_ {
-        self.around.captures(pattern.index())
     }
 
     /// Where words end after which a misspelt condition may follow.
@@ -357,19 +347,6 @@ impl<'t, 'g> Scan<'t, 'g> {
             .get(kind.index())
             .map_or(&[][..], Vec::as_slice);
         find_in(re, self.text, windows)
-    }
-
-    /// Captures of `re` near a trigger of `kind`.
-    pub(crate) fn triggered_captures<'r>(
-        &'r self,
-        kind: Trigger,
-        re: &'r Regex,
-    ) -> impl Iterator<Item = Caps<'t>> + 'r {
-        let windows = self
-            .triggered
-            .get(kind.index())
-            .map_or(&[][..], Vec::as_slice);
-        captures_in(re, self.text, windows)
     }
 
     /// Matches of `re` anywhere (for patterns with a fast literal of their
@@ -456,19 +433,6 @@ impl<'t, 'g> GroupHits<'t, 'g> {
             .into_iter()
             .flat_map(move |re| find_in(re, self.text, windows))
     }
-
-    /// Captures of pattern `i`.
-    pub(crate) fn captures<'r>(&'r self, i: usize) -> impl Iterator<Item = Caps<'t>> + 'r
-    where
-        'g: 'r,
-    {
-        let windows = self.windows.get(i).map_or(&[][..], Vec::as_slice);
-        self.group
-            .regexes
-            .get(i)
-            .into_iter()
-            .flat_map(move |re| captures_in(re, self.text, windows))
-    }
 }
 
 /// A match, with offsets into the whole text.
@@ -491,23 +455,6 @@ impl<'t> Hit<'t> {
     }
 }
 
-/// Captures found in a window, with offsets into the whole text.
-#[derive(Debug)]
-pub(crate) struct Caps<'t> {
-    base: usize,
-    caps: Captures<'t>,
-}
-
-impl<'t> Caps<'t> {
-    pub(crate) fn get(&self, i: usize) -> Option<Hit<'t>> {
-        self.caps.get(i).map(|m| Hit {
-            start: self.base + m.start(),
-            end: self.base + m.end(),
-            text: m.as_str(),
-        })
-    }
-}
-
 fn find_in<'t, 'r>(
     re: &'r Regex,
     text: &'t str,
@@ -524,21 +471,6 @@ where
             end: base + m.end(),
             text: m.as_str(),
         })
-    })
-}
-
-fn captures_in<'t, 'r>(
-    re: &'r Regex,
-    text: &'t str,
-    windows: &'r [Range<usize>],
-) -> impl Iterator<Item = Caps<'t>> + 'r
-where
-    't: 'r,
-{
-    windows.iter().flat_map(move |w| {
-        let base = w.start;
-        let hay = text.get(w.clone()).unwrap_or_default();
-        re.captures_iter(hay).map(move |caps| Caps { base, caps })
     })
 }
 

@@ -8,9 +8,9 @@ use super::scan::{Scan, Trigger};
 use super::typos::Typos;
 use crate::category::Category;
 use crate::span::Finding;
-use crate::text::{boundary_after, boundary_before, clause_around, words};
+use crate::text::{boundary_after, boundary_before, clause_around, is_one_of, same_word, words};
 use regex::Regex;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug)]
 pub(crate) struct Special {
@@ -18,6 +18,7 @@ pub(crate) struct Special {
     patterns: Vec<String>,
     typos: Typos,
     condition: Regex,
+    cues: Cues,
 }
 
 /// A condition's name by its form: up to two words and "syndrome",
@@ -127,7 +128,7 @@ fn extend_over_modifiers(text: &str, category: Category, start: usize) -> usize 
     let mut start = start;
     for _ in 0..2 {
         match previous_word(text, start) {
-            Some((w, at)) if modifiers.contains(&w.as_str()) => start = at,
+            Some((w, at)) if is_one_of(w, modifiers) => start = at,
             _ => break,
         }
     }
@@ -369,12 +370,13 @@ impl Special {
             patterns,
             typos,
             condition: super::regex(CONDITION),
+            cues: Cues::new(),
         }
     }
 
     pub(crate) fn find(&self, scan: &Scan, out: &mut Vec<Finding>) {
         let text = scan.text;
-        let mut clauses = PersonClauses::default();
+        let mut clauses = PersonClauses::new(&self.cues);
         let mut from = 0;
         let mut last_end = 0;
         // The leftmost term at or after `from`, longest first: terms are
@@ -434,22 +436,22 @@ impl Special {
             let capitalised = matched.starts_with(|c: char| c.is_uppercase());
             // "in Unison" after "I'm" or "we're" is membership; "sang in
             // unison" is not.
-            let followed = next_word(text, end).is_some_and(|w| ROLE_WORDS.contains(&w.as_str()));
+            let followed = next_word(text, end).is_some_and(|w| is_one_of(w, ROLE_WORDS));
             let introduced = followed
-                || match &previous {
-                    Some((w, at)) if w == "in" => previous_word(text, *at)
-                        .is_some_and(|(before, _)| BE_WORDS.contains(&before.as_str())),
-                    Some((w, _)) => INTRO_WORDS.contains(&w.as_str()),
+                || match previous {
+                    Some((w, at)) if same_word(w, "in") => previous_word(text, at)
+                        .is_some_and(|(before, _)| is_one_of(before, BE_WORDS)),
+                    Some((w, _)) => is_one_of(w, INTRO_WORDS),
                     None => false,
                 };
             if !(capitalised || introduced) {
                 return false;
             }
         }
-        if lexicon::BE_INTRO_ONLY.contains(&pattern) && !said_of_someone(text, previous.as_ref()) {
+        if lexicon::BE_INTRO_ONLY.contains(&pattern) && !said_of_someone(text, previous) {
             return false;
         }
-        !names_a_place_or_service(text, category, pattern, end, previous.as_ref())
+        !names_a_place_or_service(text, category, pattern, end, previous)
     }
 
     /// Conditions named by their form rather than listed: "foetal alcohol
@@ -505,13 +507,21 @@ impl Special {
 /// Whether clauses are about a person, found when first asked. Each pass
 /// over the text asks in ascending order, so the clause asked about last
 /// is kept; answers are kept by clause start.
-#[derive(Default)]
-struct PersonClauses {
+struct PersonClauses<'c> {
+    cues: &'c Cues,
     last: Option<(usize, usize)>,
     about_a_person: HashMap<usize, bool>,
 }
 
-impl PersonClauses {
+impl<'c> PersonClauses<'c> {
+    fn new(cues: &'c Cues) -> Self {
+        Self {
+            cues,
+            last: None,
+            about_a_person: HashMap::new(),
+        }
+    }
+
     /// Whether a term at byte `start` is disclosed: its clause is about a
     /// person, or the term follows "as a" ("as a practising Muslim").
     fn disclose(&mut self, text: &str, start: usize) -> bool {
@@ -525,7 +535,7 @@ impl PersonClauses {
         }
         *self.about_a_person.entry(c_start).or_insert_with(|| {
             text.get(c_start..c_end)
-                .is_some_and(clause_is_about_a_person)
+                .is_some_and(|c| clause_is_about_a_person(c, self.cues))
         })
     }
 }
@@ -552,15 +562,15 @@ fn follows_as_a(text: &str, clause_start: usize, pos: usize) -> bool {
 /// Whether a term that is an everyday word ("black", "bi") is said of
 /// someone: "im bi", "she is black", "for being black"; not "there is
 /// black mould".
-fn said_of_someone(text: &str, previous: Option<&(String, usize)>) -> bool {
+fn said_of_someone(text: &str, previous: Option<(&str, usize)>) -> bool {
     let Some((word, at)) = previous else {
         return false;
     };
-    if PRONOUN_BE.contains(&word.as_str()) {
+    if is_one_of(word, PRONOUN_BE) {
         return true;
     }
-    BE_FORMS.contains(&word.as_str())
-        && previous_word(text, *at).is_some_and(|(w, _)| BE_SUBJECTS.contains(&w.as_str()))
+    is_one_of(word, BE_FORMS)
+        && previous_word(text, at).is_some_and(|(w, _)| is_one_of(w, BE_SUBJECTS))
 }
 
 /// Whether the term names a place, a facility or a service rather than
@@ -571,16 +581,16 @@ fn names_a_place_or_service(
     category: Category,
     pattern: &str,
     end: usize,
-    previous: Option<&(String, usize)>,
+    previous: Option<(&str, usize)>,
 ) -> bool {
     let next = next_word(text, end);
-    let next_in = |list: &[&str]| next.as_deref().is_some_and(|w| list.contains(&w));
+    let next_in = |list: &[&str]| next.is_some_and(|w| is_one_of(w, list));
     match category {
         Category::ReligionOrBelief => next_in(RELIGION_VENUES),
         Category::RacialOrEthnicOrigin => next_in(ORIGIN_VENUES),
         Category::Health => {
             next_in(HEALTH_FACILITIES)
-                || (pattern == "surgery" && previous.is_some_and(|(w, _)| w == "the"))
+                || (pattern == "surgery" && previous.is_some_and(|(w, _)| same_word(w, "the")))
         }
         _ => false,
     }
@@ -589,28 +599,67 @@ fn names_a_place_or_service(
 /// Whether a clause speaks about a person: a first-person or third-person
 /// word (other than "i" or "we" asking a question, "can i"), or a relative
 /// after a possessive ("my wee boy").
-fn clause_is_about_a_person(clause: &str) -> bool {
+fn clause_is_about_a_person(clause: &str, cues: &Cues) -> bool {
     let mut previous = String::new();
+    let mut word = String::new();
     let mut possessive_within = 0u8;
     for w in words(clause) {
-        let asking = matches!(w.as_str(), "i" | "we") && ASKING_WORDS.contains(&previous.as_str());
-        if PERSON_CUES.contains(&w.as_str()) && !asking {
+        fold_into(w, &mut word);
+        let asking = matches!(word.as_str(), "i" | "we") && cues.asking.contains(previous.as_str());
+        if cues.person.contains(word.as_str()) && !asking {
             return true;
         }
-        if possessive_within > 0 && RELATIVES.contains(&w.as_str()) {
+        if possessive_within > 0 && cues.relatives.contains(word.as_str()) {
             return true;
         }
-        possessive_within = if POSSESSIVES.contains(&w.as_str()) {
+        possessive_within = if cues.possessives.contains(word.as_str()) {
             3
         } else {
             possessive_within.saturating_sub(1)
         };
-        previous = w;
+        std::mem::swap(&mut previous, &mut word);
     }
     false
 }
 
-fn previous_word(text: &str, pos: usize) -> Option<(String, usize)> {
+/// `w` in lower case with curly apostrophes straightened, written into
+/// `into` (reused, so that words cost no allocation).
+fn fold_into(w: &str, into: &mut String) {
+    into.clear();
+    for c in w.chars() {
+        if c == '\u{2019}' {
+            into.push('\'');
+        } else if c.is_ascii() {
+            into.push(c.to_ascii_lowercase());
+        } else {
+            into.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// The cue word lists as sets, built once.
+#[derive(Debug)]
+struct Cues {
+    person: HashSet<&'static str>,
+    relatives: HashSet<&'static str>,
+    possessives: HashSet<&'static str>,
+    asking: HashSet<&'static str>,
+}
+
+impl Cues {
+    fn new() -> Self {
+        let set = |list: &[&'static str]| list.iter().copied().collect();
+        Self {
+            person: set(PERSON_CUES),
+            relatives: set(RELATIVES),
+            possessives: set(POSSESSIVES),
+            asking: set(ASKING_WORDS),
+        }
+    }
+}
+
+/// The word before byte `pos` and where it starts.
+fn previous_word(text: &str, pos: usize) -> Option<(&str, usize)> {
     let before = text.get(..pos)?.trim_end();
     let start = before
         .char_indices()
@@ -618,17 +667,18 @@ fn previous_word(text: &str, pos: usize) -> Option<(String, usize)> {
         .find(|(_, c)| !(c.is_alphanumeric() || *c == '\''))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let w = before.get(start..)?;
-    (!w.is_empty()).then(|| (w.to_lowercase(), start))
+    (!w.is_empty()).then_some((w, start))
 }
 
-fn next_word(text: &str, pos: usize) -> Option<String> {
+/// The word after byte `pos`.
+fn next_word(text: &str, pos: usize) -> Option<&str> {
     let after = text.get(pos..)?.trim_start();
     let end = after
         .char_indices()
         .find(|(_, c)| !c.is_alphanumeric())
         .map_or(after.len(), |(i, _)| i);
     let w = after.get(..end)?;
-    (!w.is_empty()).then(|| w.to_lowercase())
+    (!w.is_empty()).then_some(w)
 }
 
 #[cfg(test)]
