@@ -25,36 +25,10 @@ use std::time::{Duration, Instant};
 use tolbooth_redact::evaluate::parse_corpus;
 use tolbooth_redact::Redactor;
 
-/// Operators' replies, written for this benchmark: what staff type in a
-/// council's or a parliament's live chat.
-const OPERATOR_REPLIES: &[&str] = &[
-    "Thank you for getting in touch. Let me look into that for you now.",
-    "I'm sorry to hear that. I've logged a report and the crew will return within two working days.",
-    "Could you tell me a little more about what happened, please?",
-    "That's no problem at all. Is there anything else I can help you with today?",
-    "I'll pass this to the housing repairs team, who will contact you to arrange a time to visit.",
-    "You can find the full details on our website under Bins and recycling, then Collection days.",
-    "Thanks for waiting. I've checked our records and can see the report from last week.",
-    "The library is open from 9am to 5pm Monday to Saturday and closed on Sundays.",
-    "I understand how frustrating this must be. I'll make sure the service manager sees this today.",
-    "For your security, please don't share bank details in this chat. The payments team will call you.",
-    "I've added a note to your account so that the next person you speak to can see it.",
-    "A member of the team will be in touch within five working days.",
-    "You can apply online, or we can post a paper form to you if you prefer.",
-    "I'm just checking that with a colleague, bear with me a moment.",
-    "The committee meets on Tuesday mornings and meetings are open to the public.",
-    "Yes, the public gallery has step-free access and a hearing loop.",
-    "I'm afraid I can't see the outcome of your application from here, but the team can tell you.",
-    "If you feel unsafe right now, please call 999. We are here to listen as long as you need.",
-    "That sounds really hard. You did the right thing by telling someone.",
-    "Would you like me to send you a link to the form?",
-    "Thank you. I've passed your details to the team and they will contact you directly.",
-    "Garden waste permits run from April to March and cost the same whichever month you join.",
-    "I can book that bulky uplift for you. The next available date is a week on Thursday.",
-    "Parking permits are issued per household; you can have up to two in this zone.",
-    "Thanks for your patience today. Is there anything else at all?",
-    "I'll end the chat now, but you can start a new one at any time. Take care.",
-];
+/// Operators' replies, written for this benchmark (and read by
+/// `scripts/compare-redaction.py`): what staff type in a council's or a
+/// parliament's live chat, one per line.
+const OPERATOR_REPLIES: &str = include_str!("operator-replies.txt");
 
 fn corpus_messages() -> Vec<String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/redaction");
@@ -80,12 +54,13 @@ fn dense_source(messages: &[String]) -> String {
 
 /// Visitor messages, each followed by an operator's reply.
 fn chat_source(messages: &[String]) -> String {
+    let replies: Vec<&str> = OPERATOR_REPLIES.lines().filter(|l| !l.is_empty()).collect();
     let mut s = String::new();
     for (i, m) in messages.iter().enumerate() {
         s.push_str("Visitor: ");
         s.push_str(m);
         s.push_str("\nOperator: ");
-        s.push_str(OPERATOR_REPLIES[i % OPERATOR_REPLIES.len()]);
+        s.push_str(replies[i % replies.len()]);
         s.push('\n');
     }
     s

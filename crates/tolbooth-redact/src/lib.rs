@@ -24,7 +24,7 @@ mod text;
 
 pub use category::Category;
 pub use edit::{ManualEdit, TranscriptHash};
-pub use span::{Finding, Redacted};
+pub use span::{char_ranges, Finding, Redacted};
 
 /// The engine. Building it compiles every pattern once; it is cheap to share
 /// between threads.

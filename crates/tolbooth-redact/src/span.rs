@@ -32,6 +32,32 @@ impl Finding {
     }
 }
 
+/// The findings' ranges in Unicode code points (end exclusive), in one
+/// pass over the text: findings as [`crate::Redactor::find`] returns them,
+/// ordered and disjoint. [`Finding::char_range`] counts from the start of
+/// the text for each finding, which is quadratic over a long transcript.
+pub fn char_ranges(findings: &[Finding], text: &str) -> Vec<(usize, usize)> {
+    let mut at_byte = 0;
+    let mut at_char = 0;
+    let mut count_to = |byte: usize| {
+        if byte >= at_byte {
+            at_char += text.get(at_byte..byte).map_or(0, |s| s.chars().count());
+            at_byte = byte;
+            at_char
+        } else {
+            // Out of order: count from the start.
+            text.get(..byte).map_or(0, |s| s.chars().count())
+        }
+    };
+    findings
+        .iter()
+        .map(|f| {
+            let start = count_to(f.start);
+            (start, count_to(f.end))
+        })
+        .collect()
+}
+
 /// Sorts findings and settles overlaps: the higher-ranked category keeps
 /// its span; a lower-ranked finding that overlaps it is dropped; findings of
 /// one category that overlap or touch are merged. O(n log n).
@@ -113,6 +139,26 @@ mod tests {
                 Finding::new(20, 30, Category::Health)
             ]
         );
+    }
+
+    #[test]
+    fn char_ranges_in_one_pass_match_char_range() {
+        let text = "Màiri: 07700 900123, Sìne: 07700 900456 é";
+        let findings = vec![
+            Finding::new(
+                text.find("07700 900123").unwrap(),
+                text.find(", S").unwrap(),
+                Category::Phone,
+            ),
+            Finding::new(
+                text.find("07700 900456").unwrap(),
+                text.find(" é").unwrap(),
+                Category::Phone,
+            ),
+        ];
+        let one_pass = char_ranges(&findings, text);
+        let each: Vec<_> = findings.iter().map(|f| f.char_range(text)).collect();
+        assert_eq!(one_pass, each);
     }
 
     #[test]

@@ -29,8 +29,8 @@ const NEAR_AFTER: usize = 16;
 
 /// How far the detector of streets may need to see: "flat 2/1, " or
 /// "number" before a house number, the street's name after it.
-const AROUND_BEFORE: usize = 32;
-const AROUND_AFTER: usize = 112;
+const AROUND_BEFORE: usize = 24;
+const AROUND_AFTER: usize = 96;
 
 /// Room for each set's lazily built automaton (per thread): enough that
 /// the states chat text needs stay built.

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
-use tolbooth_redact::Redactor;
+use tolbooth_redact::{char_ranges, Redactor};
 
 /// Largest input read in plain mode, and largest line in JSONL mode.
 const MAX_INPUT: u64 = 64 * 1024 * 1024;
@@ -54,13 +54,11 @@ pub fn run(args: &RedactArgs) -> Result<ExitCode> {
                 let findings = r
                     .findings
                     .iter()
-                    .map(|f| {
-                        let (start, end) = f.char_range(&text);
-                        OutFinding {
-                            start,
-                            end,
-                            category: f.category.name(),
-                        }
+                    .zip(char_ranges(&r.findings, &text))
+                    .map(|(f, (start, end))| OutFinding {
+                        start,
+                        end,
+                        category: f.category.name(),
                     })
                     .collect();
                 serde_json::to_writer(
