@@ -191,6 +191,13 @@ impl Literals {
         let terms: Vec<String> = lexicon::all().into_iter().map(|(t, _)| t).collect();
         let count = terms.len();
         let dob = dob_spellings();
+        // Words before a possible misspelling, found only as whole words
+        // between spaces (or after a line break): as bare substrings, "is"
+        // and "am" would match inside half the words of a text.
+        let typo_triggers: Vec<String> = typos::TRIGGERS
+            .iter()
+            .flat_map(|w| [format!(" {w} "), format!("\n{w} ")])
+            .collect();
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -201,7 +208,7 @@ impl Literals {
                     .map(String::as_str)
                     .chain(TRIGGERS.iter().map(|(t, _)| *t))
                     .chain(dob.iter().map(String::as_str))
-                    .chain(typos::TRIGGERS.iter().copied()),
+                    .chain(typo_triggers.iter().map(String::as_str)),
             )
             .ok();
         Self {
@@ -250,8 +257,18 @@ impl<'t, 'g> Scan<'t, 'g> {
             around.add(i.saturating_sub(AROUND_BEFORE), i + 1 + AROUND_AFTER);
         }
         let mut terms = Vec::new();
-        let mut typo_triggers = Vec::new();
-        let bytes = text.as_bytes();
+        // A trigger word that opens the text has no space before it.
+        let mut typo_triggers: Vec<usize> = typos::TRIGGERS
+            .iter()
+            .filter(|w| {
+                text.as_bytes().get(..w.len() + 1).is_some_and(|head| {
+                    head.get(..w.len())
+                        .is_some_and(|word| word.eq_ignore_ascii_case(w.as_bytes()))
+                        && head.last() == Some(&b' ')
+                })
+            })
+            .map(|w| w.len())
+            .collect();
         let mut trigger_spans: [Vec<(usize, usize)>; TRIGGER_KINDS] = Default::default();
         if let Some(ac) = &literals.ac {
             for m in ac.find_overlapping_iter(text) {
@@ -265,15 +282,8 @@ impl<'t, 'g> Scan<'t, 'g> {
                     continue;
                 }
                 if id >= literals.triggers {
-                    let whole_word = !bytes.get(m.end()).is_some_and(|&b| typos::in_word(b))
-                        && !m
-                            .start()
-                            .checked_sub(1)
-                            .and_then(|i| bytes.get(i))
-                            .is_some_and(|&b| typos::in_word(b));
-                    if whole_word {
-                        typo_triggers.push(m.end());
-                    }
+                    // The word ends before the space that closes the match.
+                    typo_triggers.push(m.end() - 1);
                     continue;
                 }
                 // Past the named triggers come the spellings of "dob".
