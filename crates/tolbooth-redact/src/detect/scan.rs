@@ -37,7 +37,7 @@ const AROUND_AFTER: usize = 96;
 const DFA_CACHE: usize = 16 << 20;
 
 /// Windows closer than this are merged.
-const MERGE_GAP: usize = 64;
+const MERGE_GAP: usize = 32;
 
 /// What a trigger starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
