@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use tolbooth_domain::network::{IpNet, TrustedProxies};
 use tolbooth_domain::secret::Secret;
 
 pub const ENV_PREFIX: &str = "TOLBOOTH_";
@@ -51,6 +52,10 @@ pub struct ServerConfig {
     pub request_timeout_seconds: u64,
     /// Seconds to let in-flight requests finish on shutdown.
     pub shutdown_grace_seconds: u64,
+    /// Proxies (addresses or networks, comma-separated) whose
+    /// `X-Forwarded-For` header gives the client's address; from any other
+    /// peer the header is ignored.
+    pub trusted_proxies: String,
     pub tls: Option<TlsConfig>,
 }
 
@@ -129,6 +134,7 @@ impl Default for ServerConfig {
             max_body_bytes: 64 * 1024,
             request_timeout_seconds: 30,
             shutdown_grace_seconds: 20,
+            trusted_proxies: String::new(),
             tls: None,
         }
     }
@@ -275,6 +281,18 @@ impl Config {
         })
     }
 
+    /// The proxies whose forwarded addresses are believed (validated at
+    /// load, so every entry parses).
+    pub fn trusted_proxies(&self) -> TrustedProxies {
+        TrustedProxies::new(
+            self.server
+                .trusted_proxies
+                .split(',')
+                .filter_map(|e| e.parse::<IpNet>().ok())
+                .collect(),
+        )
+    }
+
     fn validate(&self, origins: &Origins) -> Result<(), ConfigError> {
         let invalid = |key: &str, value: String, expected: &str| ConfigError::Invalid {
             key: key.to_owned(),
@@ -295,6 +313,15 @@ impl Config {
                     "server.public_url",
                     format!("{url:?}"),
                     "a URL starting with https:// (or http:// for local testing)",
+                ));
+            }
+        }
+        for entry in self.server.trusted_proxies.split(',') {
+            if !entry.trim().is_empty() && entry.parse::<IpNet>().is_err() {
+                return Err(invalid(
+                    "server.trusted_proxies",
+                    format!("{:?}", entry.trim()),
+                    "addresses or networks separated by commas, such as 10.0.0.0/8, 127.0.0.1",
                 ));
             }
         }
@@ -541,9 +568,34 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_come_from_a_list_and_bad_entries_are_named() {
+        let c = Config::load(
+            None,
+            env(&[("TOLBOOTH_SERVER__TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]),
+        )
+        .unwrap();
+        let proxies = c.trusted_proxies();
+        assert!(proxies.trusts("10.1.2.3".parse().unwrap()));
+        assert!(!proxies.trusts("192.0.2.1".parse().unwrap()));
+        let err = Config::load(
+            None,
+            env(&[(
+                "TOLBOOTH_SERVER__TRUSTED_PROXIES",
+                "10.0.0.0/8, proxy.example",
+            )]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("server.trusted_proxies"), "{err}");
+        assert!(err.contains("proxy.example"), "{err}");
+        assert!(err.contains("TOLBOOTH_SERVER__TRUSTED_PROXIES"), "{err}");
+    }
+
+    #[test]
     fn defaults_need_no_file() {
         let c = Config::load(None, env(&[])).unwrap();
         assert_eq!(c.server.listen, "127.0.0.1:8080");
+        assert_eq!(c.trusted_proxies(), TrustedProxies::default());
         assert!(c
             .effective_database_url()
             .expose()

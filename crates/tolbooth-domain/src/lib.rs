@@ -9,6 +9,7 @@ pub mod audit;
 pub mod chat;
 pub mod clock;
 pub mod lockout;
+pub mod network;
 pub mod ports;
 pub mod role;
 pub mod secret;

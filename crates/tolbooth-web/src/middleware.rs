@@ -1,13 +1,14 @@
 //! Layers every response passes through.
 
-use crate::client::RequestId;
+use crate::client::{ClientIp, RequestId};
 use crate::metrics::HttpLabels;
 use crate::state::AppState;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::RngCore;
+use std::net::SocketAddr;
 use std::time::Instant;
 
 /// Gives every request a fresh id (an incoming `x-request-id` is ignored:
@@ -22,6 +23,34 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
         res.headers_mut().insert("x-request-id", v);
     }
     res
+}
+
+/// Works out the client's address once per request (the socket's peer,
+/// or what a trusted proxy forwarded) and leaves it in the request's
+/// extensions for [`crate::client::context_of`].
+pub async fn client_address(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if let Some(peer) = peer {
+        // Several X-Forwarded-For headers read as one list, in order.
+        let forwarded: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let joined = forwarded.join(",");
+        let header = (!forwarded.is_empty()).then_some(joined.as_str());
+        let ip = state.trusted_proxies.client_ip(peer, header);
+        req.extensions_mut().insert(ClientIp(ip));
+    }
+    next.run(req).await
 }
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

@@ -3,6 +3,7 @@
 use crate::metrics::Metrics;
 use std::sync::Arc;
 use tolbooth_core::{Accounts, Config};
+use tolbooth_domain::network::TrustedProxies;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,11 +15,14 @@ pub struct AppState {
     /// Whether responses carry HSTS: only when Tolbooth itself serves TLS
     /// or sits behind an https public URL.
     pub hsts: bool,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
 impl AppState {
     pub fn new(accounts: Accounts, config: Arc<Config>) -> Self {
         let tls = config.server.tls.is_some();
+        let trusted_proxies = Arc::new(config.trusted_proxies());
         let https_public = config
             .server
             .public_url
@@ -35,6 +39,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             secure_cookies,
             hsts: tls || https_public,
+            trusted_proxies,
         }
     }
 }

@@ -222,3 +222,74 @@ async fn one_address_guessing_many_accounts_is_locked() {
     app.clock.advance(Duration::minutes(16));
     assert_eq!(b.sign_in("zoe", &op.password).await.status, 303);
 }
+
+/// Behind a trusted proxy, the address that counts is the one it forwards:
+/// one visitor's failures lock that visitor, not everyone behind the proxy.
+/// From a peer that is not trusted, the header is ignored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.login.ip_max_failures = 3;
+        c.server.trusted_proxies = "127.0.0.1, ::1".into();
+    })
+    .await
+    else {
+        return;
+    };
+    let op = app.staff("zoe", Role::Operator).await;
+    let mut guesser = app.browser();
+    guesser
+        .extra_headers
+        .push(("x-forwarded-for".into(), "198.51.100.7".into()));
+    for i in 0..3 {
+        app.clock.advance(Duration::seconds(10));
+        let p = guesser
+            .sign_in(&format!("guess{i}"), "wrong-password-guess")
+            .await;
+        assert_eq!(p.status, 401);
+    }
+    app.clock.advance(Duration::seconds(10));
+    assert_eq!(
+        guesser.sign_in("zoe", &op.password).await.status,
+        401,
+        "the forwarded address is locked"
+    );
+    let mut colleague = app.browser();
+    colleague
+        .extra_headers
+        .push(("x-forwarded-for".into(), "198.51.100.8".into()));
+    assert_eq!(
+        colleague.sign_in("zoe", &op.password).await.status,
+        303,
+        "another address behind the same proxy is not"
+    );
+
+    // Without trusted proxies, the header changes nothing: the peer is
+    // locked whatever address each request claims.
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, |c| c.login.ip_max_failures = 3).await
+    else {
+        return;
+    };
+    let op = app.staff("zoe", Role::Operator).await;
+    for i in 0..3 {
+        let mut b = app.browser();
+        b.extra_headers
+            .push(("x-forwarded-for".into(), format!("198.51.100.{i}")));
+        app.clock.advance(Duration::seconds(10));
+        assert_eq!(
+            b.sign_in(&format!("guess{i}"), "wrong-password-guess")
+                .await
+                .status,
+            401
+        );
+    }
+    let mut b = app.browser();
+    b.extra_headers
+        .push(("x-forwarded-for".into(), "198.51.100.99".into()));
+    app.clock.advance(Duration::seconds(10));
+    assert_eq!(
+        b.sign_in("zoe", &op.password).await.status,
+        401,
+        "a claimed address from an untrusted peer is ignored"
+    );
+}
