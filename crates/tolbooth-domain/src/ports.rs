@@ -5,6 +5,7 @@
 //! one transaction: a change without its audit entry cannot happen.
 
 use crate::audit::{AuditEntry, ChainHash, NewAuditEntry};
+use crate::chat::{ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody};
 use crate::lockout::FailureState;
 use crate::role::Role;
 use crate::secret::Secret;
@@ -113,6 +114,122 @@ pub trait AuditLog: Send + Sync {
     async fn audit_head(&self) -> StoreResult<Option<(i64, ChainHash)>>;
 }
 
+/// A chat's internal id: never shown to a visitor (they have the
+/// [`ChatRef`]) and never a credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ChatId(pub i64);
+
+/// A new enquiry: its reference, the hash of the visitor's chat token, and
+/// the question it opens with (LC-1: the first message is the question).
+#[derive(Debug, Clone)]
+pub struct NewChat {
+    pub chat_ref: ChatRef,
+    pub visitor_token_hash: String,
+    pub requested_at: OffsetDateTime,
+    pub question: MessageBody,
+    pub question_client_id: Option<ClientMessageId>,
+}
+
+/// A chat as stored: its lifecycle (LC-3) and where its messages are up to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredChat {
+    pub id: ChatId,
+    pub lifecycle: ChatLifecycle,
+    pub operator_staff_id: Option<StaffId>,
+    /// The sequence number of its last message.
+    pub last_seq: i64,
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    Visitor,
+    Operator(StaffId),
+    /// Tolbooth itself ("Morag has joined the chat").
+    System,
+}
+
+impl Sender {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Sender::Visitor => "visitor",
+            Sender::Operator(_) => "operator",
+            Sender::System => "system",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub sender: Sender,
+    pub client_id: Option<ClientMessageId>,
+    pub body: MessageBody,
+    pub sent_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    /// 1, 2, 3, ... within the chat, in the order the store accepted them.
+    pub seq: i64,
+    pub sender: Sender,
+    pub client_id: Option<ClientMessageId>,
+    pub body: MessageBody,
+    pub sent_at: OffsetDateTime,
+}
+
+/// The result of appending a message: the stored message, and whether it
+/// had been stored already (a resend of the same client id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    pub message: StoredMessage,
+    pub duplicate: bool,
+}
+
+/// Live chat's records (LC-3, LC-6).
+#[async_trait]
+pub trait ChatStore: Send + Sync {
+    /// Creates the enquiry and stores its question as message 1, together.
+    async fn create_chat(&self, new: NewChat, audit: NewAuditEntry) -> StoreResult<StoredChat>;
+    async fn chat_by_id(&self, id: ChatId) -> StoreResult<Option<StoredChat>>;
+    async fn chat_by_ref(&self, chat_ref: ChatRef) -> StoreResult<Option<StoredChat>>;
+    async fn chat_by_token(&self, visitor_token_hash: &str) -> StoreResult<Option<StoredChat>>;
+    /// Enquiries waiting for an operator, oldest first.
+    async fn queue(&self) -> StoreResult<Vec<StoredChat>>;
+    /// Chats in `state`, oldest request first (for the console and for
+    /// sweeps).
+    async fn chats_in_state(&self, state: ChatState, limit: u32) -> StoreResult<Vec<StoredChat>>;
+    /// Saves a lifecycle change if the chat is still in `expected`
+    /// (otherwise `Conflict`: someone else changed it first, as when two
+    /// operators accept one enquiry at once).
+    async fn save_lifecycle(
+        &self,
+        id: ChatId,
+        expected: ChatState,
+        after: &ChatLifecycle,
+        operator: Option<StaffId>,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()>;
+    /// Appends a message to an open chat (requested or accepted) and gives
+    /// it the next sequence number; a message whose client id the same
+    /// sender already used is not stored again, and the first one is
+    /// returned. `Conflict` when the chat is closed. Committed before it
+    /// returns, so an acknowledged message survives a crash.
+    async fn append_message(&self, id: ChatId, message: NewMessage) -> StoreResult<Appended>;
+    /// Messages with `seq > after`, in order, at most `limit`.
+    async fn messages_after(
+        &self,
+        id: ChatId,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredMessage>>;
+    /// Deletes a rejected or abandoned enquiry and its messages, and counts
+    /// it under `day` (`YYYY-MM-DD`): LC-6 keeps only the counts.
+    async fn discard_enquiry(&self, id: ChatId, day: &str, audit: NewAuditEntry)
+        -> StoreResult<()>;
+    /// How many enquiries were rejected and abandoned on `day`.
+    async fn enquiry_counts(&self, day: &str) -> StoreResult<(i64, i64)>;
+}
+
 #[async_trait]
 pub trait StoreHealth: Send + Sync {
     /// The store answers a trivial query.
@@ -124,6 +241,12 @@ pub trait StoreHealth: Send + Sync {
 }
 
 /// Everything Tolbooth keeps, behind one interface.
-pub trait Store: StaffStore + SessionStore + LoginThrottleStore + AuditLog + StoreHealth {}
+pub trait Store:
+    StaffStore + SessionStore + LoginThrottleStore + AuditLog + ChatStore + StoreHealth
+{
+}
 
-impl<T> Store for T where T: StaffStore + SessionStore + LoginThrottleStore + AuditLog + StoreHealth {}
+impl<T> Store for T where
+    T: StaffStore + SessionStore + LoginThrottleStore + AuditLog + ChatStore + StoreHealth
+{
+}

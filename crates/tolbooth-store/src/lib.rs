@@ -9,6 +9,7 @@
 //! it commits its audit entry in the same transaction (see [`audit`]).
 
 mod audit;
+mod chats;
 mod connect;
 mod error;
 mod health;

@@ -19,6 +19,9 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 /// scan for leftovers.
 pub const SCHEMA_TABLES: &[&str] = &[
     "audit_log",
+    "chat_messages",
+    "chats",
+    "enquiry_counts",
     "login_failures",
     "staff",
     "staff_recovery_codes",

@@ -7,6 +7,7 @@
 )]
 
 mod audit;
+mod chats;
 mod schema;
 mod staff;
 

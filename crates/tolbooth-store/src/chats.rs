@@ -1,0 +1,402 @@
+//! Live chat's records: enquiries, their messages, and the counts kept of
+//! enquiries that are not held (LC-3, LC-6).
+
+use crate::audit::append_in;
+use crate::connect::SqlStore;
+use crate::error::OrStoreError;
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use tolbooth_domain::audit::NewAuditEntry;
+use tolbooth_domain::chat::{
+    ChatLifecycle, ChatRef, ChatState, ClientMessageId, EndedBy, MessageBody,
+};
+use tolbooth_domain::ports::{
+    Appended, ChatId, ChatStore, NewChat, NewMessage, Sender, StoreError, StoreResult, StoredChat,
+    StoredMessage,
+};
+use tolbooth_domain::staff::StaffId;
+use tolbooth_domain::time_fmt::{from_unix_millis, unix_millis};
+
+const CHAT_COLUMNS: &str = "id, chat_ref, state, operator_staff_id, operator_name, requested_at, \
+     accepted_at, ended_at, ended_by, last_seq";
+
+const MESSAGE_COLUMNS: &str = "seq, sender, sender_staff_id, client_id, body, sent_at";
+
+fn corrupt(what: &'static str) -> StoreError {
+    StoreError::Unavailable(format!("stored {what} is not valid").into())
+}
+
+fn chat_from_row(row: &AnyRow) -> StoreResult<StoredChat> {
+    let chat_ref: String = row.try_get("chat_ref").store()?;
+    let state: String = row.try_get("state").store()?;
+    let ended_by: Option<String> = row.try_get("ended_by").store()?;
+    let accepted_at: Option<i64> = row.try_get("accepted_at").store()?;
+    let ended_at: Option<i64> = row.try_get("ended_at").store()?;
+    let operator: Option<i64> = row.try_get("operator_staff_id").store()?;
+    Ok(StoredChat {
+        id: ChatId(row.try_get("id").store()?),
+        lifecycle: ChatLifecycle {
+            chat_ref: chat_ref
+                .parse::<ChatRef>()
+                .map_err(|_| corrupt("chat reference"))?,
+            state: ChatState::parse(&state).ok_or_else(|| corrupt("chat state"))?,
+            operator: row.try_get("operator_name").store()?,
+            requested_at: from_unix_millis(row.try_get("requested_at").store()?),
+            accepted_at: accepted_at.map(from_unix_millis),
+            ended_at: ended_at.map(from_unix_millis),
+            ended_by: match ended_by {
+                Some(e) => Some(EndedBy::parse(&e).ok_or_else(|| corrupt("chat end"))?),
+                None => None,
+            },
+        },
+        operator_staff_id: operator.map(StaffId),
+        last_seq: row.try_get("last_seq").store()?,
+    })
+}
+
+fn message_from_row(row: &AnyRow) -> StoreResult<StoredMessage> {
+    let sender: String = row.try_get("sender").store()?;
+    let staff: Option<i64> = row.try_get("sender_staff_id").store()?;
+    let sender = match (sender.as_str(), staff) {
+        ("visitor", _) => Sender::Visitor,
+        ("operator", Some(id)) => Sender::Operator(StaffId(id)),
+        // An operator whose account was removed: still the operator's words.
+        ("operator", None) => Sender::Operator(StaffId(0)),
+        ("system", _) => Sender::System,
+        _ => return Err(corrupt("message sender")),
+    };
+    let client_id: Option<String> = row.try_get("client_id").store()?;
+    let body: String = row.try_get("body").store()?;
+    Ok(StoredMessage {
+        seq: row.try_get("seq").store()?,
+        sender,
+        client_id: match client_id {
+            Some(c) => Some(ClientMessageId::parse(&c).map_err(|_| corrupt("message id"))?),
+            None => None,
+        },
+        body: MessageBody::parse(&body).map_err(|_| corrupt("message"))?,
+        sent_at: from_unix_millis(row.try_get("sent_at").store()?),
+    })
+}
+
+fn staff_of(sender: Sender) -> Option<i64> {
+    match sender {
+        Sender::Operator(id) => Some(id.0),
+        _ => None,
+    }
+}
+
+impl SqlStore {
+    async fn chat_where(&self, clause: &str, bind: ChatKey<'_>) -> StoreResult<Option<StoredChat>> {
+        let sql = format!("SELECT {CHAT_COLUMNS} FROM chats WHERE {clause}");
+        let query = sqlx::query(&sql);
+        let query = match bind {
+            ChatKey::Id(id) => query.bind(id),
+            ChatKey::Text(t) => query.bind(t.to_owned()),
+        };
+        let row = query.fetch_optional(&self.read).await.store()?;
+        row.as_ref().map(chat_from_row).transpose()
+    }
+
+    async fn message_by_client_id(
+        &self,
+        id: ChatId,
+        sender: Sender,
+        client_id: &ClientMessageId,
+    ) -> StoreResult<Option<StoredMessage>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM chat_messages \
+             WHERE chat_id = $1 AND sender = $2 AND client_id = $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(sender.kind())
+            .bind(client_id.as_str().to_owned())
+            .fetch_optional(&self.read)
+            .await
+            .store()?;
+        row.as_ref().map(message_from_row).transpose()
+    }
+}
+
+enum ChatKey<'a> {
+    Id(i64),
+    Text(&'a str),
+}
+
+#[async_trait]
+impl ChatStore for SqlStore {
+    async fn create_chat(&self, new: NewChat, audit: NewAuditEntry) -> StoreResult<StoredChat> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO chats (chat_ref, visitor_token_hash, state, requested_at, last_seq) \
+             VALUES ($1, $2, 'requested', $3, 1) RETURNING id",
+        )
+        .bind(new.chat_ref.to_string())
+        .bind(new.visitor_token_hash.clone())
+        .bind(unix_millis(new.requested_at))
+        .fetch_one(&mut *tx)
+        .await
+        .store()?;
+        let id: i64 = row.try_get("id").store()?;
+        sqlx::query(
+            "INSERT INTO chat_messages (chat_id, seq, sender, client_id, body, sent_at) \
+             VALUES ($1, 1, 'visitor', $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(
+            new.question_client_id
+                .as_ref()
+                .map(|c| c.as_str().to_owned()),
+        )
+        .bind(new.question.as_str().to_owned())
+        .bind(unix_millis(new.requested_at))
+        .execute(&mut *tx)
+        .await
+        .store()?;
+        append_in(self, &mut tx, &audit).await?;
+        tx.commit().await.store()?;
+        Ok(StoredChat {
+            id: ChatId(id),
+            lifecycle: ChatLifecycle::requested(new.chat_ref, new.requested_at),
+            operator_staff_id: None,
+            last_seq: 1,
+        })
+    }
+
+    async fn chat_by_id(&self, id: ChatId) -> StoreResult<Option<StoredChat>> {
+        self.chat_where("id = $1", ChatKey::Id(id.0)).await
+    }
+
+    async fn chat_by_ref(&self, chat_ref: ChatRef) -> StoreResult<Option<StoredChat>> {
+        let r = chat_ref.to_string();
+        self.chat_where("chat_ref = $1", ChatKey::Text(&r)).await
+    }
+
+    async fn chat_by_token(&self, visitor_token_hash: &str) -> StoreResult<Option<StoredChat>> {
+        self.chat_where("visitor_token_hash = $1", ChatKey::Text(visitor_token_hash))
+            .await
+    }
+
+    async fn queue(&self) -> StoreResult<Vec<StoredChat>> {
+        self.chats_in_state(ChatState::Requested, 1_000).await
+    }
+
+    async fn chats_in_state(&self, state: ChatState, limit: u32) -> StoreResult<Vec<StoredChat>> {
+        let sql = format!(
+            "SELECT {CHAT_COLUMNS} FROM chats WHERE state = $1 ORDER BY requested_at, id LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(state.name())
+            .bind(i64::from(limit))
+            .fetch_all(&self.read)
+            .await
+            .store()?;
+        rows.iter().map(chat_from_row).collect()
+    }
+
+    async fn save_lifecycle(
+        &self,
+        id: ChatId,
+        expected: ChatState,
+        after: &ChatLifecycle,
+        operator: Option<StaffId>,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE chats SET state = $3, operator_staff_id = $4, operator_name = $5, \
+             accepted_at = $6, ended_at = $7, ended_by = $8 WHERE id = $1 AND state = $2",
+        )
+        .bind(id.0)
+        .bind(expected.name())
+        .bind(after.state.name())
+        .bind(operator.map(|s| s.0))
+        .bind(after.operator.clone())
+        .bind(after.accepted_at.map(unix_millis))
+        .bind(after.ended_at.map(unix_millis))
+        .bind(after.ended_by.map(|e| e.name()))
+        .execute(&mut *tx)
+        .await
+        .store()?;
+        if done.rows_affected() == 0 {
+            let exists = sqlx::query("SELECT id FROM chats WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .store()?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict("the chat was changed by someone else"),
+                None => StoreError::NotFound,
+            });
+        }
+        append_in(self, &mut tx, &audit).await?;
+        tx.commit().await.store()
+    }
+
+    async fn append_message(&self, id: ChatId, message: NewMessage) -> StoreResult<Appended> {
+        if let Some(client_id) = &message.client_id {
+            if let Some(existing) = self
+                .message_by_client_id(id, message.sender, client_id)
+                .await?
+            {
+                return Ok(Appended {
+                    message: existing,
+                    duplicate: true,
+                });
+            }
+        }
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "UPDATE chats SET last_seq = last_seq + 1 \
+             WHERE id = $1 AND state IN ('requested', 'accepted') RETURNING last_seq",
+        )
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .store()?;
+        let Some(row) = row else {
+            let exists = sqlx::query("SELECT id FROM chats WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .store()?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict("the chat is closed"),
+                None => StoreError::NotFound,
+            });
+        };
+        let seq: i64 = row.try_get("last_seq").store()?;
+        let inserted = sqlx::query(
+            "INSERT INTO chat_messages (chat_id, seq, sender, sender_staff_id, client_id, body, sent_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id.0)
+        .bind(seq)
+        .bind(message.sender.kind())
+        .bind(staff_of(message.sender))
+        .bind(message.client_id.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(message.body.as_str().to_owned())
+        .bind(unix_millis(message.sent_at))
+        .execute(&mut *tx)
+        .await
+        .store();
+        match inserted {
+            Ok(_) => {}
+            // The same message sent twice at once: the other one won.
+            Err(StoreError::Conflict(_)) if message.client_id.is_some() => {
+                drop(tx);
+                let existing = match &message.client_id {
+                    Some(c) => self.message_by_client_id(id, message.sender, c).await?,
+                    None => None,
+                };
+                return existing
+                    .map(|m| Appended {
+                        message: m,
+                        duplicate: true,
+                    })
+                    .ok_or(StoreError::Conflict("the message could not be stored"));
+            }
+            Err(e) => return Err(e),
+        }
+        tx.commit().await.store()?;
+        Ok(Appended {
+            message: StoredMessage {
+                seq,
+                sender: message.sender,
+                client_id: message.client_id,
+                body: message.body,
+                sent_at: message.sent_at,
+            },
+            duplicate: false,
+        })
+    }
+
+    async fn messages_after(
+        &self,
+        id: ChatId,
+        after: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredMessage>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM chat_messages WHERE chat_id = $1 AND seq > $2 \
+             ORDER BY seq LIMIT $3"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.read)
+            .await
+            .store()?;
+        rows.iter().map(message_from_row).collect()
+    }
+
+    async fn discard_enquiry(
+        &self,
+        id: ChatId,
+        day: &str,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT state FROM chats WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .store()?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound);
+        };
+        let state: String = row.try_get("state").store()?;
+        let outcome = match ChatState::parse(&state) {
+            Some(s @ (ChatState::Rejected | ChatState::Abandoned)) => s,
+            _ => {
+                return Err(StoreError::Conflict(
+                    "only rejected or abandoned enquiries are discarded",
+                ))
+            }
+        };
+        sqlx::query("DELETE FROM chat_messages WHERE chat_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .store()?;
+        sqlx::query("DELETE FROM chats WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .store()?;
+        sqlx::query(
+            "INSERT INTO enquiry_counts (day, outcome, total) VALUES ($1, $2, 1) \
+             ON CONFLICT (day, outcome) DO UPDATE SET total = enquiry_counts.total + 1",
+        )
+        .bind(day.to_owned())
+        .bind(outcome.name())
+        .execute(&mut *tx)
+        .await
+        .store()?;
+        append_in(self, &mut tx, &audit).await?;
+        tx.commit().await.store()
+    }
+
+    async fn enquiry_counts(&self, day: &str) -> StoreResult<(i64, i64)> {
+        let rows = sqlx::query("SELECT outcome, total FROM enquiry_counts WHERE day = $1")
+            .bind(day.to_owned())
+            .fetch_all(&self.read)
+            .await
+            .store()?;
+        let mut rejected = 0;
+        let mut abandoned = 0;
+        for row in rows {
+            let outcome: String = row.try_get("outcome").store()?;
+            let total: i64 = row.try_get("total").store()?;
+            match outcome.as_str() {
+                "rejected" => rejected = total,
+                "abandoned" => abandoned = total,
+                _ => return Err(corrupt("enquiry count")),
+            }
+        }
+        Ok((rejected, abandoned))
+    }
+}

@@ -1,0 +1,370 @@
+//! Live chat's records behave alike on both backends (LC-3, LC-6).
+
+use crate::fixture;
+use std::sync::Arc;
+use time::Duration;
+use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
+use tolbooth_domain::chat::{
+    ChatEvent, ChatLifecycle, ChatRef, ChatState, ClientMessageId, EndedBy, MessageBody,
+};
+use tolbooth_domain::ports::{
+    AuditLog, ChatId, ChatStore, NewChat, NewMessage, Sender, StaffStore, StoreError,
+};
+use tolbooth_domain::role::Role;
+use tolbooth_domain::secret::Secret;
+use tolbooth_domain::staff::{DisplayName, NewStaff, StaffId, Username};
+use tolbooth_store::{backend_tests, Backend, SqlStore};
+
+backend_tests!(
+    a_chat_is_created_with_its_question_and_found_three_ways,
+    messages_get_sequence_numbers_and_resends_are_stored_once,
+    a_closed_chat_takes_no_more_messages,
+    two_operators_accepting_at_once_one_wins,
+    rejected_enquiries_are_deleted_and_only_counted,
+    concurrent_senders_get_distinct_ordered_sequence_numbers,
+);
+
+fn audit(action: &str) -> NewAuditEntry {
+    NewAuditEntry::new(Actor::system("test"), action)
+}
+
+fn body(text: &str) -> MessageBody {
+    MessageBody::parse(text).unwrap()
+}
+
+fn cid(text: &str) -> Option<ClientMessageId> {
+    Some(ClientMessageId::parse(text).unwrap())
+}
+
+async fn new_chat(store: &SqlStore, n: u8, at: time::OffsetDateTime) -> (ChatId, ChatRef) {
+    let chat_ref = ChatRef::from_random([n, 1, 2, 3, 4]);
+    let chat = store
+        .create_chat(
+            NewChat {
+                chat_ref,
+                visitor_token_hash: format!("token-hash-{n}"),
+                requested_at: at,
+                question: body("my bin was missed"),
+                question_client_id: cid("q1"),
+            },
+            audit("chat.requested").on(ObjectRef::new("chat", chat_ref)),
+        )
+        .await
+        .unwrap();
+    (chat.id, chat_ref)
+}
+
+async fn operator(store: &SqlStore, name: &str) -> StaffId {
+    store
+        .create_staff(
+            NewStaff {
+                username: Username::parse(name).unwrap(),
+                display_name: DisplayName::parse(name).unwrap(),
+                role: Role::Operator,
+                password_hash: Secret::from("$argon2id$placeholder"),
+                must_change_password: false,
+            },
+            audit("staff.add"),
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+async fn a_chat_is_created_with_its_question_and_found_three_ways(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let now = f.clock_now();
+    let (id, chat_ref) = new_chat(&f.store, 1, now).await;
+    let by_id = f.store.chat_by_id(id).await.unwrap().unwrap();
+    assert_eq!(by_id.lifecycle, ChatLifecycle::requested(chat_ref, now));
+    assert_eq!(by_id.last_seq, 1);
+    assert_eq!(
+        f.store.chat_by_ref(chat_ref).await.unwrap(),
+        Some(by_id.clone())
+    );
+    assert_eq!(
+        f.store.chat_by_token("token-hash-1").await.unwrap(),
+        Some(by_id.clone())
+    );
+    assert_eq!(f.store.chat_by_token("someone-else").await.unwrap(), None);
+    assert_eq!(f.store.queue().await.unwrap(), vec![by_id]);
+    let messages = f.store.messages_after(id, 0, 100).await.unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].seq, 1);
+    assert_eq!(messages[0].sender, Sender::Visitor);
+    assert_eq!(messages[0].body.as_str(), "my bin was missed");
+    let log = f.store.audit_entries(0, 100).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "chat.requested"));
+}
+
+async fn messages_get_sequence_numbers_and_resends_are_stored_once(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let now = f.clock_now();
+    let (id, _) = new_chat(&f.store, 2, now).await;
+    let op = operator(&f.store, "morag").await;
+    let msg = |sender, client: &str, text: &str| NewMessage {
+        sender,
+        client_id: cid(client),
+        body: body(text),
+        sent_at: now,
+    };
+    let a = f
+        .store
+        .append_message(
+            id,
+            msg(Sender::Operator(op), "o1", "hello, how can I help?"),
+        )
+        .await
+        .unwrap();
+    assert_eq!((a.message.seq, a.duplicate), (2, false));
+    let b = f
+        .store
+        .append_message(id, msg(Sender::Visitor, "v2", "it was tuesday"))
+        .await
+        .unwrap();
+    assert_eq!(b.message.seq, 3);
+    // The visitor's client resends after a reconnect.
+    let again = f
+        .store
+        .append_message(id, msg(Sender::Visitor, "v2", "it was tuesday"))
+        .await
+        .unwrap();
+    assert!(again.duplicate);
+    assert_eq!(again.message.seq, 3);
+    // The same client id from the other side is a different message.
+    let other = f
+        .store
+        .append_message(id, msg(Sender::Operator(op), "v2", "noted"))
+        .await
+        .unwrap();
+    assert_eq!((other.message.seq, other.duplicate), (4, false));
+    let after_two = f.store.messages_after(id, 2, 100).await.unwrap();
+    assert_eq!(
+        after_two.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        vec![3, 4]
+    );
+    assert_eq!(after_two[1].sender, Sender::Operator(op));
+    assert_eq!(f.store.chat_by_id(id).await.unwrap().unwrap().last_seq, 4);
+}
+
+async fn a_closed_chat_takes_no_more_messages(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let now = f.clock_now();
+    let (id, _) = new_chat(&f.store, 3, now).await;
+    let op = operator(&f.store, "ewan").await;
+    let mut chat = f.store.chat_by_id(id).await.unwrap().unwrap();
+    chat.lifecycle
+        .apply(
+            ChatEvent::Accept {
+                operator: "Ewan".into(),
+            },
+            now,
+        )
+        .unwrap();
+    f.store
+        .save_lifecycle(
+            id,
+            ChatState::Requested,
+            &chat.lifecycle,
+            Some(op),
+            audit("chat.accepted"),
+        )
+        .await
+        .unwrap();
+    chat.lifecycle
+        .apply(
+            ChatEvent::End {
+                by: EndedBy::Operator,
+            },
+            now + Duration::minutes(5),
+        )
+        .unwrap();
+    f.store
+        .save_lifecycle(
+            id,
+            ChatState::Accepted,
+            &chat.lifecycle,
+            Some(op),
+            audit("chat.ended"),
+        )
+        .await
+        .unwrap();
+    let stored = f.store.chat_by_id(id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.lifecycle, chat.lifecycle,
+        "every LC-3 field round-trips"
+    );
+    assert_eq!(stored.operator_staff_id, Some(op));
+    assert_eq!(stored.lifecycle.length(), Some(Duration::minutes(5)));
+    let late = f
+        .store
+        .append_message(
+            id,
+            NewMessage {
+                sender: Sender::Visitor,
+                client_id: cid("late"),
+                body: body("are you there"),
+                sent_at: now,
+            },
+        )
+        .await;
+    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+    let missing = f
+        .store
+        .append_message(
+            ChatId(999_999),
+            NewMessage {
+                sender: Sender::Visitor,
+                client_id: None,
+                body: body("hello"),
+                sent_at: now,
+            },
+        )
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+}
+
+async fn two_operators_accepting_at_once_one_wins(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let now = f.clock_now();
+    let (id, chat_ref) = new_chat(&f.store, 4, now).await;
+    let a = operator(&f.store, "anna").await;
+    let b = operator(&f.store, "bryn").await;
+    let store = Arc::new(f.store.clone());
+    let accept = |who: StaffId, name: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut life = ChatLifecycle::requested(chat_ref, now);
+            life.apply(
+                ChatEvent::Accept {
+                    operator: name.into(),
+                },
+                now,
+            )
+            .unwrap();
+            store
+                .save_lifecycle(
+                    id,
+                    ChatState::Requested,
+                    &life,
+                    Some(who),
+                    audit("chat.accepted"),
+                )
+                .await
+        })
+    };
+    let (ra, rb) = (accept(a, "Anna"), accept(b, "Bryn"));
+    let results = [ra.await.unwrap(), rb.await.unwrap()];
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results
+        .iter()
+        .any(|r| matches!(r, Err(StoreError::Conflict(_)))));
+    let stored = f.store.chat_by_id(id).await.unwrap().unwrap();
+    assert_eq!(stored.lifecycle.state, ChatState::Accepted);
+    assert!(f.store.queue().await.unwrap().is_empty());
+}
+
+async fn rejected_enquiries_are_deleted_and_only_counted(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let now = f.clock_now();
+    let (id, chat_ref) = new_chat(&f.store, 5, now).await;
+    // An enquiry still waiting cannot be discarded.
+    let early = f
+        .store
+        .discard_enquiry(id, "2026-11-22", audit("chat.discarded"))
+        .await;
+    assert!(matches!(early, Err(StoreError::Conflict(_))), "{early:?}");
+    let mut life = ChatLifecycle::requested(chat_ref, now);
+    life.apply(ChatEvent::Reject, now).unwrap();
+    f.store
+        .save_lifecycle(
+            id,
+            ChatState::Requested,
+            &life,
+            None,
+            audit("chat.rejected"),
+        )
+        .await
+        .unwrap();
+    f.store
+        .discard_enquiry(id, "2026-11-22", audit("chat.discarded"))
+        .await
+        .unwrap();
+    assert_eq!(f.store.chat_by_id(id).await.unwrap(), None);
+    assert_eq!(f.store.chat_by_ref(chat_ref).await.unwrap(), None);
+    assert!(f.store.messages_after(id, 0, 10).await.unwrap().is_empty());
+    // A second, abandoned one on the same day.
+    let (id2, ref2) = new_chat(&f.store, 6, now).await;
+    let mut life = ChatLifecycle::requested(ref2, now);
+    life.apply(ChatEvent::Abandon, now).unwrap();
+    f.store
+        .save_lifecycle(
+            id2,
+            ChatState::Requested,
+            &life,
+            None,
+            audit("chat.abandoned"),
+        )
+        .await
+        .unwrap();
+    f.store
+        .discard_enquiry(id2, "2026-11-22", audit("chat.discarded"))
+        .await
+        .unwrap();
+    assert_eq!(f.store.enquiry_counts("2026-11-22").await.unwrap(), (1, 1));
+    assert_eq!(f.store.enquiry_counts("2026-11-23").await.unwrap(), (0, 0));
+}
+
+async fn concurrent_senders_get_distinct_ordered_sequence_numbers(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let now = f.clock_now();
+    let (id, _) = new_chat(&f.store, 7, now).await;
+    let store = Arc::new(f.store.clone());
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .append_message(
+                    id,
+                    NewMessage {
+                        sender: Sender::Visitor,
+                        client_id: cid(&format!("m{}", i % 20)),
+                        body: body(&format!("message {}", i % 20)),
+                        sent_at: now,
+                    },
+                )
+                .await
+                .unwrap()
+        }));
+    }
+    let mut fresh = 0;
+    for t in tasks {
+        if !t.await.unwrap().duplicate {
+            fresh += 1;
+        }
+    }
+    assert_eq!(fresh, 20, "each client id stored once");
+    let all = f.store.messages_after(id, 0, 100).await.unwrap();
+    assert_eq!(
+        all.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        (1..=21).collect::<Vec<_>>(),
+        "no gaps, no repeats"
+    );
+}
