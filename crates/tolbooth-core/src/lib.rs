@@ -6,9 +6,11 @@ pub mod accounts;
 pub mod audit_trail;
 pub mod config;
 pub mod demo;
+pub mod live_chat;
 pub mod password;
 pub mod second_factor;
 pub mod tokens;
 
 pub use accounts::Accounts;
 pub use config::Config;
+pub use live_chat::LiveChat;

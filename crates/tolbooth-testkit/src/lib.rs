@@ -18,7 +18,7 @@ use std::sync::Arc;
 use time::macros::datetime;
 use tokio::sync::oneshot;
 use tolbooth_core::accounts::AccountSettings;
-use tolbooth_core::{Accounts, Config};
+use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::audit::{Actor, AuditEntry};
 use tolbooth_domain::clock::{Clock, ManualClock};
 use tolbooth_domain::ports::{AuditLog, Store};
@@ -33,6 +33,7 @@ pub struct TestApp {
     pub base_url: String,
     pub store: SqlStore,
     pub accounts: Accounts,
+    pub live_chat: LiveChat,
     pub clock: ManualClock,
     pub config: Arc<Config>,
     pub data_dir: tempfile::TempDir,
@@ -76,11 +77,12 @@ impl TestApp {
         store.migrate().await.unwrap();
         let shared: Arc<dyn Store> = Arc::new(store.clone());
         let accounts = Accounts::new(
-            shared,
+            shared.clone(),
             Arc::new(clock.clone()),
             AccountSettings::from_config(&config),
         );
-        let state = AppState::new(accounts.clone(), config.clone());
+        let live_chat = LiveChat::new(shared, Arc::new(clock.clone()));
+        let state = AppState::new(accounts.clone(), live_chat.clone(), config.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
@@ -94,6 +96,7 @@ impl TestApp {
             base_url: format!("http://{addr}"),
             store,
             accounts,
+            live_chat,
             clock,
             config,
             data_dir,

@@ -2,12 +2,13 @@
 
 use crate::metrics::Metrics;
 use std::sync::Arc;
-use tolbooth_core::{Accounts, Config};
+use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::network::TrustedProxies;
 
 #[derive(Clone)]
 pub struct AppState {
     pub accounts: Accounts,
+    pub live_chat: LiveChat,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     /// Whether cookies carry `Secure` (see [`AppState::new`]).
@@ -20,7 +21,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(accounts: Accounts, config: Arc<Config>) -> Self {
+    pub fn new(accounts: Accounts, live_chat: LiveChat, config: Arc<Config>) -> Self {
         let tls = config.server.tls.is_some();
         let trusted_proxies = Arc::new(config.trusted_proxies());
         let https_public = config
@@ -35,6 +36,7 @@ impl AppState {
         let secure_cookies = tls || https_public || !loopback;
         Self {
             accounts,
+            live_chat,
             config,
             metrics: Arc::new(Metrics::new()),
             secure_cookies,

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use std::sync::Arc;
 use tolbooth_core::accounts::AccountSettings;
-use tolbooth_core::{Accounts, Config};
+use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::clock::{Clock, SystemClock};
 use tolbooth_domain::ports::Store;
 use tolbooth_store::SqlStore;
@@ -12,6 +12,7 @@ pub struct App {
     pub config: Arc<Config>,
     pub store: SqlStore,
     pub accounts: Accounts,
+    pub live_chat: LiveChat,
 }
 
 /// Creates the data directory, opens and migrates the store.
@@ -29,11 +30,17 @@ pub async fn open(config: Config) -> anyhow::Result<App> {
         .await
         .context("cannot migrate the database")?;
     let shared: Arc<dyn Store> = Arc::new(store.clone());
-    let accounts = Accounts::new(shared, clock, AccountSettings::from_config(&config));
+    let accounts = Accounts::new(
+        shared.clone(),
+        clock.clone(),
+        AccountSettings::from_config(&config),
+    );
+    let live_chat = LiveChat::new(shared, clock);
     Ok(App {
         config: Arc::new(config),
         store,
         accounts,
+        live_chat,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The routing table.
 
 mod account;
+mod chat_api;
 mod console;
 mod health;
 mod login;
@@ -53,6 +54,12 @@ pub fn router(state: AppState) -> Router {
             "/admin/staff/{id}/reset-password",
             post(staff_admin::reset_password),
         )
+        .route("/api/chats", post(chat_api::start))
+        .route(
+            "/api/chats/messages",
+            get(chat_api::fetch).post(chat_api::send),
+        )
+        .route("/api/chats/leave", post(chat_api::leave))
         .fallback(console::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

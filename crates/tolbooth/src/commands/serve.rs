@@ -81,7 +81,11 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     }
     tracing::info!(%addr, store = app.store.backend().name(), "listening");
     let sweeper = tokio::spawn(sweep_sessions(app.accounts.clone()));
-    let state = AppState::new(app.accounts.clone(), app.config.clone());
+    let state = AppState::new(
+        app.accounts.clone(),
+        app.live_chat.clone(),
+        app.config.clone(),
+    );
     server::serve(state, listener, server::shutdown_signal()).await?;
     sweeper.abort();
     app.store.close().await;

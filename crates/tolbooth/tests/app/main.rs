@@ -7,6 +7,7 @@
     reason = "a failed unwrap is a failed test"
 )]
 
+mod chat_api;
 mod cli;
 mod csrf;
 mod roles;
