@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod live_chat;
 pub mod password;
+pub mod rate_limit;
 pub mod second_factor;
 pub mod tokens;
 

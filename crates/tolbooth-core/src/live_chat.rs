@@ -5,10 +5,13 @@
 //! this.
 
 use crate::accounts::ClientContext;
+use crate::rate_limit::RateLimit;
 use crate::tokens::{random_token, token_hash};
 use rand::rngs::OsRng;
 use rand::RngCore;
+use std::net::IpAddr;
 use std::sync::Arc;
+use time::Duration;
 use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
 use tolbooth_domain::chat::{
     ChatEvent, ChatRef, ChatState, ClientMessageId, EndedBy, InvalidMessage, MessageBody,
@@ -16,7 +19,7 @@ use tolbooth_domain::chat::{
 };
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::ports::{
-    Appended, NewChat, NewMessage, Sender, Store, StoreError, StoredChat, StoredMessage,
+    Appended, ChatId, NewChat, NewMessage, Sender, Store, StoreError, StoredChat, StoredMessage,
 };
 use tolbooth_domain::secret::Secret;
 use tolbooth_domain::staff::StaffMember;
@@ -39,6 +42,10 @@ pub enum ChatError {
     Closed,
     #[error("someone else changed the chat first")]
     Conflict,
+    /// Too many chats started from one address, or messages in one chat,
+    /// in a short time.
+    #[error("too many requests; wait a moment and try again")]
+    RateLimited,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -62,10 +69,21 @@ pub struct StartedChat {
     pub token: Secret<String>,
 }
 
+/// Chats one address may start in [`START_WINDOW`].
+pub const STARTS_PER_ADDRESS: u32 = 10;
+pub const START_WINDOW: Duration = Duration::minutes(10);
+/// Messages a visitor may send in one chat per [`SEND_WINDOW`].
+pub const SENDS_PER_CHAT: u32 = 30;
+pub const SEND_WINDOW: Duration = Duration::minutes(1);
+/// Keys each limit tracks at most.
+const RATE_KEYS: usize = 100_000;
+
 #[derive(Clone)]
 pub struct LiveChat {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    starts: Arc<RateLimit<Option<IpAddr>>>,
+    sends: Arc<RateLimit<ChatId>>,
 }
 
 impl std::fmt::Debug for LiveChat {
@@ -90,7 +108,12 @@ fn staff_actor(staff: &StaffMember) -> Actor {
 
 impl LiveChat {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            starts: Arc::new(RateLimit::new(STARTS_PER_ADDRESS, START_WINDOW, RATE_KEYS)),
+            sends: Arc::new(RateLimit::new(SENDS_PER_CHAT, SEND_WINDOW, RATE_KEYS)),
+        }
     }
 
     /// Starts a chat: the question is its first message (LC-1).
@@ -102,6 +125,9 @@ impl LiveChat {
     ) -> Result<StartedChat, ChatError> {
         let question = MessageBody::parse(question)?;
         let question_client_id = client_id.map(ClientMessageId::parse).transpose()?;
+        if !self.starts.allow(ctx.ip, self.clock.now()) {
+            return Err(ChatError::RateLimited);
+        }
         // A clash of 40-bit references is rare; try again with fresh ones.
         for _ in 0..5 {
             let mut bytes = [0u8; 5];
@@ -146,6 +172,9 @@ impl LiveChat {
         text: &str,
     ) -> Result<Appended, ChatError> {
         let chat = self.visitor_chat(token).await?;
+        if !self.sends.allow(chat.id, self.clock.now()) {
+            return Err(ChatError::RateLimited);
+        }
         let message = NewMessage {
             sender: Sender::Visitor,
             client_id: Some(ClientMessageId::parse(client_id)?),

@@ -13,6 +13,7 @@ backend_tests!(
     a_visitor_chats_with_an_operator_over_http,
     a_token_is_the_only_way_in,
     a_rejected_enquiry_is_gone_and_only_counted,
+    starts_and_sends_are_rate_limited,
 );
 
 struct Visitor {
@@ -234,4 +235,33 @@ async fn a_rejected_enquiry_is_gone_and_only_counted(backend: Backend) {
         (1, 0)
     );
     assert_eq!(app.audited("chat.discarded").await.len(), 1);
+}
+
+async fn starts_and_sends_are_rate_limited(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    use tolbooth_core::live_chat::{SENDS_PER_CHAT, STARTS_PER_ADDRESS};
+    let mut last = Visitor::new(&app);
+    for _ in 0..STARTS_PER_ADDRESS {
+        let mut v = Visitor::new(&app);
+        assert_eq!(v.start("hello").await.0, 201);
+        last = v;
+    }
+    let mut one_more = Visitor::new(&app);
+    let (status, err) = one_more.start("hello").await;
+    assert_eq!((status, err["error"].clone()), (429, json!("rate_limited")));
+    app.clock.advance(time::Duration::minutes(10));
+    assert_eq!(one_more.start("hello again").await.0, 201, "a new window");
+
+    for i in 0..SENDS_PER_CHAT {
+        assert_eq!(last.send(&format!("m{i}"), "hi").await.0, 200);
+    }
+    assert_eq!(last.send("too-many", "hi").await.0, 429);
+    let (_, view) = last.fetch(0).await;
+    assert_eq!(
+        view["messages"].as_array().unwrap().len() as u32,
+        SENDS_PER_CHAT + 1,
+        "the refused message was not stored"
+    );
 }
