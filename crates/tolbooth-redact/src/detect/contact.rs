@@ -117,7 +117,7 @@ impl Contact {
                 out.push(Finding::new(m.start(), m.end(), Category::IpAddress));
             }
         }
-        for m in scan.everywhere(&self.ipv6) {
+        for m in scan.near_colons(&self.ipv6) {
             let s = m.as_str().trim_end_matches(':');
             if s.matches(':').count() >= 2
                 && boundary_before(text, m.start())

@@ -32,6 +32,10 @@ const NEAR_AFTER: usize = 16;
 const AROUND_BEFORE: usize = 24;
 const AROUND_AFTER: usize = 96;
 
+/// How far an IPv6 address can reach either side of one of its colons.
+const COLON_BEFORE: usize = 48;
+const COLON_AFTER: usize = 48;
+
 /// Room for each set's lazily built automaton (per thread): enough that
 /// the states chat text needs stay built.
 const DFA_CACHE: usize = 16 << 20;
@@ -241,6 +245,9 @@ pub(crate) struct Scan<'t, 'g> {
     near: GroupHits<'t, 'g>,
     around: GroupHits<'t, 'g>,
     triggered: [Vec<Range<usize>>; TRIGGER_KINDS],
+    /// Windows around colons with a hex digit or colon on each side, where
+    /// an IPv6 address can be.
+    colons: Vec<Range<usize>>,
     /// Sorted by start, then longest first.
     terms: Vec<TermMatch>,
     /// Ends of whole words after which a misspelt condition may follow,
@@ -252,9 +259,21 @@ impl<'t, 'g> Scan<'t, 'g> {
     pub(crate) fn of(text: &'t str, literals: &Literals, numbers: &'g NumberPatterns) -> Self {
         let mut near = Windows::new(text);
         let mut around = Windows::new(text);
-        for i in digits(text.as_bytes()) {
+        let bytes = text.as_bytes();
+        let mut run_start = None;
+        let mut previous = None;
+        for i in digits(bytes) {
             near.add(i.saturating_sub(NEAR_BEFORE), i + 1 + NEAR_AFTER);
-            around.add(i.saturating_sub(AROUND_BEFORE), i + 1 + AROUND_AFTER);
+            if previous.is_none_or(|p| p + 1 != i) {
+                run_start = Some(i);
+            }
+            previous = Some(i);
+            let run_ends = !bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+            if let (true, Some(start)) = (run_ends, run_start) {
+                if starts_a_street(bytes, start, i + 1) {
+                    around.add(start.saturating_sub(AROUND_BEFORE), i + 1 + AROUND_AFTER);
+                }
+            }
         }
         let mut terms = Vec::new();
         // A trigger word that opens the text has no space before it.
@@ -307,6 +326,13 @@ impl<'t, 'g> Scan<'t, 'g> {
             }
             w.done()
         });
+        let mut colons = Windows::new(text);
+        let hexish = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_hexdigit() || *b == b':');
+        for (i, _) in text.match_indices(':') {
+            if hexish(i.checked_sub(1).and_then(|j| bytes.get(j))) && hexish(bytes.get(i + 1)) {
+                colons.add(i.saturating_sub(COLON_BEFORE), i + 1 + COLON_AFTER);
+            }
+        }
         let near_digits = near.done();
         let around_digits = around.done();
         Self {
@@ -318,6 +344,7 @@ impl<'t, 'g> Scan<'t, 'g> {
             #[cfg(test)]
             around_digits,
             triggered,
+            colons: colons.done(),
             terms,
             typo_triggers,
         }
@@ -357,6 +384,11 @@ impl<'t, 'g> Scan<'t, 'g> {
             .get(kind.index())
             .map_or(&[][..], Vec::as_slice);
         find_in(re, self.text, windows)
+    }
+
+    /// Matches of `re` near colons between hex digits (IPv6 addresses).
+    pub(crate) fn near_colons<'r>(&'r self, re: &'r Regex) -> impl Iterator<Item = Hit<'t>> + 'r {
+        find_in(re, self.text, &self.colons)
     }
 
     /// Matches of `re` anywhere (for patterns with a fast literal of their
@@ -484,6 +516,32 @@ where
     })
 }
 
+/// Whether the digits at `start..end` can be a house number that a street
+/// follows: one to four digits, perhaps a letter ("114a"), perhaps a
+/// comma, then whitespace and a letter. Street windows are opened only
+/// there: phone numbers, postcodes, dates and prices do not start streets.
+fn starts_a_street(bytes: &[u8], start: usize, end: usize) -> bool {
+    if end - start > 4 {
+        return false;
+    }
+    let mut at = end;
+    if bytes.get(at).is_some_and(u8::is_ascii_alphabetic)
+        && !bytes.get(at + 1).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        at += 1;
+    }
+    if bytes.get(at) == Some(&b',') {
+        at += 1;
+    }
+    let spaces = bytes.get(at..).map_or(0, |rest| {
+        rest.iter().take_while(|b| b.is_ascii_whitespace()).count()
+    });
+    spaces > 0
+        && bytes
+            .get(at + spaces)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80)
+}
+
 /// Offsets of the ASCII digits in `bytes`, ascending. Reads eight bytes at
 /// a time and looks closer only at words that hold a digit.
 fn digits(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
@@ -586,16 +644,28 @@ mod tests {
     #[test]
     fn windows_surround_digits_and_align_to_whitespace() {
         let prose = "nothing to see here ".repeat(30);
-        let text = format!("{prose}call 07700 900123 now {prose}");
+        let text = format!(
+            "{prose}call 07700 900123, or if you would rather, come to 12 Rose Street now {prose}"
+        );
         let scan = scan_for_tests(&text);
+        let phone = text.find("07700").unwrap();
+        assert!(scan
+            .near_digits
+            .iter()
+            .any(|w| w.start <= phone && w.end >= phone + 12));
+        // Only the house number opens a street window; the phone does not.
         assert_eq!(scan.around_digits.len(), 1);
-        assert_eq!(scan.near_digits.len(), 1);
-        assert!(scan.near_digits[0].end - scan.near_digits[0].start < 80);
         let w = scan.around_digits[0].clone();
-        assert!(w.start <= text.find("call").unwrap());
+        assert!(w.start <= text.find("12 Rose").unwrap());
         assert!(w.end >= text.find("now").unwrap());
-        assert!(w.start == 0 || text.as_bytes()[w.start - 1] == b' ');
-        assert!(w.end == text.len() || text.as_bytes()[w.end] == b' ');
+        assert!(
+            w.start > phone,
+            "opened by the house number, not the phone: {w:?}"
+        );
+        for w in scan.near_digits.iter().chain(&scan.around_digits) {
+            assert!(w.start == 0 || text.as_bytes()[w.start - 1] == b' ');
+            assert!(w.end == text.len() || text.as_bytes()[w.end] == b' ');
+        }
         assert!(scan.around_len() < text.len() / 2);
     }
 
@@ -606,6 +676,32 @@ mod tests {
         assert!(scan.near_digits.is_empty() && scan.around_digits.is_empty());
         assert_eq!(scan.triggered[Trigger::HandleCue.index()].len(), 1);
         assert_eq!(scan.triggered[Trigger::Condition.index()].len(), 1);
+    }
+
+    #[test]
+    fn house_numbers_start_streets() {
+        let starts = |t: &str| {
+            let end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            starts_a_street(t.as_bytes(), 0, end)
+        };
+        for yes in [
+            "12 Rose Street",
+            "114a High St",
+            "45, byres rd",
+            "7 heol y nant",
+        ] {
+            assert!(starts(yes), "{yes}");
+        }
+        for no in [
+            "07700 900123",
+            "12345 Main",
+            "2025-01-02",
+            "9am",
+            "12/3",
+            "12",
+        ] {
+            assert!(!starts(no), "{no}");
+        }
     }
 
     #[test]
@@ -630,6 +726,9 @@ mod tests {
         let text = "7".repeat(1000);
         let scan = scan_for_tests(&text);
         assert_eq!(scan.near_digits, vec![0..1000]);
-        assert_eq!(scan.around_digits, vec![0..1000]);
+        assert!(
+            scan.around_digits.is_empty(),
+            "a run of 1000 digits starts no street"
+        );
     }
 }
