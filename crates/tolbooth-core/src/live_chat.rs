@@ -285,6 +285,43 @@ impl LiveChat {
         self.append(&chat, message).await
     }
 
+    /// The time by the service's clock.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// A chat's question (its first message), for the queue.
+    pub async fn question(&self, id: ChatId) -> Result<Option<String>, ChatError> {
+        let first = self.store.messages_after(id, 0, 1).await?;
+        Ok(first.into_iter().next().map(|m| m.body.as_str().to_owned()))
+    }
+
+    /// Enquiries waiting for an operator, oldest first.
+    pub async fn queue(&self) -> Result<Vec<StoredChat>, ChatError> {
+        Ok(self.store.queue().await?)
+    }
+
+    /// A chat and its messages for a member of staff; every opening is
+    /// audited (`chat.transcript_opened`).
+    pub async fn transcript(
+        &self,
+        staff: &StaffMember,
+        chat_ref: ChatRef,
+        ctx: &ClientContext,
+    ) -> Result<(StoredChat, Vec<StoredMessage>), ChatError> {
+        let chat = self.by_ref(chat_ref).await?;
+        self.store
+            .append_audit(audit(
+                staff_actor(staff),
+                "chat.transcript_opened",
+                chat_ref,
+                ctx,
+            ))
+            .await?;
+        let messages = self.store.messages_after(chat.id, 0, FETCH_LIMIT).await?;
+        Ok((chat, messages))
+    }
+
     async fn by_ref(&self, chat_ref: ChatRef) -> Result<StoredChat, ChatError> {
         self.store
             .chat_by_ref(chat_ref)

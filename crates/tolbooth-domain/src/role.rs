@@ -23,6 +23,8 @@ pub enum Permission {
     ManageStaff,
     /// Read the audit log and export signed checkpoints.
     ReadAuditLog,
+    /// Take enquiries from the queue and answer them.
+    AnswerChats,
 }
 
 impl Role {
@@ -63,6 +65,7 @@ impl Role {
             Permission::UseConsole => true,
             Permission::ManageStaff => self == Role::Admin,
             Permission::ReadAuditLog => matches!(self, Role::Governance | Role::Admin),
+            Permission::AnswerChats => matches!(self, Role::Operator | Role::Supervisor),
         }
     }
 }

@@ -115,6 +115,7 @@ pub struct ConsolePage {
     pub layout: Layout,
     pub member: StaffMember,
     pub can_manage_staff: bool,
+    pub can_answer_chats: bool,
 }
 
 pub struct StaffNotice {
@@ -137,4 +138,38 @@ pub struct StaffAdminPage {
 #[template(path = "demo.html")]
 pub struct DemoPage {
     pub organisation: String,
+}
+
+/// One waiting enquiry in the queue.
+pub struct QueueRow {
+    pub chat_id: String,
+    /// How long it has waited, as staff read it ("3 min").
+    pub waited: String,
+    pub question: String,
+}
+
+#[derive(Template)]
+#[template(path = "chat_queue.html")]
+pub struct ChatQueuePage {
+    pub layout: Layout,
+    pub waiting: Vec<QueueRow>,
+}
+
+pub struct MessageRow {
+    /// `visitor`, `operator` or `system`.
+    pub from: &'static str,
+    pub from_label: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "chat.html")]
+pub struct ChatPage {
+    pub layout: Layout,
+    pub chat_id: String,
+    pub state: &'static str,
+    pub operator: Option<String>,
+    pub messages: Vec<MessageRow>,
+    pub open: bool,
+    pub next_client_id: String,
 }

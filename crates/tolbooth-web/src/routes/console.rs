@@ -16,6 +16,7 @@ pub async fn home(State(state): State<AppState>, Staff(who): Staff) -> WebResult
     let page = ConsolePage {
         layout: Layout::for_session(&state.config.organisation.name, &who),
         can_manage_staff: who.member.role.allows(Permission::ManageStaff),
+        can_answer_chats: who.member.role.allows(Permission::AnswerChats),
         member: who.member,
     };
     Ok(render(&page))

@@ -2,6 +2,7 @@
 
 mod account;
 mod chat_api;
+mod chat_console;
 mod console;
 mod health;
 mod login;
@@ -60,6 +61,21 @@ pub fn router(state: AppState) -> Router {
             get(chat_api::fetch).post(chat_api::send),
         )
         .route("/api/chats/leave", post(chat_api::leave))
+        .route("/console/chats", get(chat_console::queue))
+        .route("/console/chats/{chat_id}", get(chat_console::show))
+        .route(
+            "/console/chats/{chat_id}/accept",
+            post(chat_console::accept),
+        )
+        .route(
+            "/console/chats/{chat_id}/reject",
+            post(chat_console::reject),
+        )
+        .route("/console/chats/{chat_id}/end", post(chat_console::end))
+        .route(
+            "/console/chats/{chat_id}/messages",
+            post(chat_console::reply),
+        )
         .fallback(console::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

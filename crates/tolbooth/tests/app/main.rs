@@ -8,6 +8,7 @@
 )]
 
 mod chat_api;
+mod chat_console;
 mod cli;
 mod csrf;
 mod roles;
