@@ -290,15 +290,22 @@ impl LiveChat {
         self.clock.now()
     }
 
-    /// A chat's question (its first message), for the queue.
-    pub async fn question(&self, id: ChatId) -> Result<Option<String>, ChatError> {
-        let first = self.store.messages_after(id, 0, 1).await?;
-        Ok(first.into_iter().next().map(|m| m.body.as_str().to_owned()))
-    }
-
-    /// Enquiries waiting for an operator, oldest first.
-    pub async fn queue(&self) -> Result<Vec<StoredChat>, ChatError> {
-        Ok(self.store.queue().await?)
+    /// Enquiries waiting for an operator, oldest first, each with its
+    /// question (its first message) so the operator can choose. Two
+    /// queries, whatever the length of the queue.
+    pub async fn queue(&self) -> Result<Vec<(StoredChat, Option<MessageBody>)>, ChatError> {
+        let mut questions: std::collections::HashMap<ChatId, MessageBody> =
+            self.store.queue_questions().await?.into_iter().collect();
+        Ok(self
+            .store
+            .queue()
+            .await?
+            .into_iter()
+            .map(|chat| {
+                let question = questions.remove(&chat.id);
+                (chat, question)
+            })
+            .collect())
     }
 
     /// A chat and its messages for a member of staff; every opening is

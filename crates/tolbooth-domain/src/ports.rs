@@ -195,6 +195,8 @@ pub trait ChatStore: Send + Sync {
     async fn chat_by_token(&self, visitor_token_hash: &str) -> StoreResult<Option<StoredChat>>;
     /// Enquiries waiting for an operator, oldest first.
     async fn queue(&self) -> StoreResult<Vec<StoredChat>>;
+    /// The question (message 1) of every waiting enquiry, in one query.
+    async fn queue_questions(&self) -> StoreResult<Vec<(ChatId, MessageBody)>>;
     /// Chats in `state`, oldest request first (for the console and for
     /// sweeps).
     async fn chats_in_state(&self, state: ChatState, limit: u32) -> StoreResult<Vec<StoredChat>>;

@@ -183,6 +183,25 @@ impl ChatStore for SqlStore {
         self.chats_in_state(ChatState::Requested, 1_000).await
     }
 
+    async fn queue_questions(&self) -> StoreResult<Vec<(ChatId, MessageBody)>> {
+        let rows = sqlx::query(
+            "SELECT m.chat_id, m.body FROM chat_messages m JOIN chats c ON c.id = m.chat_id \
+             WHERE c.state = 'requested' AND m.seq = 1",
+        )
+        .fetch_all(&self.read)
+        .await
+        .store()?;
+        rows.iter()
+            .map(|row| {
+                let body: String = row.try_get("body").store()?;
+                Ok((
+                    ChatId(row.try_get("chat_id").store()?),
+                    MessageBody::parse(&body).map_err(|_| corrupt("message"))?,
+                ))
+            })
+            .collect()
+    }
+
     async fn chats_in_state(&self, state: ChatState, limit: u32) -> StoreResult<Vec<StoredChat>> {
         let sql = format!(
             "SELECT {CHAT_COLUMNS} FROM chats WHERE state = $1 ORDER BY requested_at, id LIMIT $2"

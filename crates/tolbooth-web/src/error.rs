@@ -6,6 +6,7 @@ use crate::pages::ErrorPage;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tolbooth_core::accounts::AccountError;
+use tolbooth_core::live_chat::ChatError;
 use tolbooth_domain::ports::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +72,16 @@ impl From<AccountError> for WebError {
             AccountError::Store(s) => s.into(),
             AccountError::NotFound => WebError::NotFound,
             AccountError::Hashing => WebError::Internal("password hashing failed".into()),
+            other => WebError::BadInput(other.to_string()),
+        }
+    }
+}
+
+impl From<ChatError> for WebError {
+    fn from(e: ChatError) -> Self {
+        match e {
+            ChatError::NotFound => WebError::NotFound,
+            ChatError::Store(s) => s.into(),
             other => WebError::BadInput(other.to_string()),
         }
     }

@@ -10,6 +10,7 @@
 //! words that are also names ("christian", "christina") are too close to
 //! ordinary text to guess at.
 
+use crate::text::is_one_of;
 use std::collections::HashMap;
 
 /// The shortest term (and word) considered.
@@ -27,15 +28,8 @@ pub(crate) const TRIGGERS: &[&str] = &[
 ];
 
 /// Words that may stand between a trigger and the condition: "have a bad".
-const FILLERS: &[&[u8]] = &[
-    b"a",
-    b"an",
-    b"bad",
-    b"severe",
-    b"really",
-    b"terrible",
-    b"awful",
-    b"chronic",
+const FILLERS: &[&str] = &[
+    "a", "an", "bad", "severe", "really", "terrible", "awful", "chronic",
 ];
 
 #[derive(Debug, Default)]
@@ -114,7 +108,8 @@ impl Typos {
                 continue;
             };
             let word = bytes.get(start..stop).unwrap_or_default();
-            let (start, stop) = if is_one_of(word, FILLERS) {
+            let filler = std::str::from_utf8(word).is_ok_and(|w| is_one_of(w, FILLERS));
+            let (start, stop) = if filler {
                 match next_word(bytes, stop) {
                     Some(next) => next,
                     None => continue,
@@ -163,10 +158,6 @@ fn next_word(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
         .take_while(|&&b| in_word(b))
         .count();
     (len > 0).then_some((start, start + len))
-}
-
-fn is_one_of(word: &[u8], list: &[&[u8]]) -> bool {
-    list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Whether a byte belongs to a word: an ASCII letter or digit, an

@@ -90,6 +90,8 @@ async fn a_chat_is_created_with_its_question_and_found_three_ways(backend: Backe
     );
     assert_eq!(f.store.chat_by_token("someone-else").await.unwrap(), None);
     assert_eq!(f.store.queue().await.unwrap(), vec![by_id]);
+    let questions = f.store.queue_questions().await.unwrap();
+    assert_eq!(questions, vec![(id, body("my bin was missed"))]);
     let messages = f.store.messages_after(id, 0, 100).await.unwrap();
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0].seq, 1);

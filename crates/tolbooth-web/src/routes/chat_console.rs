@@ -15,20 +15,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tolbooth_core::accounts::{Authenticated, ClientContext};
-use tolbooth_core::live_chat::ChatError;
 use tolbooth_domain::chat::{ChatRef, ChatState};
 use tolbooth_domain::ports::Sender;
 use tolbooth_domain::role::Permission;
-
-impl From<ChatError> for WebError {
-    fn from(e: ChatError) -> Self {
-        match e {
-            ChatError::NotFound => WebError::NotFound,
-            ChatError::Store(s) => s.into(),
-            other => WebError::BadInput(other.to_string()),
-        }
-    }
-}
 
 fn parse_ref(raw: &str) -> Result<ChatRef, WebError> {
     raw.parse().map_err(|_| WebError::NotFound)
@@ -55,14 +44,13 @@ pub async fn queue(
     answering(&state, &who, &client).await?;
     let now = state.live_chat.now();
     let mut waiting = Vec::new();
-    for chat in state.live_chat.queue().await? {
-        // The question (message 1) is shown so the operator can choose;
-        // reading the queue is not opening a transcript.
-        let question = state.live_chat.question(chat.id).await?.unwrap_or_default();
+    // The question is shown so the operator can choose; reading the queue
+    // is not opening a transcript.
+    for (chat, question) in state.live_chat.queue().await? {
         waiting.push(QueueRow {
             chat_id: chat.lifecycle.chat_ref.to_string(),
             waited: waited(chat.lifecycle.waited(now).whole_seconds()),
-            question,
+            question: question.map(String::from).unwrap_or_default(),
         });
     }
     let page = ChatQueuePage {
@@ -120,6 +108,36 @@ fn to_chat(chat_ref: ChatRef) -> Response {
     Redirect::to(&format!("/console/chats/{chat_ref}")).into_response()
 }
 
+/// What an operator can do to a chat from its buttons.
+#[derive(Clone, Copy)]
+enum Action {
+    Accept,
+    Reject,
+    End,
+}
+
+async fn act(
+    state: &AppState,
+    client: &ClientContext,
+    who: &Authenticated,
+    raw: &str,
+    action: Action,
+) -> WebResult<Response> {
+    answering(state, who, client).await?;
+    let chat_ref = parse_ref(raw)?;
+    let chats = &state.live_chat;
+    match action {
+        Action::Accept => chats.accept(&who.member, chat_ref, client).await?,
+        Action::Reject => chats.reject(&who.member, chat_ref, client).await?,
+        Action::End => chats.end(&who.member, chat_ref, client).await?,
+    };
+    Ok(match action {
+        // A rejected enquiry is deleted (LC-6): back to the queue.
+        Action::Reject => Redirect::to("/console/chats").into_response(),
+        Action::Accept | Action::End => to_chat(chat_ref),
+    })
+}
+
 /// `POST /console/chats/{chat_id}/accept`.
 pub async fn accept(
     State(state): State<AppState>,
@@ -127,29 +145,17 @@ pub async fn accept(
     Path(raw): Path<String>,
     StaffForm { who, .. }: StaffForm<NoFields>,
 ) -> WebResult<Response> {
-    answering(&state, &who, &client).await?;
-    let chat_ref = parse_ref(&raw)?;
-    state
-        .live_chat
-        .accept(&who.member, chat_ref, &client)
-        .await?;
-    Ok(to_chat(chat_ref))
+    act(&state, &client, &who, &raw, Action::Accept).await
 }
 
-/// `POST /console/chats/{chat_id}/reject`: the enquiry is deleted (LC-6).
+/// `POST /console/chats/{chat_id}/reject`.
 pub async fn reject(
     State(state): State<AppState>,
     Client(client): Client,
     Path(raw): Path<String>,
     StaffForm { who, .. }: StaffForm<NoFields>,
 ) -> WebResult<Response> {
-    answering(&state, &who, &client).await?;
-    let chat_ref = parse_ref(&raw)?;
-    state
-        .live_chat
-        .reject(&who.member, chat_ref, &client)
-        .await?;
-    Ok(Redirect::to("/console/chats").into_response())
+    act(&state, &client, &who, &raw, Action::Reject).await
 }
 
 /// `POST /console/chats/{chat_id}/end`.
@@ -159,10 +165,7 @@ pub async fn end(
     Path(raw): Path<String>,
     StaffForm { who, .. }: StaffForm<NoFields>,
 ) -> WebResult<Response> {
-    answering(&state, &who, &client).await?;
-    let chat_ref = parse_ref(&raw)?;
-    state.live_chat.end(&who.member, chat_ref, &client).await?;
-    Ok(to_chat(chat_ref))
+    act(&state, &client, &who, &raw, Action::End).await
 }
 
 #[derive(Deserialize)]
