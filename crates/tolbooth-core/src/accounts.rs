@@ -136,10 +136,26 @@ impl AccountSettings {
 }
 
 /// The accounts service. Cheap to clone.
+/// A short fixed-size key for a session's token hash.
+pub fn session_key(token_hash: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(token_hash.as_bytes()).into()
+}
+
+/// A session, or every session of a member of staff, that may no longer
+/// be good: signed out, disabled, role changed, password reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// The session with this token hash.
+    Session([u8; 32]),
+    Staff(StaffId),
+}
+
 #[derive(Clone)]
 pub struct Accounts {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    revocations: tokio::sync::broadcast::Sender<Revocation>,
     settings: Arc<AccountSettings>,
 }
 
@@ -177,8 +193,20 @@ impl Accounts {
         Self {
             store,
             clock,
+            revocations: tokio::sync::broadcast::channel(64).0,
             settings: Arc::new(settings),
         }
+    }
+
+    /// Hears sessions that may have been taken away, so that connections
+    /// held open with them (the console's socket) check again at once.
+    pub fn subscribe_revocations(&self) -> tokio::sync::broadcast::Receiver<Revocation> {
+        self.revocations.subscribe()
+    }
+
+    fn revoked(&self, what: Revocation) {
+        // Nobody listening is fine.
+        let _ = self.revocations.send(what);
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -388,6 +416,7 @@ impl Accounts {
         self.store
             .end_session(&who.session.token_hash, Some(entry))
             .await?;
+        self.revoked(Revocation::Session(session_key(&who.session.token_hash)));
         Ok(())
     }
 
@@ -416,6 +445,7 @@ impl Accounts {
         self.store
             .set_password(who.member.id, hashed, false, entry)
             .await?;
+        self.revoked(Revocation::Staff(who.member.id));
         let mut member = credentials.member;
         member.must_change_password = false;
         let passed = who.session.level != AuthLevel::AwaitingSecondFactor;
@@ -570,7 +600,9 @@ impl Accounts {
                 role.as_str()
             ))
             .in_request(request_id);
-        Ok(self.store.set_role(id, role, entry).await?)
+        self.store.set_role(id, role, entry).await?;
+        self.revoked(Revocation::Staff(id));
+        Ok(())
     }
 
     pub async fn set_disabled(
@@ -592,7 +624,9 @@ impl Accounts {
         let entry = NewAuditEntry::new(actor, action)
             .on(ObjectRef::staff(id))
             .in_request(request_id);
-        Ok(self.store.set_disabled(id, disabled, entry).await?)
+        self.store.set_disabled(id, disabled, entry).await?;
+        self.revoked(Revocation::Staff(id));
+        Ok(())
     }
 
     /// Sets a new one-time password (ending every session) and, when asked,
@@ -611,6 +645,7 @@ impl Accounts {
             .on(ObjectRef::staff(id))
             .in_request(request_id.clone());
         self.store.set_password(id, hashed, true, entry).await?;
+        self.revoked(Revocation::Staff(id));
         if reset_second_factor {
             let entry = NewAuditEntry::new(actor, "staff.second_factor_reset")
                 .on(ObjectRef::staff(id))

@@ -29,6 +29,36 @@ pub struct Config {
     pub sessions: SessionConfig,
     pub login: LoginConfig,
     pub log: LogConfig,
+    pub chat: ChatConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChatConfig {
+    /// Origins of the web pages that host the chat widget (comma-separated,
+    /// such as `https://www.example.gov.uk`). Tolbooth's own origin is
+    /// always allowed; a visitor's socket from any other page is refused.
+    pub site_origins: String,
+    /// Minutes without a message after which an accepted chat ends (ended
+    /// by inactivity).
+    pub idle_minutes: u32,
+    /// Minutes an enquiry may wait in the queue before it is treated as
+    /// abandoned (and, not being held, deleted).
+    pub unanswered_minutes: u32,
+    /// Seconds a socket may stay silent (no frame, not even the answer to a
+    /// heartbeat) before it is closed.
+    pub socket_idle_seconds: u32,
+}
+
+impl Default for ChatConfig {
+    fn default() -> Self {
+        Self {
+            site_origins: String::new(),
+            idle_minutes: 30,
+            unanswered_minutes: 30,
+            socket_idle_seconds: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -114,6 +144,7 @@ impl Default for Config {
             sessions: SessionConfig::default(),
             login: LoginConfig::default(),
             log: LogConfig::default(),
+            chat: ChatConfig::default(),
         }
     }
 }
@@ -293,6 +324,16 @@ impl Config {
         )
     }
 
+    /// The widget's host pages' origins (validated at load), lower case.
+    pub fn site_origins(&self) -> Vec<String> {
+        self.chat
+            .site_origins
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+            .filter(|o| !o.is_empty())
+            .collect()
+    }
+
     fn validate(&self, origins: &Origins) -> Result<(), ConfigError> {
         let invalid = |key: &str, value: String, expected: &str| ConfigError::Invalid {
             key: key.to_owned(),
@@ -323,6 +364,28 @@ impl Config {
                     format!("{:?}", entry.trim()),
                     "addresses or networks separated by commas, such as 10.0.0.0/8, 127.0.0.1",
                 ));
+            }
+        }
+        for entry in self.site_origins() {
+            let host = entry
+                .strip_prefix("https://")
+                .or_else(|| entry.strip_prefix("http://"))
+                .unwrap_or_default();
+            if host.is_empty() || host.contains(['/', '?', '#', ' ', '@']) {
+                return Err(invalid(
+                    "chat.site_origins",
+                    format!("{entry:?}"),
+                    "origins separated by commas, each a scheme and host with no path, such as https://www.example.gov.uk",
+                ));
+            }
+        }
+        for (key, value) in [
+            ("chat.idle_minutes", self.chat.idle_minutes),
+            ("chat.unanswered_minutes", self.chat.unanswered_minutes),
+            ("chat.socket_idle_seconds", self.chat.socket_idle_seconds),
+        ] {
+            if value == 0 {
+                return Err(invalid(key, "0".into(), "a whole number above 0"));
             }
         }
         if let Some(url) = &self.database_url {
@@ -589,6 +652,31 @@ mod tests {
         assert!(err.contains("server.trusted_proxies"), "{err}");
         assert!(err.contains("proxy.example"), "{err}");
         assert!(err.contains("TOLBOOTH_SERVER__TRUSTED_PROXIES"), "{err}");
+    }
+
+    #[test]
+    fn site_origins_are_scheme_and_host_only() {
+        let c = load_str(
+            "[chat]\nsite_origins = \"https://www.Example.gov.uk/, http://localhost:3000\"\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            c.site_origins(),
+            vec!["https://www.example.gov.uk", "http://localhost:3000"]
+        );
+        let err = load_str(
+            "[chat]\nsite_origins = \"https://www.example.gov.uk/contact\"\n",
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("chat.site_origins"), "{err}");
+        assert!(err.contains("no path"), "{err}");
+        let err = load_str("[chat]\nidle_minutes = 0\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("chat.idle_minutes"), "{err}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit_trail;
+pub mod chat_hub;
 pub mod config;
 pub mod demo;
 pub mod live_chat;

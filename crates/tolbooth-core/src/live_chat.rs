@@ -5,6 +5,7 @@
 //! this.
 
 use crate::accounts::ClientContext;
+use crate::chat_hub::{ChatHub, ChatSignal, DeskSignal, Side};
 use crate::rate_limit::RateLimit;
 use crate::tokens::{random_token, token_hash};
 use rand::rngs::OsRng;
@@ -21,8 +22,9 @@ use tolbooth_domain::clock::Clock;
 use tolbooth_domain::ports::{
     Appended, ChatId, NewChat, NewMessage, Sender, Store, StoreError, StoredChat, StoredMessage,
 };
+use tolbooth_domain::role::Permission;
 use tolbooth_domain::secret::Secret;
-use tolbooth_domain::staff::StaffMember;
+use tolbooth_domain::staff::{StaffId, StaffMember};
 use tolbooth_domain::time_fmt::unix_millis;
 
 /// Most messages returned by one fetch.
@@ -42,6 +44,12 @@ pub enum ChatError {
     Closed,
     #[error("someone else changed the chat first")]
     Conflict,
+    /// The chat is another operator's.
+    #[error("this chat is being answered by another operator")]
+    NotYours,
+    /// A transfer to someone who cannot take it.
+    #[error("that member of staff cannot take chats")]
+    NoSuchOperator,
     /// Too many chats started from one address, or messages in one chat,
     /// in a short time.
     #[error("too many requests; wait a moment and try again")]
@@ -84,6 +92,7 @@ pub struct LiveChat {
     clock: Arc<dyn Clock>,
     starts: Arc<RateLimit<Option<IpAddr>>>,
     sends: Arc<RateLimit<ChatId>>,
+    hub: Arc<ChatHub>,
 }
 
 impl std::fmt::Debug for LiveChat {
@@ -113,7 +122,13 @@ impl LiveChat {
             clock,
             starts: Arc::new(RateLimit::new(STARTS_PER_ADDRESS, START_WINDOW, RATE_KEYS)),
             sends: Arc::new(RateLimit::new(SENDS_PER_CHAT, SEND_WINDOW, RATE_KEYS)),
+            hub: Arc::new(ChatHub::new()),
         }
+    }
+
+    /// The switchboard that real-time connections listen on.
+    pub fn hub(&self) -> &Arc<ChatHub> {
+        &self.hub
     }
 
     /// Starts a chat: the question is its first message (LC-1).
@@ -149,7 +164,10 @@ impl LiveChat {
                 )
                 .await
             {
-                Ok(chat) => return Ok(StartedChat { chat, token }),
+                Ok(chat) => {
+                    self.hub.desk_signal(DeskSignal::QueueChanged);
+                    return Ok(StartedChat { chat, token });
+                }
                 Err(StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),
             }
@@ -276,6 +294,9 @@ impl LiveChat {
         if chat.lifecycle.state != ChatState::Accepted {
             return Err(ChatError::Closed);
         }
+        if chat.operator_staff_id != Some(staff.id) {
+            return Err(ChatError::NotYours);
+        }
         let message = NewMessage {
             sender: Sender::Operator(staff.id),
             client_id: Some(ClientMessageId::parse(client_id)?),
@@ -316,6 +337,21 @@ impl LiveChat {
         chat_ref: ChatRef,
         ctx: &ClientContext,
     ) -> Result<(StoredChat, Vec<StoredMessage>), ChatError> {
+        let chat = self.open_transcript(staff, chat_ref, ctx).await?;
+        let messages = self.store.messages_after(chat.id, 0, FETCH_LIMIT).await?;
+        Ok((chat, messages))
+    }
+
+    /// Records that a member of staff opened a chat's transcript
+    /// (`chat.transcript_opened`) and returns the chat; the caller then
+    /// reads its messages (a console subscribes first, so that nothing
+    /// committed in between is missed).
+    pub async fn open_transcript(
+        &self,
+        staff: &StaffMember,
+        chat_ref: ChatRef,
+        ctx: &ClientContext,
+    ) -> Result<StoredChat, ChatError> {
         let chat = self.by_ref(chat_ref).await?;
         self.store
             .append_audit(audit(
@@ -325,8 +361,164 @@ impl LiveChat {
                 ctx,
             ))
             .await?;
-        let messages = self.store.messages_after(chat.id, 0, FETCH_LIMIT).await?;
-        Ok((chat, messages))
+        Ok(chat)
+    }
+
+    /// Messages of a chat after `after`, for a connection that already
+    /// holds the chat open (its opening was audited) and is catching up.
+    pub async fn catch_up(
+        &self,
+        chat: ChatId,
+        after: i64,
+    ) -> Result<(Option<StoredChat>, Vec<StoredMessage>), ChatError> {
+        let current = self.store.chat_by_id(chat).await?;
+        let messages = match current {
+            Some(_) => {
+                self.store
+                    .messages_after(chat, after.max(0), FETCH_LIMIT)
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        Ok((current, messages))
+    }
+
+    /// A chat by its reference, for staff who answer chats.
+    pub async fn chat(&self, chat_ref: ChatRef) -> Result<StoredChat, ChatError> {
+        self.by_ref(chat_ref).await
+    }
+
+    /// Accepted chats this operator is answering, oldest first.
+    pub async fn answering(&self, staff: StaffId) -> Result<Vec<StoredChat>, ChatError> {
+        Ok(self
+            .store
+            .chats_in_state(ChatState::Accepted, 1000)
+            .await?
+            .into_iter()
+            .filter(|c| c.operator_staff_id == Some(staff))
+            .collect())
+    }
+
+    /// The visitor started or stopped typing; only the other side hears.
+    pub fn visitor_typing(&self, chat: ChatId, active: bool) {
+        self.hub.signal(
+            chat,
+            ChatSignal::Typing {
+                side: Side::Visitor,
+                active,
+            },
+        );
+    }
+
+    /// The chat's operator started or stopped typing.
+    pub async fn operator_typing(
+        &self,
+        staff: &StaffMember,
+        chat_ref: ChatRef,
+        active: bool,
+    ) -> Result<(), ChatError> {
+        let chat = self.by_ref(chat_ref).await?;
+        if chat.operator_staff_id != Some(staff.id) {
+            return Err(ChatError::NotYours);
+        }
+        self.hub.signal(
+            chat.id,
+            ChatSignal::Typing {
+                side: Side::Operator,
+                active,
+            },
+        );
+        Ok(())
+    }
+
+    /// The chat's operator hands it to another operator, who must be able
+    /// to answer chats (LC-4). The visitor sees the new name.
+    pub async fn transfer(
+        &self,
+        staff: &StaffMember,
+        chat_ref: ChatRef,
+        to: StaffId,
+        ctx: &ClientContext,
+    ) -> Result<ChatState, ChatError> {
+        let chat = self.by_ref(chat_ref).await?;
+        if chat.operator_staff_id != Some(staff.id) {
+            return Err(ChatError::NotYours);
+        }
+        let target = match self.store.staff_by_id(to).await? {
+            Some(c)
+                if !c.member.disabled
+                    && c.member.role.allows(Permission::AnswerChats)
+                    && c.member.id != staff.id =>
+            {
+                c.member
+            }
+            _ => return Err(ChatError::NoSuchOperator),
+        };
+        let event = ChatEvent::Transfer {
+            operator: target.display_name.as_str().to_owned(),
+        };
+        let state = self
+            .change(chat, event, staff_actor(staff), Some(&target), ctx)
+            .await?;
+        self.hub.desk_signal(DeskSignal::Assigned { chat_ref, to });
+        Ok(state)
+    }
+
+    /// Ends chats nobody wrote in for `idle` (LC-3: ended by inactivity)
+    /// and abandons enquiries that waited longer than `unanswered` (LC-6:
+    /// deleted to counts). Returns how many of each.
+    pub async fn close_idle(
+        &self,
+        idle: Duration,
+        unanswered: Duration,
+        ctx: &ClientContext,
+    ) -> Result<(usize, usize), ChatError> {
+        let now = self.clock.now();
+        let mut ended = 0;
+        for chat in self
+            .store
+            .idle_chats(ChatState::Accepted, now - idle, 200)
+            .await?
+        {
+            let by = EndedBy::Inactivity;
+            match self
+                .change(
+                    chat,
+                    ChatEvent::End { by },
+                    Actor::system("chat-timer"),
+                    None,
+                    ctx,
+                )
+                .await
+            {
+                Ok(_) => ended += 1,
+                // Someone wrote or ended it meanwhile.
+                Err(ChatError::Conflict | ChatError::NotAllowed(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let mut abandoned = 0;
+        for chat in self
+            .store
+            .idle_chats(ChatState::Requested, now - unanswered, 200)
+            .await?
+        {
+            match self
+                .change(
+                    chat,
+                    ChatEvent::Abandon,
+                    Actor::system("chat-timer"),
+                    None,
+                    ctx,
+                )
+                .await
+            {
+                Ok(_) => abandoned += 1,
+                Err(ChatError::Conflict | ChatError::NotAllowed(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((ended, abandoned))
     }
 
     async fn by_ref(&self, chat_ref: ChatRef) -> Result<StoredChat, ChatError> {
@@ -337,10 +529,15 @@ impl LiveChat {
     }
 
     async fn append(&self, chat: &StoredChat, message: NewMessage) -> Result<Appended, ChatError> {
-        match self.store.append_message(chat.id, message).await {
-            Err(StoreError::Conflict(_)) => Err(ChatError::Closed),
-            other => Ok(other?),
+        let appended = match self.store.append_message(chat.id, message).await {
+            Err(StoreError::Conflict(_)) => return Err(ChatError::Closed),
+            other => other?,
+        };
+        if !appended.duplicate {
+            self.hub
+                .signal(chat.id, ChatSignal::Message(appended.message.clone()));
         }
+        Ok(appended)
     }
 
     /// Applies `event`, saves it if nobody changed the chat meanwhile, and
@@ -378,7 +575,18 @@ impl LiveChat {
                 )
                 .await?;
         }
-        Ok(after.state)
+        let state = after.state;
+        let changed = StoredChat {
+            id: chat.id,
+            lifecycle: after,
+            operator_staff_id: operator_id,
+            last_seq: chat.last_seq,
+        };
+        self.hub.signal(chat.id, ChatSignal::Changed(changed));
+        if before == ChatState::Requested {
+            self.hub.desk_signal(DeskSignal::QueueChanged);
+        }
+        Ok(state)
     }
 }
 

@@ -203,6 +203,14 @@ pub trait ChatStore: Send + Sync {
     /// Saves a lifecycle change if the chat is still in `expected`
     /// (otherwise `Conflict`: someone else changed it first, as when two
     /// operators accept one enquiry at once).
+    /// Chats in `state` in which nothing happened (no message, no
+    /// acceptance) since `quiet_since`, oldest first.
+    async fn idle_chats(
+        &self,
+        state: ChatState,
+        quiet_since: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredChat>>;
     async fn save_lifecycle(
         &self,
         id: ChatId,

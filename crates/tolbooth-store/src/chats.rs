@@ -215,6 +215,28 @@ impl ChatStore for SqlStore {
         rows.iter().map(chat_from_row).collect()
     }
 
+    async fn idle_chats(
+        &self,
+        state: ChatState,
+        quiet_since: time::OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredChat>> {
+        let sql = format!(
+            "SELECT {CHAT_COLUMNS} FROM chats WHERE state = $1 \
+             AND COALESCE(accepted_at, requested_at) < $2 \
+             AND (SELECT MAX(m.sent_at) FROM chat_messages m WHERE m.chat_id = chats.id) < $2 \
+             ORDER BY requested_at, id LIMIT $3"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(state.name())
+            .bind(unix_millis(quiet_since))
+            .bind(i64::from(limit))
+            .fetch_all(&self.read)
+            .await
+            .store()?;
+        rows.iter().map(chat_from_row).collect()
+    }
+
     async fn save_lifecycle(
         &self,
         id: ChatId,

@@ -9,8 +9,10 @@
 )]
 
 mod browser;
+mod socket;
 
 pub use browser::{hidden_field as browser_hidden_field, Browser, Page};
+pub use socket::{Socket, SocketEnd};
 pub use tolbooth_store::testing::TestDatabase;
 pub use tolbooth_store::{backend_tests, Backend};
 
@@ -197,6 +199,36 @@ impl TestApp {
             "admin sign-in completes"
         );
         (b, admin)
+    }
+
+    /// An operator (or another role) signed in with a password of their own,
+    /// in a browser of their own.
+    pub async fn signed_in(&self, username: &str, role: Role) -> (Browser, TestStaff) {
+        let staff = self.staff(username, role).await;
+        let mut b = self.browser();
+        assert_eq!(b.sign_in(username, &staff.password).await.status, 303);
+        let page = b.get("/console").await;
+        assert_eq!(page.status, 200, "{username} reaches the console");
+        (b, staff)
+    }
+
+    /// A visitor's socket, opened from no page (as an integration would).
+    pub async fn visitor_socket(&self) -> Socket {
+        Socket::connect(&self.base_url, "/ws/chat", None, None)
+            .await
+            .expect("the visitor's socket opens")
+    }
+
+    /// The console's socket with `browser`'s session, from Tolbooth's own
+    /// origin.
+    pub async fn console_socket(&self, browser: &Browser) -> Result<Socket, SocketEnd> {
+        Socket::connect(
+            &self.base_url,
+            "/ws/console",
+            Some(&self.base_url),
+            Some(&browser.cookie_header()),
+        )
+        .await
     }
 
     pub async fn audit_log(&self) -> Vec<AuditEntry> {

@@ -18,6 +18,9 @@ pub struct AppState {
     pub hsts: bool,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Origins of pages allowed to open a visitor's socket, beside
+    /// Tolbooth's own.
+    pub site_origins: Arc<Vec<String>>,
 }
 
 impl AppState {
@@ -37,11 +40,12 @@ impl AppState {
         Self {
             accounts,
             live_chat,
-            config,
+            config: config.clone(),
             metrics: Arc::new(Metrics::new()),
             secure_cookies,
             hsts: tls || https_public,
             trusted_proxies,
+            site_origins: Arc::new(config.site_origins()),
         }
     }
 }

@@ -33,6 +33,8 @@ impl IntoResponse for ApiError {
             ChatError::Invalid(_) => (StatusCode::BAD_REQUEST, "bad_input"),
             ChatError::NotAllowed(_) | ChatError::Closed => (StatusCode::CONFLICT, "chat_closed"),
             ChatError::Conflict => (StatusCode::CONFLICT, "conflict"),
+            ChatError::NotYours => (StatusCode::CONFLICT, "not_yours"),
+            ChatError::NoSuchOperator => (StatusCode::BAD_REQUEST, "no_such_operator"),
             ChatError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ChatError::Store(e) => {
                 tracing::error!(error = %e, "chat request failed");

@@ -61,6 +61,8 @@ pub fn router(state: AppState) -> Router {
             get(chat_api::fetch).post(chat_api::send),
         )
         .route("/api/chats/leave", post(chat_api::leave))
+        .route("/ws/chat", get(crate::socket::visitor::upgrade))
+        .route("/ws/console", get(crate::socket::console::upgrade))
         .route("/console/chats", get(chat_console::queue))
         .route("/console/chats/{chat_id}", get(chat_console::show))
         .route(

@@ -81,6 +81,10 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     }
     tracing::info!(%addr, store = app.store.backend().name(), "listening");
     let sweeper = tokio::spawn(sweep_sessions(app.accounts.clone()));
+    let chat_timer = tokio::spawn(close_idle_chats(
+        app.live_chat.clone(),
+        app.config.chat.clone(),
+    ));
     let state = AppState::new(
         app.accounts.clone(),
         app.live_chat.clone(),
@@ -88,6 +92,7 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     );
     server::serve(state, listener, server::shutdown_signal()).await?;
     sweeper.abort();
+    chat_timer.abort();
     app.store.close().await;
     Ok(ExitCode::SUCCESS)
 }
@@ -108,6 +113,38 @@ async fn sweep_sessions(accounts: tolbooth_core::Accounts) {
             Ok(0) => {}
             Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
             Err(e) => tracing::warn!(error = %e, "session sweep failed; will retry"),
+        }
+    }
+}
+
+/// A supervised background task: every minute, ends chats nobody wrote in
+/// for `chat.idle_minutes` and abandons enquiries that waited longer than
+/// `chat.unanswered_minutes` (deleting them to counts, LC-6).
+async fn close_idle_chats(
+    live_chat: tolbooth_core::LiveChat,
+    chat: tolbooth_core::config::ChatConfig,
+) {
+    let minutes = |m: u32| time::Duration::minutes(i64::from(m));
+    let ctx = tolbooth_core::accounts::ClientContext {
+        ip: None,
+        request_id: None,
+    };
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match live_chat
+            .close_idle(
+                minutes(chat.idle_minutes),
+                minutes(chat.unanswered_minutes),
+                &ctx,
+            )
+            .await
+        {
+            Ok((0, 0)) => {}
+            Ok((ended, abandoned)) => {
+                tracing::info!(ended, abandoned, "idle chats closed")
+            }
+            Err(e) => tracing::warn!(error = %e, "closing idle chats failed; will retry"),
         }
     }
 }

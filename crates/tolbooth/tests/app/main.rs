@@ -9,6 +9,7 @@
 
 mod chat_api;
 mod chat_console;
+mod chat_socket;
 mod cli;
 mod csrf;
 mod roles;

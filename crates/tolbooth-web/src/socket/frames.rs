@@ -1,0 +1,277 @@
+//! The JSON frames of the live chat protocol, as docs/protocol.md lists
+//! them. Unknown fields are ignored, so that clients can be newer than the
+//! server; an unknown `type` is answered with a `bad_frame` error.
+
+use serde::{Deserialize, Serialize};
+use tolbooth_core::live_chat::ChatError;
+use tolbooth_domain::ports::{Sender, StoredChat, StoredMessage};
+use tolbooth_domain::staff::StaffId;
+use tolbooth_domain::time_fmt::unix_millis;
+
+/// What a visitor's client sends.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum VisitorIn {
+    Start {
+        question: String,
+        client_id: Option<String>,
+    },
+    Resume {
+        token: String,
+        #[serde(default)]
+        after: i64,
+    },
+    Send {
+        client_id: String,
+        text: String,
+    },
+    Typing {
+        active: bool,
+    },
+    Leave,
+    Ping,
+}
+
+/// What an operator's console sends.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ConsoleIn {
+    Open {
+        chat_id: String,
+        #[serde(default)]
+        after: i64,
+    },
+    Close {
+        chat_id: String,
+    },
+    Accept {
+        chat_id: String,
+    },
+    Reject {
+        chat_id: String,
+    },
+    End {
+        chat_id: String,
+    },
+    Send {
+        chat_id: String,
+        client_id: String,
+        text: String,
+    },
+    Typing {
+        chat_id: String,
+        active: bool,
+    },
+    Transfer {
+        chat_id: String,
+        to: i64,
+    },
+    Ping,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadFrame,
+    BadInput,
+    NotFound,
+    NotStarted,
+    AlreadyStarted,
+    ChatClosed,
+    Conflict,
+    NotYours,
+    NoSuchOperator,
+    RateLimited,
+    Unavailable,
+}
+
+impl ErrorCode {
+    pub fn of(e: &ChatError) -> Self {
+        match e {
+            ChatError::NotFound => ErrorCode::NotFound,
+            ChatError::Invalid(_) => ErrorCode::BadInput,
+            ChatError::NotAllowed(_) | ChatError::Closed => ErrorCode::ChatClosed,
+            ChatError::Conflict => ErrorCode::Conflict,
+            ChatError::NotYours => ErrorCode::NotYours,
+            ChatError::NoSuchOperator => ErrorCode::NoSuchOperator,
+            ChatError::RateLimited => ErrorCode::RateLimited,
+            ChatError::Store(_) => ErrorCode::Unavailable,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MessageOut {
+    pub chat_id: String,
+    pub seq: i64,
+    pub from: &'static str,
+    /// The sending client's id, given back only to that side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub text: String,
+    pub sent_at: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StateOut {
+    pub chat_id: String,
+    pub state: &'static str,
+    pub operator: Option<String>,
+    /// The operator's staff id, for consoles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_id: Option<i64>,
+    pub requested_at: i64,
+    pub accepted_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub ended_by: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QueuedOut {
+    pub chat_id: String,
+    pub requested_at: i64,
+    pub question: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OperatorOut {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Everything the server sends.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Out {
+    Welcome {
+        organisation: String,
+        /// Whether an operator has the console open now (LC-9).
+        operators_available: bool,
+    },
+    Started {
+        chat_id: String,
+        token: String,
+        client_id: Option<String>,
+    },
+    State(StateOut),
+    Message(MessageOut),
+    Typing {
+        chat_id: String,
+        active: bool,
+    },
+    Ack {
+        chat_id: String,
+        client_id: String,
+        seq: i64,
+        duplicate: bool,
+    },
+    Error {
+        code: ErrorCode,
+        message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        chat_id: Option<String>,
+    },
+    Pong,
+    /// To consoles: who they are.
+    Hello {
+        me: OperatorOut,
+        server_time: i64,
+    },
+    /// To consoles: the whole queue, oldest first, whenever it changes.
+    Queue {
+        chats: Vec<QueuedOut>,
+    },
+    /// To consoles: the operators with a console open.
+    Operators {
+        on_duty: Vec<OperatorOut>,
+    },
+    /// To consoles: chats this operator is answering (sent on connecting,
+    /// so that a reloaded console can reopen them).
+    Mine {
+        chat_ids: Vec<String>,
+    },
+    /// To a console: a chat was handed to this operator.
+    Assigned {
+        chat_id: String,
+    },
+}
+
+impl Out {
+    pub fn error(code: ErrorCode, message: &str, client_id: Option<String>) -> Self {
+        Out::Error {
+            code,
+            message: message.to_owned(),
+            client_id,
+            chat_id: None,
+        }
+    }
+
+    pub fn chat_error(e: &ChatError, client_id: Option<String>, chat_id: Option<String>) -> Self {
+        let message = match e {
+            ChatError::Store(_) => "the service is temporarily unavailable".to_owned(),
+            other => other.to_string(),
+        };
+        Out::Error {
+            code: ErrorCode::of(e),
+            message,
+            client_id,
+            chat_id,
+        }
+    }
+
+    pub fn state(chat: &StoredChat) -> Self {
+        let l = &chat.lifecycle;
+        Out::State(StateOut {
+            chat_id: l.chat_ref.to_string(),
+            state: l.state.name(),
+            operator: l.operator.clone(),
+            operator_id: None,
+            requested_at: unix_millis(l.requested_at),
+            accepted_at: l.accepted_at.map(unix_millis),
+            ended_at: l.ended_at.map(unix_millis),
+            ended_by: l.ended_by.map(|b| b.name()),
+        })
+    }
+
+    /// The state as a console sees it, with the operator's staff id.
+    pub fn console_state(chat: &StoredChat) -> Self {
+        match Out::state(chat) {
+            Out::State(mut s) => {
+                s.operator_id = chat.operator_staff_id.map(|id| id.0);
+                Out::State(s)
+            }
+            other => other,
+        }
+    }
+
+    /// A message as `viewer` sees it: only the viewer's own client ids
+    /// come back.
+    pub fn message(chat: &StoredChat, m: &StoredMessage, viewer: Viewer) -> Self {
+        let own = match (m.sender, viewer) {
+            (Sender::Visitor, Viewer::Visitor) => true,
+            (Sender::Operator(id), Viewer::Staff(me)) => id == me,
+            _ => false,
+        };
+        Out::Message(MessageOut {
+            chat_id: chat.lifecycle.chat_ref.to_string(),
+            seq: m.seq,
+            from: m.sender.kind(),
+            client_id: if own {
+                m.client_id.as_ref().map(|c| c.as_str().to_owned())
+            } else {
+                None
+            },
+            text: m.body.as_str().to_owned(),
+            sent_at: unix_millis(m.sent_at),
+        })
+    }
+}
+
+/// Who a frame is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Visitor,
+    Staff(StaffId),
+}

@@ -1,0 +1,262 @@
+//! Live chat over WebSocket (docs/protocol.md): the visitor's socket
+//! (`/ws/chat`) and the operator's (`/ws/console`), and what they share —
+//! frame limits, heartbeats, per-connection rate limits, bounded writes,
+//! the Origin check and in-order delivery.
+
+pub mod console;
+mod delivery;
+mod frames;
+pub mod visitor;
+
+use crate::state::AppState;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::{header, HeaderMap};
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+pub use frames::{ErrorCode, Out};
+
+/// Largest text frame a client may send, in bytes. A message body is at
+/// most 4,000 characters (16,000 bytes of UTF-8) plus its JSON; anything
+/// larger closes the socket with 1009.
+pub const MAX_FRAME_BYTES: usize = 32 * 1024;
+/// What the WebSocket library itself refuses outright.
+const HARD_FRAME_BYTES: usize = 256 * 1024;
+/// Bytes queued towards one client before the socket counts as stuck.
+const MAX_WRITE_BUFFER: usize = 256 * 1024;
+/// Longest one write may take before a slow reader is disconnected.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Frames a client may send in a burst, and per second after it.
+const BURST: f64 = 40.0;
+const PER_SECOND: f64 = 10.0;
+/// Refused frames after which the client is disconnected.
+const MAX_REFUSED: u32 = 50;
+
+/// Close codes Tolbooth uses beyond the standard ones (1000 normal, 1001
+/// going away, 1008 policy, 1009 too big, 1011 server error).
+pub mod close {
+    /// The chat token is unknown, or the chat no longer exists.
+    pub const NO_CHAT: u16 = 4004;
+    /// The staff session ended or lost the right to answer chats.
+    pub const SIGNED_OUT: u16 = 4001;
+    /// Nothing heard from the client for `chat.socket_idle_seconds`.
+    pub const IDLE: u16 = 4008;
+    /// Too many frames refused for rate.
+    pub const TOO_FAST: u16 = 4029;
+}
+
+/// The upgrade with Tolbooth's limits.
+pub fn limited(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.max_message_size(HARD_FRAME_BYTES)
+        .max_frame_size(HARD_FRAME_BYTES)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+}
+
+/// The origin of the request's page, `scheme://host[:port]`, lower case.
+fn origin(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+}
+
+/// Whether the page that opened the socket is Tolbooth's own.
+fn same_origin(headers: &HeaderMap, origin: &str) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or_default();
+    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+}
+
+/// The console's socket: only from Tolbooth's own pages. A cross-site page
+/// could otherwise open it with the operator's cookie.
+pub fn console_origin_allowed(headers: &HeaderMap) -> bool {
+    origin(headers).is_some_and(|o| same_origin(headers, &o))
+}
+
+/// The visitor's socket: from Tolbooth's own pages, or a configured site.
+/// Clients that are not browsers send no Origin and authenticate with the
+/// chat token like everyone else.
+pub fn visitor_origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
+    match origin(headers) {
+        None => true,
+        Some(o) => same_origin(headers, &o) || state.site_origins.contains(&o),
+    }
+}
+
+/// A token bucket for one connection's frames.
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+    refused: u32,
+}
+
+impl Bucket {
+    fn new() -> Self {
+        Self {
+            tokens: BURST,
+            at: Instant::now(),
+            refused: 0,
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let earned = now.duration_since(self.at).as_secs_f64() * PER_SECOND;
+        self.tokens = (self.tokens + earned).min(BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            self.refused += 1;
+            false
+        }
+    }
+}
+
+/// Why a connection ends.
+#[derive(Debug)]
+pub enum Ending {
+    /// The client closed or vanished; nothing more to say.
+    Gone,
+    /// Tolbooth closes with this code and reason.
+    Close(u16, &'static str),
+}
+
+/// One socket with its limits: heartbeats, idle timeout, rate and bounded
+/// writes. The visitor's and operator's loops read and write through it.
+pub struct Wire {
+    socket: WebSocket,
+    bucket: Bucket,
+    last_heard: Instant,
+    idle: Duration,
+}
+
+/// What a read produced.
+pub enum Read {
+    /// A text frame within the limits, allowed by the rate limit.
+    Text(String),
+    /// A frame refused for rate; already answered.
+    Refused,
+    /// A heartbeat or control frame; nothing to do.
+    Nothing,
+}
+
+impl Wire {
+    pub fn new(socket: WebSocket, idle: Duration) -> Self {
+        Self {
+            socket,
+            bucket: Bucket::new(),
+            last_heard: Instant::now(),
+            idle,
+        }
+    }
+
+    /// How often heartbeats go out: a third of the idle limit.
+    pub fn heartbeat_every(&self) -> Duration {
+        self.idle / 3
+    }
+
+    /// Sends a heartbeat, or ends the connection if the client has been
+    /// silent too long.
+    pub async fn heartbeat(&mut self) -> Result<(), Ending> {
+        if self.last_heard.elapsed() > self.idle {
+            return Err(Ending::Close(close::IDLE, "idle"));
+        }
+        self.raw(Message::Ping(Vec::new().into())).await
+    }
+
+    /// The next frame from the client (cancel-safe: a partly read frame
+    /// stays in the socket's buffer).
+    pub async fn read(&mut self) -> Result<Read, Ending> {
+        let message = match self.socket.recv().await {
+            None => return Err(Ending::Gone),
+            Some(Ok(m)) => m,
+            Some(Err(e)) => {
+                let text = e.to_string();
+                return if text.contains("too long") || text.contains("Space limit") {
+                    Err(Ending::Close(
+                        axum::extract::ws::close_code::SIZE,
+                        "frame too large",
+                    ))
+                } else {
+                    Err(Ending::Gone)
+                };
+            }
+        };
+        self.last_heard = Instant::now();
+        match message {
+            Message::Text(text) => {
+                if text.len() > MAX_FRAME_BYTES {
+                    return Err(Ending::Close(
+                        axum::extract::ws::close_code::SIZE,
+                        "frame too large",
+                    ));
+                }
+                if !self.bucket.take() {
+                    if self.bucket.refused > MAX_REFUSED {
+                        return Err(Ending::Close(close::TOO_FAST, "too many frames"));
+                    }
+                    self.send(&Out::error(
+                        ErrorCode::RateLimited,
+                        "too many frames; slow down",
+                        None,
+                    ))
+                    .await?;
+                    return Ok(Read::Refused);
+                }
+                Ok(Read::Text(text.as_str().to_owned()))
+            }
+            Message::Binary(_) => Err(Ending::Close(
+                axum::extract::ws::close_code::UNSUPPORTED,
+                "text frames only",
+            )),
+            Message::Close(_) => Err(Ending::Gone),
+            Message::Ping(_) | Message::Pong(_) => Ok(Read::Nothing),
+        }
+    }
+
+    /// Sends one frame as JSON; a client that does not take it within the
+    /// write timeout is disconnected.
+    pub async fn send<T: Serialize>(&mut self, frame: &T) -> Result<(), Ending> {
+        let text = serde_json::to_string(frame).map_err(|_| Ending::Close(1011, "server error"))?;
+        self.raw(Message::Text(text.into())).await
+    }
+
+    async fn raw(&mut self, message: Message) -> Result<(), Ending> {
+        match tokio::time::timeout(WRITE_TIMEOUT, self.socket.send(message)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) | Err(_) => Err(Ending::Gone),
+        }
+    }
+
+    /// Ends the connection as `ending` says.
+    pub async fn finish(mut self, ending: Ending) {
+        if let Ending::Close(code, reason) = ending {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
+            };
+            // Send the close frame, then read until the client answers it,
+            // so that the client sees the code rather than a reset
+            // connection.
+            let _ = tokio::time::timeout(Duration::from_secs(2), async {
+                if self.socket.send(Message::Close(Some(frame))).await.is_ok() {
+                    while let Some(Ok(m)) = self.socket.recv().await {
+                        if matches!(m, Message::Close(_)) {
+                            break;
+                        }
+                    }
+                }
+            })
+            .await;
+        }
+    }
+}

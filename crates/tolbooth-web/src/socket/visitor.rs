@@ -1,0 +1,217 @@
+//! `GET /ws/chat`: the visitor's socket. The first frame that matters is
+//! `start` (a new chat with the question) or `resume` (the chat token and
+//! the last sequence number seen); after it, `send`, `typing` and `leave`.
+
+use super::delivery::Watching;
+use super::frames::{ErrorCode, Out, Viewer, VisitorIn};
+use super::{limited, visitor_origin_allowed, Ending, Read, Wire};
+use crate::client::Client;
+use crate::state::AppState;
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::time::Duration;
+use tolbooth_core::accounts::ClientContext;
+use tolbooth_domain::ports::StoredChat;
+use tolbooth_domain::secret::Secret;
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !visitor_origin_allowed(&state, &headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "this page's origin is not one of chat.site_origins",
+        )
+            .into_response();
+    }
+    limited(ws).on_upgrade(move |socket| run(state, client, socket))
+}
+
+/// The visitor's chat once started or resumed.
+struct Joined {
+    chat: StoredChat,
+    token: Secret<String>,
+}
+
+async fn run(state: AppState, client: ClientContext, socket: WebSocket) {
+    let idle = Duration::from_secs(u64::from(state.config.chat.socket_idle_seconds));
+    let mut wire = Wire::new(socket, idle);
+    let ending = converse(&state, &client, &mut wire).await;
+    wire.finish(ending).await;
+}
+
+async fn converse(state: &AppState, client: &ClientContext, wire: &mut Wire) -> Ending {
+    let live_chat = &state.live_chat;
+    let welcome = Out::Welcome {
+        organisation: state.config.organisation.name.clone(),
+        operators_available: !live_chat.hub().operators_on_duty().is_empty(),
+    };
+    if let Err(e) = wire.send(&welcome).await {
+        return e;
+    }
+    let mut joined: Option<Joined> = None;
+    let mut watching = Watching::new(Viewer::Visitor);
+    let mut heartbeat = tokio::time::interval(wire.heartbeat_every());
+    heartbeat.tick().await;
+    loop {
+        let step = tokio::select! {
+            read = wire.read() => match read {
+                Ok(Read::Text(text)) => {
+                    handle(state, client, wire, &mut joined, &mut watching, &text).await
+                }
+                Ok(Read::Refused | Read::Nothing) => Ok(()),
+                Err(e) => Err(e),
+            },
+            (id, heard) = watching.next() => watching.deliver(id, heard, live_chat, wire).await,
+            _ = heartbeat.tick() => wire.heartbeat().await,
+        };
+        if let Err(ending) = step {
+            return ending;
+        }
+    }
+}
+
+async fn handle(
+    state: &AppState,
+    client: &ClientContext,
+    wire: &mut Wire,
+    joined: &mut Option<Joined>,
+    watching: &mut Watching,
+    text: &str,
+) -> Result<(), Ending> {
+    let live_chat = &state.live_chat;
+    let frame: VisitorIn = match serde_json::from_str(text) {
+        Ok(f) => f,
+        Err(e) => {
+            let message = format!("not a frame this server knows: {e}");
+            return wire
+                .send(&Out::error(ErrorCode::BadFrame, &message, None))
+                .await;
+        }
+    };
+    match frame {
+        VisitorIn::Ping => wire.send(&Out::Pong).await,
+        VisitorIn::Start {
+            question,
+            client_id,
+        } => {
+            if joined.is_some() {
+                return wire
+                    .send(&Out::error(
+                        ErrorCode::AlreadyStarted,
+                        "this socket already has a chat",
+                        client_id,
+                    ))
+                    .await;
+            }
+            match live_chat
+                .start(&question, client_id.as_deref(), client)
+                .await
+            {
+                Ok(started) => {
+                    let chat = started.chat;
+                    wire.send(&Out::Started {
+                        chat_id: chat.lifecycle.chat_ref.to_string(),
+                        token: started.token.expose().clone(),
+                        client_id,
+                    })
+                    .await?;
+                    wire.send(&Out::state(&chat)).await?;
+                    let id = chat.id;
+                    watching.watch(live_chat, chat.clone(), 0);
+                    *joined = Some(Joined {
+                        chat,
+                        token: started.token,
+                    });
+                    watching.catch_up(id, live_chat, wire).await
+                }
+                Err(e) => wire.send(&Out::chat_error(&e, client_id, None)).await,
+            }
+        }
+        VisitorIn::Resume { token, after } => {
+            if joined.is_some() {
+                return wire
+                    .send(&Out::error(
+                        ErrorCode::AlreadyStarted,
+                        "this socket already has a chat",
+                        None,
+                    ))
+                    .await;
+            }
+            match live_chat.visitor_chat(&token).await {
+                Ok(chat) => {
+                    wire.send(&Out::state(&chat)).await?;
+                    let id = chat.id;
+                    watching.watch(live_chat, chat.clone(), after);
+                    *joined = Some(Joined {
+                        chat,
+                        token: Secret::new(token),
+                    });
+                    watching.catch_up(id, live_chat, wire).await
+                }
+                Err(tolbooth_core::live_chat::ChatError::NotFound) => {
+                    wire.send(&Out::error(ErrorCode::NotFound, "no such chat", None))
+                        .await?;
+                    Err(Ending::Close(super::close::NO_CHAT, "no such chat"))
+                }
+                Err(e) => wire.send(&Out::chat_error(&e, None, None)).await,
+            }
+        }
+        VisitorIn::Send { client_id, text } => {
+            let Some(j) = joined.as_ref() else {
+                return not_started(wire, Some(client_id)).await;
+            };
+            let chat_id = j.chat.lifecycle.chat_ref.to_string();
+            match live_chat
+                .visitor_send(j.token.expose(), &client_id, &text)
+                .await
+            {
+                Ok(appended) => {
+                    wire.send(&Out::Ack {
+                        chat_id,
+                        client_id,
+                        seq: appended.message.seq,
+                        duplicate: appended.duplicate,
+                    })
+                    .await
+                }
+                Err(e) => {
+                    wire.send(&Out::chat_error(&e, Some(client_id), Some(chat_id)))
+                        .await
+                }
+            }
+        }
+        VisitorIn::Typing { active } => {
+            let Some(j) = joined.as_ref() else {
+                return not_started(wire, None).await;
+            };
+            live_chat.visitor_typing(j.chat.id, active);
+            Ok(())
+        }
+        VisitorIn::Leave => {
+            let Some(j) = joined.as_ref() else {
+                return not_started(wire, None).await;
+            };
+            match live_chat.visitor_leave(j.token.expose(), client).await {
+                // The new state reaches this socket through the chat's
+                // signals, in order with its messages.
+                Ok(_) => Ok(()),
+                Err(e) => wire.send(&Out::chat_error(&e, None, None)).await,
+            }
+        }
+    }
+}
+
+async fn not_started(wire: &mut Wire, client_id: Option<String>) -> Result<(), Ending> {
+    wire.send(&Out::error(
+        ErrorCode::NotStarted,
+        "start or resume a chat first",
+        client_id,
+    ))
+    .await
+}
