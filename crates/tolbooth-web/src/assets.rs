@@ -31,3 +31,23 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
+
+/// `GET /widget.js`: the live chat widget, for any site's pages to load
+/// (LC-1). Cached briefly so that an upgrade reaches visitors the same day.
+pub async fn widget() -> Response {
+    match ASSETS.get_file("widget.js") {
+        Some(f) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+                (
+                    header::HeaderName::from_static("cross-origin-resource-policy"),
+                    "cross-origin",
+                ),
+            ],
+            f.contents(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

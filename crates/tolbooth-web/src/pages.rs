@@ -138,6 +138,8 @@ pub struct StaffAdminPage {
 #[template(path = "demo.html")]
 pub struct DemoPage {
     pub organisation: String,
+    /// The page's language: `en-GB`, or `gd` for the Gàidhlig version.
+    pub lang: &'static str,
 }
 
 /// One waiting enquiry in the queue.
@@ -155,6 +157,12 @@ pub struct ChatQueuePage {
     pub waiting: Vec<QueueRow>,
 }
 
+#[derive(Template)]
+#[template(path = "chat_live.html")]
+pub struct LiveConsolePage {
+    pub layout: Layout,
+}
+
 pub struct MessageRow {
     /// `visitor`, `operator` or `system`.
     pub from: &'static str,
@@ -169,6 +177,8 @@ pub struct ChatPage {
     pub chat_id: String,
     pub state: &'static str,
     pub operator: Option<String>,
+    /// The LC-3 record: label and value, in order.
+    pub record: Vec<(&'static str, String)>,
     pub messages: Vec<MessageRow>,
     pub open: bool,
     pub next_client_id: String,

@@ -35,6 +35,19 @@ fn waited(seconds: i64) -> String {
     }
 }
 
+/// `GET /console/live`: the real-time console; its script talks to
+/// `/ws/console`.
+pub async fn live(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Staff(who): Staff,
+) -> WebResult<Response> {
+    answering(&state, &who, &client).await?;
+    Ok(render(&crate::pages::LiveConsolePage {
+        layout: Layout::for_session(&state.config.organisation.name, &who),
+    }))
+}
+
 /// `GET /console/chats`: enquiries waiting, oldest first.
 pub async fn queue(
     State(state): State<AppState>,
@@ -78,8 +91,33 @@ pub async fn show(
         .operator
         .clone()
         .unwrap_or_else(|| "Operator".into());
+    let l = &chat.lifecycle;
+    let when = |t: Option<time::OffsetDateTime>| {
+        t.map(tolbooth_domain::time_fmt::rfc3339)
+            .unwrap_or_else(|| "—".into())
+    };
+    let record = vec![
+        ("Chat ID", chat_ref.to_string()),
+        ("Operator", l.operator.clone().unwrap_or_else(|| "—".into())),
+        ("Requested", when(Some(l.requested_at))),
+        ("Accepted", when(l.accepted_at)),
+        ("Ended", when(l.ended_at)),
+        (
+            "Length",
+            l.length()
+                .map(|d| waited(d.whole_seconds()))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "Ended by",
+            l.ended_by
+                .map(|b| b.name().to_owned())
+                .unwrap_or_else(|| "—".into()),
+        ),
+    ];
     let page = ChatPage {
         layout: Layout::for_session(&state.config.organisation.name, &who),
+        record,
         chat_id: chat_ref.to_string(),
         state: chat.lifecycle.state.name(),
         operator: chat.lifecycle.operator.clone(),

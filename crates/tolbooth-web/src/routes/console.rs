@@ -23,9 +23,25 @@ pub async fn home(State(state): State<AppState>, Staff(who): Staff) -> WebResult
 }
 
 /// A page standing in for the organisation's own website.
-pub async fn demo_page(State(state): State<AppState>) -> Response {
+#[derive(serde::Deserialize)]
+pub struct DemoQuery {
+    lang: Option<String>,
+}
+
+/// `GET /demo` (`?lang=gd` for Gàidhlig): a stand-in for a page of the
+/// organisation's website, with the chat widget on it.
+pub async fn demo_page(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<DemoQuery>,
+) -> Response {
+    let lang = if q.lang.as_deref() == Some("gd") {
+        "gd"
+    } else {
+        "en-GB"
+    };
     render(&DemoPage {
         organisation: state.config.organisation.name.clone(),
+        lang,
     })
 }
 

@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/assets/{name}", get(crate::assets::serve))
+        .route("/widget.js", get(crate::assets::widget))
         .route("/", get(console::root))
         .route("/demo", get(console::demo_page))
         .route("/login", get(login::form).post(login::submit))
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/chats/leave", post(chat_api::leave))
         .route("/ws/chat", get(crate::socket::visitor::upgrade))
         .route("/ws/console", get(crate::socket::console::upgrade))
+        .route("/console/live", get(chat_console::live))
         .route("/console/chats", get(chat_console::queue))
         .route("/console/chats/{chat_id}", get(chat_console::show))
         .route(

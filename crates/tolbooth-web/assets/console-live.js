@@ -1,0 +1,378 @@
+// The real-time operator console (/console/live): the queue with waiting
+// times, several chats at once, typing indicators, transfer, and a sound
+// and title notification for each new enquiry (LC-4, LC-5). It speaks the
+// console protocol of docs/protocol.md over /ws/console. Everything a
+// visitor wrote is shown with textContent: nothing they type can run here.
+(() => {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const connection = $('connection');
+  const queueList = $('queue');
+  const queueCount = $('queue-count');
+  const queueEmpty = $('queue-empty');
+  const tabs = $('tabs');
+  const operatorsList = $('operators');
+  const chatsBox = $('chats');
+  const noChat = $('no-chat');
+  const baseTitle = document.title;
+
+  const el = (tag, attrs, children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'text') node.textContent = v;
+      else if (v === true) node.setAttribute(k, '');
+      else if (v !== false && v != null) node.setAttribute(k, v);
+    }
+    for (const c of children || []) node.append(c);
+    return node;
+  };
+  const clock = (ms) => new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const waited = (ms) => {
+    const s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60) return `${s} s`;
+    if (s < 3600) return `${Math.floor(s / 60)} min`;
+    return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  };
+
+  let socket = null;
+  let delay = 1000;
+  let me = null;
+  let skew = 0; // server time minus this browser's time
+  let queue = [];
+  let seenQueue = null; // chat ids already notified
+  let operators = [];
+  let current = null;
+  let counter = 0;
+  const chats = new Map(); // chat id -> view
+
+  const send = (frame) => {
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); return true; }
+    return false;
+  };
+  const newId = () => `c${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+  function setConnection(text, down) {
+    connection.textContent = text;
+    connection.classList.toggle('down', !!down);
+  }
+
+  // --- notification ------------------------------------------------------
+  let audio = null;
+  function beep() {
+    try {
+      audio = audio || new AudioContext();
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.15, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+      osc.connect(gain).connect(audio.destination);
+      osc.start();
+      osc.stop(audio.currentTime + 0.4);
+    } catch (_) { /* no sound available */ }
+  }
+  function updateTitle() {
+    document.title = queue.length ? `(${queue.length}) waiting – ${baseTitle}` : baseTitle;
+  }
+
+  // --- queue ---------------------------------------------------------------
+  function renderQueue() {
+    queueCount.textContent = String(queue.length);
+    queueEmpty.hidden = queue.length > 0;
+    const now = Date.now() + skew;
+    const items = queue.map((q) => {
+      const accept = el('button', { type: 'button', 'data-accept': q.chat_id }, ['Accept ', el('span', { class: 'visually-hidden', text: q.chat_id })]);
+      const reject = el('button', { type: 'button', class: 'secondary', 'data-reject': q.chat_id }, ['Reject ', el('span', { class: 'visually-hidden', text: q.chat_id })]);
+      accept.addEventListener('click', () => send({ type: 'accept', chat_id: q.chat_id }));
+      reject.addEventListener('click', () => send({ type: 'reject', chat_id: q.chat_id }));
+      return el('li', { 'data-chat': q.chat_id }, [
+        el('strong', { text: q.chat_id }),
+        el('span', { class: 'waited', 'data-since': String(q.requested_at), text: ` waiting ${waited(now - q.requested_at)}` }),
+        el('p', { class: 'question', text: q.question }),
+        accept, reject,
+      ]);
+    });
+    queueList.replaceChildren(...items);
+    updateTitle();
+  }
+  setInterval(() => {
+    const now = Date.now() + skew;
+    for (const span of queueList.querySelectorAll('.waited')) {
+      span.textContent = ` waiting ${waited(now - Number(span.dataset.since))}`;
+    }
+  }, 1000);
+
+  function onQueue(list) {
+    const fresh = seenQueue ? list.filter((q) => !seenQueue.has(q.chat_id)) : [];
+    seenQueue = new Set(list.map((q) => q.chat_id));
+    queue = list;
+    renderQueue();
+    if (fresh.length) beep();
+  }
+
+  // --- operators -----------------------------------------------------------
+  function renderOperators() {
+    operatorsList.replaceChildren(...operators.map((o) => el('li', { text: o.id === (me && me.id) ? `${o.name} (you)` : o.name })));
+    for (const view of chats.values()) view.fillTransfer();
+  }
+
+  // --- chats -----------------------------------------------------------------
+  function makeView(chatId) {
+    const log = el('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': `Messages in ${chatId}` });
+    const state = el('span', { class: 'state' });
+    const typing = el('p', { class: 'typing', 'aria-live': 'polite' });
+    const textarea = el('textarea', { id: `reply-${chatId}`, maxlength: '4000' });
+    const sendButton = el('button', { type: 'submit', text: 'Send' });
+    const form = el('form', { class: 'reply' }, [el('label', { for: `reply-${chatId}`, text: 'Reply' }), textarea, sendButton]);
+    const endButton = el('button', { type: 'button', class: 'warning', text: 'End chat' });
+    const transferSelect = el('select', { id: `transfer-${chatId}`, 'aria-label': 'Transfer to' });
+    const transferButton = el('button', { type: 'button', class: 'secondary', text: 'Transfer' });
+    const closeButton = el('button', { type: 'button', class: 'secondary', text: 'Close' });
+    const notice = el('p', { class: 'error', role: 'alert' });
+    const section = el('section', { class: 'chat-view', 'data-chat': chatId, hidden: true, 'aria-labelledby': `h-${chatId}` }, [
+      el('header', {}, [el('h2', { id: `h-${chatId}`, text: `Chat ${chatId}` }), state]),
+      log, typing, notice, form,
+      el('div', { class: 'actions' }, [endButton, transferSelect, transferButton, closeButton]),
+    ]);
+    chatsBox.append(section);
+    const tabButton = el('button', { type: 'button', text: chatId });
+    const tab = el('li', {}, [tabButton]);
+    tabs.append(tab);
+
+    const view = {
+      chatId, section, log, lastSeq: 0, pending: new Map(), mine: false, closed: false, typingSent: false, typingTimer: null,
+      setState(f) {
+        view.mine = me != null && f.operator_id === me.id;
+        view.closed = !['requested', 'accepted'].includes(f.state);
+        const who = f.operator ? ` · ${f.operator}` : '';
+        const ended = f.ended_by ? ` (by ${f.ended_by})` : '';
+        state.textContent = `${f.state}${ended}${who}`;
+        const canWrite = view.mine && f.state === 'accepted';
+        form.hidden = !canWrite;
+        endButton.hidden = !canWrite;
+        transferSelect.hidden = !canWrite;
+        transferButton.hidden = !canWrite;
+        if (view.closed) typing.textContent = '';
+      },
+      add(f) {
+        if (f.seq <= view.lastSeq) return;
+        view.lastSeq = f.seq;
+        if (f.client_id && view.pending.has(f.client_id)) {
+          const item = view.pending.get(f.client_id);
+          view.pending.delete(f.client_id);
+          item.classList.remove('is-pending');
+          item.querySelector('.when').textContent = clock(f.sent_at);
+          return;
+        }
+        const who = f.from === 'visitor' ? 'Visitor' : f.from === 'operator' ? (f.client_id ? 'You' : 'Operator') : 'Tolbooth';
+        const item = el('li', { class: f.from }, [el('span', { class: 'who' }, [who, el('span', { class: 'when', text: clock(f.sent_at) })])]);
+        item.append(document.createTextNode(f.text));
+        log.insertBefore(item, log.querySelector('li.is-pending'));
+        log.scrollTop = log.scrollHeight;
+        if (f.from === 'visitor') {
+          typing.textContent = '';
+          if (current !== chatId) tabButton.classList.add('unread');
+        }
+      },
+      sendReply() {
+        const text = textarea.value.trim();
+        if (!text) return;
+        const clientId = newId();
+        const item = el('li', { class: 'operator is-pending' }, [el('span', { class: 'who' }, ['You', el('span', { class: 'when', text: 'sending…' })])]);
+        item.append(document.createTextNode(text));
+        log.append(item);
+        log.scrollTop = log.scrollHeight;
+        view.pending.set(clientId, item);
+        item.dataset.text = text;
+        item.dataset.client = clientId;
+        textarea.value = '';
+        view.stopTyping();
+        send({ type: 'send', chat_id: chatId, client_id: clientId, text });
+      },
+      resend() {
+        for (const [clientId, item] of view.pending) send({ type: 'send', chat_id: chatId, client_id: clientId, text: item.dataset.text });
+      },
+      stopTyping() {
+        clearTimeout(view.typingTimer);
+        if (view.typingSent) { send({ type: 'typing', chat_id: chatId, active: false }); view.typingSent = false; }
+      },
+      fillTransfer() {
+        const others = operators.filter((o) => !me || o.id !== me.id);
+        transferSelect.replaceChildren(el('option', { value: '', text: 'Transfer to…' }),
+          ...others.map((o) => el('option', { value: String(o.id), text: o.name })));
+      },
+      show() {
+        for (const v of chats.values()) {
+          v.section.hidden = v !== view;
+          v.tabButton.setAttribute('aria-current', v === view ? 'true' : 'false');
+        }
+        tabButton.classList.remove('unread');
+        current = chatId;
+        noChat.hidden = true;
+      },
+      typing, textarea, notice, tabButton, tab,
+    };
+    form.addEventListener('submit', (e) => { e.preventDefault(); view.sendReply(); textarea.focus(); });
+    textarea.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); view.sendReply(); }
+    });
+    textarea.addEventListener('input', () => {
+      if (!view.typingSent && textarea.value) view.typingSent = send({ type: 'typing', chat_id: chatId, active: true });
+      clearTimeout(view.typingTimer);
+      view.typingTimer = setTimeout(view.stopTyping, 3000);
+    });
+    endButton.addEventListener('click', () => send({ type: 'end', chat_id: chatId }));
+    transferButton.addEventListener('click', () => {
+      const to = Number(transferSelect.value);
+      if (to) send({ type: 'transfer', chat_id: chatId, to });
+    });
+    closeButton.addEventListener('click', () => closeView(chatId));
+    tabButton.addEventListener('click', () => { view.show(); textarea.focus(); });
+    view.fillTransfer();
+    chats.set(chatId, view);
+    return view;
+  }
+
+  // `accepting`: the server opens an accepted chat by itself.
+  function openChat(chatId, focus, accepting) {
+    let view = chats.get(chatId);
+    if (!view) {
+      view = makeView(chatId);
+      if (!accepting) send({ type: 'open', chat_id: chatId, after: 0 });
+    }
+    if (focus || !current) { view.show(); if (focus) view.textarea.focus(); }
+    return view;
+  }
+
+  function closeView(chatId) {
+    const view = chats.get(chatId);
+    if (!view) return;
+    send({ type: 'close', chat_id: chatId });
+    view.section.remove();
+    view.tab.remove();
+    chats.delete(chatId);
+    if (current === chatId) {
+      current = null;
+      const next = chats.values().next().value;
+      if (next) next.show(); else noChat.hidden = false;
+    }
+  }
+
+  // --- protocol ----------------------------------------------------------
+  function handle(f) {
+    switch (f.type) {
+      case 'hello':
+        me = f.me;
+        skew = f.server_time - Date.now();
+        break;
+      case 'operators':
+        operators = f.on_duty;
+        renderOperators();
+        break;
+      case 'queue':
+        onQueue(f.chats);
+        break;
+      case 'mine':
+        for (const id of f.chat_ids) openChat(id, false);
+        break;
+      case 'state': {
+        const view = chats.get(f.chat_id);
+        if (view) view.setState(f);
+        break;
+      }
+      case 'message': {
+        const view = chats.get(f.chat_id);
+        if (view) view.add(f);
+        break;
+      }
+      case 'ack': {
+        const view = chats.get(f.chat_id);
+        const item = view && view.pending.get(f.client_id);
+        if (item) { item.classList.remove('is-pending'); item.querySelector('.when').textContent = 'sent'; }
+        break;
+      }
+      case 'typing': {
+        const view = chats.get(f.chat_id);
+        if (view) view.typing.textContent = f.active ? 'The visitor is typing…' : '';
+        break;
+      }
+      case 'assigned':
+        openChat(f.chat_id, false);
+        beep();
+        break;
+      case 'error': {
+        const view = f.chat_id && chats.get(f.chat_id);
+        if (view) view.notice.textContent = f.message;
+        else setConnection(f.message, true);
+        if (view && f.client_id && view.pending.has(f.client_id)) {
+          view.pending.get(f.client_id).querySelector('.when').textContent = 'not sent';
+          view.pending.delete(f.client_id);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    // An accepted enquiry opens where the operator is looking.
+    if (f.type === 'state' && f.state === 'accepted' && me && f.operator_id === me.id && !current) {
+      const view = chats.get(f.chat_id);
+      if (view) view.show();
+    }
+  }
+
+  function connect() {
+    const url = new URL('/ws/console', location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(url.href);
+    socket.addEventListener('open', () => {
+      delay = 1000;
+      setConnection('Connected');
+      for (const view of chats.values()) {
+        send({ type: 'open', chat_id: view.chatId, after: view.lastSeq });
+        view.resend();
+      }
+    });
+    socket.addEventListener('message', (e) => {
+      let f;
+      try { f = JSON.parse(e.data); } catch (_) { return; }
+      handle(f);
+    });
+    socket.addEventListener('close', (e) => {
+      socket = null;
+      if (e.code === 4001) { location.assign('/login'); return; }
+      setConnection('Connection lost. Reconnecting…', true);
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    });
+  }
+
+  // Accepting from the queue opens the chat and moves there.
+  queueList.addEventListener('click', (e) => {
+    const id = e.target.closest('button[data-accept]');
+    if (id) openChat(id.dataset.accept, true, true).show();
+  }, true);
+
+  document.addEventListener('keydown', (e) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey) return;
+    const key = e.key.toLowerCase();
+    if (key === 'a' && queue.length) {
+      e.preventDefault();
+      send({ type: 'accept', chat_id: queue[0].chat_id });
+      openChat(queue[0].chat_id, true, true).show();
+    } else if (key === 'n' && chats.size) {
+      e.preventDefault();
+      const ids = [...chats.keys()];
+      const next = chats.get(ids[(ids.indexOf(current) + 1) % ids.length]);
+      next.show();
+      next.textarea.focus();
+    } else if (key === 'e' && current) {
+      e.preventDefault();
+      send({ type: 'end', chat_id: current });
+    } else if (key === 'r' && current) {
+      e.preventDefault();
+      chats.get(current).textarea.focus();
+    }
+  });
+
+  connect();
+})();

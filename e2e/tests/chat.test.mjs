@@ -1,0 +1,275 @@
+// Live chat end to end in real Chromium: a visitor asks through the widget
+// on the demo page, an operator answers in the real-time console of a
+// second browser context, the connection is cut while both write, and
+// nothing a visitor types runs anywhere. Screenshots of the widget and the
+// console go to $E2E_SCREENSHOTS when set.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startDemo, launch, watchConsole } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let demo;
+let browser;
+let operatorContext;
+let operator;
+const PASSPHRASE = 'operator chooses a long passphrase';
+
+const shot = async (page, name) => {
+  if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png`, fullPage: true });
+};
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launch();
+  operatorContext = await browser.newContext();
+  operator = await operatorContext.newPage();
+  await operator.goto(`${demo.base}/login`);
+  await operator.fill('#username', 'demo-operator');
+  await operator.fill('#password', demo.logins['demo-operator']);
+  await operator.click('button[type=submit]');
+  await operator.waitForURL('**/account/password');
+  await operator.fill('#current', demo.logins['demo-operator']);
+  await operator.fill('#new', PASSPHRASE);
+  await operator.fill('#confirm', PASSPHRASE);
+  await operator.click('button[type=submit]');
+  await operator.waitForURL('**/console');
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+/** Opens the live console and waits until its socket is connected. */
+async function openConsole(page) {
+  await page.goto(`${demo.base}/console/live`);
+  await page.locator('#connection', { hasText: 'Connected' }).waitFor();
+}
+
+/** A visitor on the demo page with the widget open. */
+async function visitor(path = '/demo') {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchConsole(page);
+  await page.goto(`${demo.base}${path}`);
+  return { context, page, errors };
+}
+
+/** Texts of the messages in a log, in order, without the sender line. */
+const texts = (page, selector) => page.locator(selector).evaluateAll((items) =>
+  items.map((li) => Array.from(li.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('')));
+
+async function axe(page, context) {
+  // Evaluated through the DevTools protocol: the page's CSP, rightly,
+  // refuses inline scripts.
+  await page.evaluate(AXE);
+  return page.evaluate(async (ctx) => {
+    const result = await window.axe.run(ctx || document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, context);
+}
+
+test('a visitor asks through the widget and an operator answers in real time', async () => {
+  const consoleErrors = watchConsole(operator);
+  await openConsole(operator);
+  const { context, page, errors } = await visitor();
+
+  const launcher = page.getByRole('button', { name: 'Live chat' });
+  await launcher.click();
+  assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
+  // Focus moves into the panel: the optional name first.
+  await page.waitForFunction(() => document.querySelector('#tolbooth-chat').shadowRoot.activeElement?.id === 'tb-name');
+  await page.keyboard.type('<img src=x onerror="window.__xss=1">Ailsa');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('<script>window.__xss=2</script>When is the brown bin collected in Dunmore Street?');
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  const ref = page.locator('#tolbooth-chat .ref');
+  await ref.waitFor();
+  const chatId = (await ref.textContent()).replace('Chat ID: ', '').trim();
+  assert.match(chatId, /^TB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+  await page.locator('#tolbooth-chat .status', { hasText: 'Waiting for someone to answer' }).waitFor();
+  await shot(page, 'widget-waiting');
+
+  // The operator sees the enquiry arrive, with its waiting time, and the
+  // title says so.
+  const row = operator.locator(`#queue li[data-chat="${chatId}"]`);
+  await row.waitFor();
+  assert.match(await row.textContent(), /<script>window.__xss=2<\/script>When is the brown bin/);
+  assert.match(await row.locator('.waited').textContent(), /waiting \d+ s/);
+  assert.match(await operator.title(), /^\(1\) waiting/);
+  await row.getByRole('button', { name: `Accept ${chatId}` }).click();
+  const view = operator.locator(`.chat-view[data-chat="${chatId}"]`);
+  await view.locator('.state', { hasText: 'accepted' }).waitFor();
+  await page.locator('#tolbooth-chat .status', { hasText: 'You are chatting with Demo Operator.' }).waitFor();
+
+  // Typing shows on the other side.
+  await view.locator('textarea').click();
+  await operator.keyboard.type('Hello');
+  await page.locator('#tolbooth-chat .typing', { hasText: 'Demo Operator is typing' }).waitFor();
+  await operator.keyboard.type(', Ailsa. Brown bins are collected every second Tuesday.');
+  await operator.keyboard.press('Enter');
+  await page.locator('#tolbooth-chat ol.log li.operator', { hasText: 'Brown bins are collected' }).waitFor();
+
+  const box = page.locator('#tolbooth-chat #tb-message');
+  await box.click();
+  await page.keyboard.type('<a href="javascript:window.__xss=3">Thanks</a> and "blue" ones?');
+  await view.locator('.typing', { hasText: 'The visitor is typing' }).waitFor();
+  await page.keyboard.press('Enter');
+  await view.locator('ol.log li.visitor', { hasText: 'and "blue" ones?' }).waitFor();
+  await operator.keyboard.type('Blue ones the week after.');
+  await operator.keyboard.press('Enter');
+  await page.locator('#tolbooth-chat ol.log li.operator', { hasText: 'Blue ones the week after.' }).waitFor();
+  await shot(page, 'widget-chatting');
+  await shot(operator, 'console-chatting');
+
+  // Nothing the visitor typed ran or became markup, in the widget or the console.
+  for (const p of [page, operator]) {
+    assert.equal(await p.evaluate(() => window.__xss), undefined);
+    assert.equal(await p.locator('img[src=x]').count(), 0);
+    assert.equal(await p.locator('a[href^="javascript:"]').count(), 0);
+  }
+  assert.deepEqual(await texts(operator, `.chat-view[data-chat="${chatId}"] ol.log li`), [
+    '<script>window.__xss=2</script>When is the brown bin collected in Dunmore Street?',
+    'Hello, Ailsa. Brown bins are collected every second Tuesday.',
+    '<a href="javascript:window.__xss=3">Thanks</a> and "blue" ones?',
+    'Blue ones the week after.',
+  ]);
+
+  // Alt+E ends the chat from the keyboard; the visitor is told.
+  await operator.keyboard.press('Alt+E');
+  await page.locator('#tolbooth-chat .status', { hasText: 'The chat has ended' }).waitFor();
+  await view.locator('.state', { hasText: 'ended (by operator)' }).waitFor();
+  await shot(page, 'widget-ended');
+
+  // The recorded chat has every LC-3 field; the transcript page shows the
+  // visitor's text inert too.
+  await operator.goto(`${demo.base}/console/chats/${chatId}`);
+  const field = (name) => operator.locator(`dd[data-field="${name}"]`).textContent();
+  assert.equal(await field('Chat ID'), chatId);
+  assert.equal(await field('Operator'), 'Demo Operator');
+  for (const name of ['Requested', 'Accepted', 'Ended']) assert.match(await field(name), /^\d{4}-\d\d-\d\dT/);
+  assert.match(await field('Length'), /\d+ s|\d+ min/);
+  assert.equal(await field('Ended by'), 'operator');
+  assert.equal(await operator.evaluate(() => window.__xss), undefined);
+  assert.equal(await operator.locator('img[src=x]').count(), 0);
+  await shot(operator, 'console-transcript');
+
+  assert.deepEqual(errors, []);
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
+
+test('a cut connection: both sides write meanwhile, then see every message once, in order', async () => {
+  await openConsole(operator);
+  // Both pages' sockets pass through a switch the test can open.
+  const routes = [];
+  let cut = false;
+  const relay = async (ws) => {
+    if (cut) { await ws.close({ code: 4500, reason: 'cut' }); return; }
+    const server = ws.connectToServer();
+    routes.push({ ws, server });
+  };
+  await operator.routeWebSocket(/\/ws\/console$/, relay);
+  await operator.reload();
+  await operator.locator('#connection', { hasText: 'Connected' }).waitFor();
+
+  const { context, page, errors } = await visitor();
+  await page.routeWebSocket(/\/ws\/chat$/, relay);
+  await page.reload();
+  await page.getByRole('button', { name: 'Live chat' }).click();
+  await page.locator('#tolbooth-chat #tb-question').fill('Can I change my bin day?');
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await page.locator('#tolbooth-chat .ref').waitFor();
+  const chatId = (await page.locator('#tolbooth-chat .ref').textContent()).replace('Chat ID: ', '').trim();
+  await operator.locator(`#queue li[data-chat="${chatId}"]`).getByRole('button', { name: /^Accept/ }).click();
+  const view = operator.locator(`.chat-view[data-chat="${chatId}"]`);
+  await view.locator('.state', { hasText: 'accepted' }).waitFor();
+  await page.locator('#tolbooth-chat .status', { hasText: 'You are chatting with' }).waitFor();
+
+  const visitorSays = async (text) => {
+    await page.locator('#tolbooth-chat #tb-message').fill(text);
+    await page.locator('#tolbooth-chat #tb-message').press('Enter');
+  };
+  const operatorSays = async (text) => {
+    await view.locator('textarea').fill(text);
+    await view.locator('textarea').press('Enter');
+  };
+  await visitorSays('v1 before the cut');
+  await operatorSays('o1 before the cut');
+  await page.locator('#tolbooth-chat ol.log li.operator', { hasText: 'o1 before the cut' }).waitFor();
+
+  // The network goes: every socket is dropped and reconnects are refused.
+  cut = true;
+  for (const { ws, server } of routes.splice(0)) {
+    await ws.close({ code: 4500, reason: 'cut' }).catch(() => {});
+    await server.close().catch(() => {});
+  }
+  await page.locator('#tolbooth-chat .status', { hasText: 'Reconnecting' }).waitFor();
+  await operator.locator('#connection', { hasText: 'Reconnecting' }).waitFor();
+  await visitorSays('v2 while cut');
+  await operatorSays('o2 while cut');
+  await visitorSays('v3 while cut');
+  await operatorSays('o3 while cut');
+  await shot(page, 'widget-reconnecting');
+
+  // The network returns.
+  cut = false;
+  await page.locator('#tolbooth-chat .status', { hasText: 'You are chatting with' }).waitFor({ timeout: 40000 });
+  await operator.locator('#connection', { hasText: 'Connected' }).waitFor({ timeout: 40000 });
+  const all = ['v1 before the cut', 'o1 before the cut', 'v2 while cut', 'o2 while cut', 'v3 while cut', 'o3 while cut'];
+  const widgetLog = '#tolbooth-chat ol.log li';
+  const consoleLog = `.chat-view[data-chat="${chatId}"] ol.log li`;
+  await page.waitForFunction((n) => document.querySelector('#tolbooth-chat').shadowRoot.querySelectorAll('ol.log li:not(.is-pending)').length >= n, all.length + 1);
+  await operator.waitForFunction(([sel, n]) => document.querySelectorAll(`${sel}:not(.is-pending)`).length >= n, [consoleLog, all.length + 1]);
+  // Let any duplicate arrive before counting.
+  await page.waitForTimeout(1000);
+  const seenByVisitor = await texts(page, widgetLog);
+  const seenByOperator = await texts(operator, consoleLog);
+  assert.deepEqual(seenByVisitor, seenByOperator, 'both sides show the same messages in the same order');
+  assert.equal(seenByVisitor.length, all.length + 1, `each message once: ${JSON.stringify(seenByVisitor)}`);
+  assert.deepEqual([...seenByVisitor].sort(), ['Can I change my bin day?', ...all].sort());
+  // Each side's own messages keep their order.
+  const order = (list, prefix) => list.filter((t) => t.startsWith(prefix));
+  assert.deepEqual(order(seenByVisitor, 'v'), ['v1 before the cut', 'v2 while cut', 'v3 while cut']);
+  assert.deepEqual(order(seenByVisitor, 'o'), ['o1 before the cut', 'o2 while cut', 'o3 while cut']);
+  assert.deepEqual(errors.filter((e) => !/WebSocket/.test(e)), []);
+  await page.getByRole('button', { name: 'End chat' }).click();
+  await view.locator('.state', { hasText: 'ended (by visitor)' }).waitFor();
+  await context.close();
+  await operator.unrouteAll({ behavior: 'ignoreErrors' });
+});
+
+test('the widget works from the keyboard, in Gàidhlig, and passes axe; so does the console', async () => {
+  const { context, page, errors } = await visitor('/demo?lang=gd');
+  const launcher = page.getByRole('button', { name: 'Cabadaich bheò' });
+  await launcher.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#tolbooth-chat .panel:not([hidden])').waitFor();
+  assert.equal(await page.locator('#tolbooth-chat label[for=tb-question]').textContent(), 'Do cheist');
+  const violations = await axe(page, { include: [['#tolbooth-chat']] });
+  assert.deepEqual(violations, [], 'widget: no WCAG A/AA violations');
+  // An empty question is refused with a message tied to the field.
+  await page.getByRole('button', { name: 'Tòisich air cabadaich' }).click();
+  assert.equal(await page.locator('#tolbooth-chat #tb-start-error').textContent(), 'Sgrìobh do cheist.');
+  assert.equal(await page.locator('#tolbooth-chat #tb-question').getAttribute('aria-invalid'), 'true');
+  // Escape closes the panel and gives focus back to the button.
+  await page.keyboard.press('Escape');
+  assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.evaluate(() => document.querySelector('#tolbooth-chat').shadowRoot.activeElement?.className), 'launcher');
+  await shot(page, 'widget-gd');
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  const english = await visitor('/demo');
+  await english.page.getByRole('button', { name: 'Live chat' }).click();
+  assert.deepEqual(await axe(english.page, { include: [['#tolbooth-chat']] }), []);
+  assert.deepEqual(await axe(english.page), [], 'demo page with the widget');
+  await english.context.close();
+
+  await openConsole(operator);
+  assert.deepEqual(await axe(operator), [], 'live console: no WCAG A/AA violations');
+});
