@@ -106,6 +106,19 @@ test('a visitor asks through the widget and an operator answers in real time', a
   await view.locator('.state', { hasText: 'accepted' }).waitFor();
   await page.locator('#tolbooth-chat .status', { hasText: 'You are chatting with Demo Operator.' }).waitFor();
 
+  // The visitor panel shows what was captured; the name is text.
+  await view.getByRole('button', { name: 'Visitor details' }).click();
+  const panelField = (name) => view.locator(`.visitor-panel dd[data-field="${name}"]`).textContent();
+  await view.locator('.visitor-panel').waitFor();
+  assert.equal(await panelField('Name'), '<img src=x onerror="window.__xss=1">Ailsa');
+  assert.equal(await panelField('IP address'), '127.0.0.1');
+  assert.match(await panelField('Browser'), /^Chrome \d+$/);
+  assert.equal(await panelField('Chat opened on'), `${demo.base}/demo`);
+  assert.equal(await panelField('Pages visited'), '1');
+  await view.locator('select[aria-label="Flag reason"]').selectOption('safeguarding');
+  await view.getByRole('button', { name: 'Flag', exact: true }).click();
+  await view.locator('.flags', { hasText: 'Flagged: Safeguarding' }).waitFor();
+
   // Typing shows on the other side.
   await view.locator('textarea').click();
   await operator.keyboard.type('Hello');

@@ -48,6 +48,9 @@ pub struct ChatConfig {
     /// Seconds a socket may stay silent (no frame, not even the answer to a
     /// heartbeat) before it is closed.
     pub socket_idle_seconds: u32,
+    /// A MaxMind-format GeoIP City database (GeoLite2-City.mmdb or
+    /// similar) for a visitor's coarse location (LC-2). Unset: none.
+    pub geoip_database: Option<PathBuf>,
 }
 
 impl Default for ChatConfig {
@@ -57,6 +60,7 @@ impl Default for ChatConfig {
             idle_minutes: 30,
             unanswered_minutes: 30,
             socket_idle_seconds: 60,
+            geoip_database: None,
         }
     }
 }

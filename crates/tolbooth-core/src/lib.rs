@@ -7,11 +7,13 @@ pub mod audit_trail;
 pub mod chat_hub;
 pub mod config;
 pub mod demo;
+pub mod geoip;
 pub mod live_chat;
 pub mod password;
 pub mod rate_limit;
 pub mod second_factor;
 pub mod tokens;
+pub mod user_agent;
 
 pub use accounts::Accounts;
 pub use config::Config;

@@ -6,17 +6,20 @@
 
 use crate::accounts::ClientContext;
 use crate::chat_hub::{ChatHub, ChatSignal, DeskSignal, Side};
+use crate::geoip::Locator;
 use crate::rate_limit::RateLimit;
 use crate::tokens::{random_token, token_hash};
+use crate::user_agent;
 use rand::rngs::OsRng;
 use rand::RngCore;
 use std::net::IpAddr;
 use std::sync::Arc;
 use time::Duration;
 use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
+use tolbooth_domain::canned::{self, CannedId, CannedResponse};
 use tolbooth_domain::chat::{
-    ChatEvent, ChatRef, ChatState, ClientMessageId, EndedBy, InvalidMessage, MessageBody,
-    NotAllowed,
+    ChatEvent, ChatFlag, ChatRef, ChatState, ClientMessageId, EndedBy, FlagReason, InvalidMessage,
+    MessageBody, NotAllowed,
 };
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::ports::{
@@ -26,6 +29,7 @@ use tolbooth_domain::role::Permission;
 use tolbooth_domain::secret::Secret;
 use tolbooth_domain::staff::{StaffId, StaffMember};
 use tolbooth_domain::time_fmt::unix_millis;
+use tolbooth_domain::visitor::{self, VisitorDetails};
 
 /// Most messages returned by one fetch.
 pub const FETCH_LIMIT: u32 = 500;
@@ -47,6 +51,8 @@ pub enum ChatError {
     /// The chat is another operator's.
     #[error("this chat is being answered by another operator")]
     NotYours,
+    #[error(transparent)]
+    InvalidCanned(canned::InvalidCanned),
     /// A transfer to someone who cannot take it.
     #[error("that member of staff cannot take chats")]
     NoSuchOperator,
@@ -86,10 +92,37 @@ pub const SEND_WINDOW: Duration = Duration::minutes(1);
 /// Keys each limit tracks at most.
 const RATE_KEYS: usize = 100_000;
 
+/// What the console's visitor panel shows.
+#[derive(Debug)]
+pub struct VisitorPanel {
+    pub chat: StoredChat,
+    /// `None` for chats started before details were captured.
+    pub details: Option<VisitorDetails>,
+    /// The same visitor's other chats still held, newest first.
+    pub earlier: Vec<StoredChat>,
+    pub flags: Vec<ChatFlag>,
+}
+
+/// What a visitor's client says about itself when a chat starts (LC-2).
+/// Everything is optional and cleaned before it is kept; the raw user
+/// agent is reduced to browser, system and device.
+#[derive(Debug, Default, Clone)]
+pub struct Arrival {
+    pub name: Option<String>,
+    /// The widget's random first-party id; kept only as a hash.
+    pub visitor_id: Option<String>,
+    pub launch_url: Option<String>,
+    pub referrer: Option<String>,
+    pub pages_visited: Option<u64>,
+    pub seconds_on_site: Option<u64>,
+    pub user_agent: Option<String>,
+}
+
 #[derive(Clone)]
 pub struct LiveChat {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    locator: Option<Arc<Locator>>,
     starts: Arc<RateLimit<Option<IpAddr>>>,
     sends: Arc<RateLimit<ChatId>>,
     hub: Arc<ChatHub>,
@@ -123,6 +156,58 @@ impl LiveChat {
             starts: Arc::new(RateLimit::new(STARTS_PER_ADDRESS, START_WINDOW, RATE_KEYS)),
             sends: Arc::new(RateLimit::new(SENDS_PER_CHAT, SEND_WINDOW, RATE_KEYS)),
             hub: Arc::new(ChatHub::new()),
+            locator: None,
+        }
+    }
+
+    /// Live chat as the configuration says: with the GeoIP database of
+    /// `chat.geoip_database` when one is set.
+    pub fn from_config(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: &crate::Config,
+    ) -> Result<Self, crate::geoip::GeoIpError> {
+        let live_chat = Self::new(store, clock);
+        Ok(match &config.chat.geoip_database {
+            Some(path) => live_chat.with_locator(Locator::open(path)?),
+            None => live_chat,
+        })
+    }
+
+    /// Looks visitors' addresses up in this GeoIP database (LC-2).
+    pub fn with_locator(mut self, locator: Locator) -> Self {
+        self.locator = Some(Arc::new(locator));
+        self
+    }
+
+    /// What is kept about the visitor of a new chat (LC-2).
+    fn visitor_details(&self, arrival: &Arrival, ip: Option<IpAddr>) -> VisitorDetails {
+        let agent = arrival
+            .user_agent
+            .as_deref()
+            .map(user_agent::describe)
+            .unwrap_or_default();
+        let bounded =
+            |n: Option<u64>, max: u32| n.map(|n| u32::try_from(n).unwrap_or(max).min(max));
+        VisitorDetails {
+            name: arrival.name.as_deref().and_then(visitor::clean_name),
+            ip,
+            browser: agent.browser,
+            operating_system: agent.operating_system,
+            device: agent.device,
+            referrer: arrival.referrer.as_deref().and_then(visitor::clean_url),
+            launch_url: arrival.launch_url.as_deref().and_then(visitor::clean_url),
+            pages_visited: bounded(arrival.pages_visited, visitor::MAX_PAGES),
+            seconds_on_site: bounded(arrival.seconds_on_site, visitor::MAX_SECONDS_ON_SITE),
+            location: match (&self.locator, ip) {
+                (Some(l), Some(ip)) => l.locate(ip),
+                _ => None,
+            },
+            visitor_key: arrival
+                .visitor_id
+                .as_deref()
+                .filter(|id| visitor::valid_visitor_id(id))
+                .map(token_hash),
         }
     }
 
@@ -136,6 +221,7 @@ impl LiveChat {
         &self,
         question: &str,
         client_id: Option<&str>,
+        arrival: &Arrival,
         ctx: &ClientContext,
     ) -> Result<StartedChat, ChatError> {
         let question = MessageBody::parse(question)?;
@@ -143,6 +229,7 @@ impl LiveChat {
         if !self.starts.allow(ctx.ip, self.clock.now()) {
             return Err(ChatError::RateLimited);
         }
+        let visitor = self.visitor_details(arrival, ctx.ip);
         // A clash of 40-bit references is rare; try again with fresh ones.
         for _ in 0..5 {
             let mut bytes = [0u8; 5];
@@ -155,6 +242,7 @@ impl LiveChat {
                 requested_at: self.clock.now(),
                 question: question.clone(),
                 question_client_id: question_client_id.clone(),
+                visitor: visitor.clone(),
             };
             match self
                 .store
@@ -381,6 +469,96 @@ impl LiveChat {
             None => Vec::new(),
         };
         Ok((current, messages))
+    }
+
+    /// The visitor panel (LC-2, LC-5): what was captured with the enquiry,
+    /// the same visitor's other chats still held, and the chat's flags.
+    /// Every opening is audited (`chat.visitor_panel_opened`).
+    pub async fn visitor_panel(
+        &self,
+        staff: &StaffMember,
+        chat_ref: ChatRef,
+        ctx: &ClientContext,
+    ) -> Result<VisitorPanel, ChatError> {
+        let chat = self.by_ref(chat_ref).await?;
+        self.store
+            .append_audit(audit(
+                staff_actor(staff),
+                "chat.visitor_panel_opened",
+                chat_ref,
+                ctx,
+            ))
+            .await?;
+        let details = self.store.visitor_details(chat.id).await?;
+        let earlier = match details.as_ref().and_then(|d| d.visitor_key.as_deref()) {
+            Some(key) => self.store.earlier_chats(key, chat.id, 20).await?,
+            None => Vec::new(),
+        };
+        let flags = self.store.chat_flags(chat.id).await?;
+        Ok(VisitorPanel {
+            chat,
+            details,
+            earlier,
+            flags,
+        })
+    }
+
+    /// Flags a chat (LC-5) for the retention work to act on; audited with
+    /// the reason (`chat.flagged`). Flagging twice for one reason changes
+    /// nothing and returns `false`.
+    pub async fn flag(
+        &self,
+        staff: &StaffMember,
+        chat_ref: ChatRef,
+        reason: FlagReason,
+        ctx: &ClientContext,
+    ) -> Result<bool, ChatError> {
+        let chat = self.by_ref(chat_ref).await?;
+        let flag = ChatFlag {
+            reason,
+            by_name: staff.display_name.as_str().to_owned(),
+            at: self.clock.now(),
+        };
+        let entry = audit(staff_actor(staff), "chat.flagged", chat_ref, ctx).because(reason.name());
+        Ok(self
+            .store
+            .flag_chat(chat.id, &flag, staff.id, entry)
+            .await?)
+    }
+
+    /// The canned responses, by title.
+    pub async fn canned(&self) -> Result<Vec<CannedResponse>, ChatError> {
+        Ok(self.store.canned_responses().await?)
+    }
+
+    /// Adds (`id` `None`) or replaces a canned response; audited.
+    pub async fn save_canned(
+        &self,
+        staff: &StaffMember,
+        id: Option<CannedId>,
+        title: &str,
+        body: &str,
+        ctx: &ClientContext,
+    ) -> Result<CannedResponse, ChatError> {
+        let (title, body) = canned::parse(title, body).map_err(ChatError::InvalidCanned)?;
+        let entry = NewAuditEntry::new(staff_actor(staff), "canned.saved")
+            .in_request(ctx.request_id.clone());
+        Ok(self
+            .store
+            .save_canned(id, &title, &body, staff.id, self.clock.now(), entry)
+            .await?)
+    }
+
+    pub async fn delete_canned(
+        &self,
+        staff: &StaffMember,
+        id: CannedId,
+        ctx: &ClientContext,
+    ) -> Result<(), ChatError> {
+        let entry = NewAuditEntry::new(staff_actor(staff), "canned.deleted")
+            .on(ObjectRef::new("canned_response", id.0))
+            .in_request(ctx.request_id.clone());
+        Ok(self.store.delete_canned(id, entry).await?)
     }
 
     /// A chat by its reference, for staff who answer chats.

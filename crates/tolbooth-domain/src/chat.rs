@@ -341,6 +341,14 @@ impl FlagReason {
     }
 }
 
+/// A flag on a chat: why, who raised it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatFlag {
+    pub reason: FlagReason,
+    pub by_name: String,
+    pub at: OffsetDateTime,
+}
+
 /// Why a message was refused (never repeats its text).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidMessage {

@@ -6,6 +6,7 @@
 //! implement. Everything here can be tested with plain values.
 
 pub mod audit;
+pub mod canned;
 pub mod chat;
 pub mod clock;
 pub mod lockout;
@@ -16,6 +17,7 @@ pub mod secret;
 pub mod session;
 pub mod staff;
 pub mod time_fmt;
+pub mod visitor;
 
 pub use role::{Permission, Role};
 pub use secret::Secret;

@@ -5,12 +5,14 @@
 //! one transaction: a change without its audit entry cannot happen.
 
 use crate::audit::{AuditEntry, ChainHash, NewAuditEntry};
-use crate::chat::{ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody};
+use crate::canned::{CannedId, CannedResponse};
+use crate::chat::{ChatFlag, ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody};
 use crate::lockout::FailureState;
 use crate::role::Role;
 use crate::secret::Secret;
 use crate::session::{AuthLevel, StaffSession};
 use crate::staff::{NewStaff, StaffCredentials, StaffId, StaffMember, Username};
+use crate::visitor::VisitorDetails;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -128,6 +130,8 @@ pub struct NewChat {
     pub requested_at: OffsetDateTime,
     pub question: MessageBody,
     pub question_client_id: Option<ClientMessageId>,
+    /// What is captured with the enquiry (LC-2).
+    pub visitor: crate::visitor::VisitorDetails,
 }
 
 /// A chat as stored: its lifecycle (LC-3) and where its messages are up to.
@@ -238,6 +242,43 @@ pub trait ChatStore: Send + Sync {
         -> StoreResult<()>;
     /// How many enquiries were rejected and abandoned on `day`.
     async fn enquiry_counts(&self, day: &str) -> StoreResult<(i64, i64)>;
+    /// What was captured with the enquiry (LC-2), if it still exists.
+    async fn visitor_details(&self, id: ChatId) -> StoreResult<Option<VisitorDetails>>;
+    /// Other chats still held from the same visitor, newest first.
+    async fn earlier_chats(
+        &self,
+        visitor_key: &str,
+        except: ChatId,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredChat>>;
+    /// Flags a chat (LC-5) with its audit entry; `false` if it already had
+    /// a flag for that reason (nothing changes then).
+    async fn flag_chat(
+        &self,
+        id: ChatId,
+        flag: &ChatFlag,
+        by: StaffId,
+        audit: NewAuditEntry,
+    ) -> StoreResult<bool>;
+    async fn chat_flags(&self, id: ChatId) -> StoreResult<Vec<ChatFlag>>;
+}
+
+/// Canned responses (LC-4).
+#[async_trait]
+pub trait CannedStore: Send + Sync {
+    /// Every canned response, by title.
+    async fn canned_responses(&self) -> StoreResult<Vec<CannedResponse>>;
+    /// Adds a response (`id` `None`) or replaces one.
+    async fn save_canned(
+        &self,
+        id: Option<CannedId>,
+        title: &str,
+        body: &MessageBody,
+        by: StaffId,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> StoreResult<CannedResponse>;
+    async fn delete_canned(&self, id: CannedId, audit: NewAuditEntry) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -252,11 +293,17 @@ pub trait StoreHealth: Send + Sync {
 
 /// Everything Tolbooth keeps, behind one interface.
 pub trait Store:
-    StaffStore + SessionStore + LoginThrottleStore + AuditLog + ChatStore + StoreHealth
+    StaffStore + SessionStore + LoginThrottleStore + AuditLog + ChatStore + CannedStore + StoreHealth
 {
 }
 
 impl<T> Store for T where
-    T: StaffStore + SessionStore + LoginThrottleStore + AuditLog + ChatStore + StoreHealth
+    T: StaffStore
+        + SessionStore
+        + LoginThrottleStore
+        + AuditLog
+        + ChatStore
+        + CannedStore
+        + StoreHealth
 {
 }

@@ -25,6 +25,8 @@ pub enum Permission {
     ReadAuditLog,
     /// Take enquiries from the queue and answer them.
     AnswerChats,
+    /// Write and remove the canned responses operators use.
+    ManageCannedResponses,
 }
 
 impl Role {
@@ -66,6 +68,7 @@ impl Role {
             Permission::ManageStaff => self == Role::Admin,
             Permission::ReadAuditLog => matches!(self, Role::Governance | Role::Admin),
             Permission::AnswerChats => matches!(self, Role::Operator | Role::Supervisor),
+            Permission::ManageCannedResponses => self == Role::Supervisor,
         }
     }
 }

@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use tolbooth_domain::audit::NewAuditEntry;
 use tolbooth_domain::chat::{
-    ChatLifecycle, ChatRef, ChatState, ClientMessageId, EndedBy, MessageBody,
+    ChatFlag, ChatLifecycle, ChatRef, ChatState, ClientMessageId, EndedBy, FlagReason, MessageBody,
 };
 use tolbooth_domain::ports::{
     Appended, ChatId, ChatStore, NewChat, NewMessage, Sender, StoreError, StoreResult, StoredChat,
@@ -17,6 +17,7 @@ use tolbooth_domain::ports::{
 };
 use tolbooth_domain::staff::StaffId;
 use tolbooth_domain::time_fmt::{from_unix_millis, unix_millis};
+use tolbooth_domain::visitor::VisitorDetails;
 
 const CHAT_COLUMNS: &str = "id, chat_ref, state, operator_staff_id, operator_name, requested_at, \
      accepted_at, ended_at, ended_by, last_seq";
@@ -152,6 +153,27 @@ impl ChatStore for SqlStore {
         )
         .bind(new.question.as_str().to_owned())
         .bind(unix_millis(new.requested_at))
+        .execute(&mut *tx)
+        .await
+        .store()?;
+        let v = &new.visitor;
+        sqlx::query(
+            "INSERT INTO chat_visitors (chat_id, visitor_name, ip_address, browser, \
+             operating_system, device, referrer, launch_url, pages_visited, seconds_on_site, \
+             location, visitor_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(id)
+        .bind(v.name.clone())
+        .bind(v.ip.map(|ip| ip.to_string()))
+        .bind(v.browser.clone())
+        .bind(v.operating_system.clone())
+        .bind(v.device.clone())
+        .bind(v.referrer.clone())
+        .bind(v.launch_url.clone())
+        .bind(v.pages_visited.map(i64::from))
+        .bind(v.seconds_on_site.map(i64::from))
+        .bind(v.location.clone())
+        .bind(v.visitor_key.clone())
         .execute(&mut *tx)
         .await
         .store()?;
@@ -398,11 +420,13 @@ impl ChatStore for SqlStore {
                 ))
             }
         };
-        sqlx::query("DELETE FROM chat_messages WHERE chat_id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .store()?;
+        for table in ["chat_messages", "chat_visitors", "chat_flags"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE chat_id = $1"))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .store()?;
+        }
         sqlx::query("DELETE FROM chats WHERE id = $1")
             .bind(id.0)
             .execute(&mut *tx)
@@ -439,5 +463,119 @@ impl ChatStore for SqlStore {
             }
         }
         Ok((rejected, abandoned))
+    }
+
+    async fn visitor_details(&self, id: ChatId) -> StoreResult<Option<VisitorDetails>> {
+        let row = sqlx::query(
+            "SELECT visitor_name, ip_address, browser, operating_system, device, referrer, \
+             launch_url, pages_visited, seconds_on_site, location, visitor_key \
+             FROM chat_visitors WHERE chat_id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await
+        .store()?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let count = |name: &str| -> StoreResult<Option<u32>> {
+            let v: Option<i64> = row.try_get(name).store()?;
+            Ok(v.and_then(|n| u32::try_from(n).ok()))
+        };
+        let ip: Option<String> = row.try_get("ip_address").store()?;
+        Ok(Some(VisitorDetails {
+            name: row.try_get("visitor_name").store()?,
+            ip: ip.and_then(|s| s.parse().ok()),
+            browser: row.try_get("browser").store()?,
+            operating_system: row.try_get("operating_system").store()?,
+            device: row.try_get("device").store()?,
+            referrer: row.try_get("referrer").store()?,
+            launch_url: row.try_get("launch_url").store()?,
+            pages_visited: count("pages_visited")?,
+            seconds_on_site: count("seconds_on_site")?,
+            location: row.try_get("location").store()?,
+            visitor_key: row.try_get("visitor_key").store()?,
+        }))
+    }
+
+    async fn earlier_chats(
+        &self,
+        visitor_key: &str,
+        except: ChatId,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredChat>> {
+        let columns = CHAT_COLUMNS
+            .split(", ")
+            .map(|c| format!("c.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM chats c JOIN chat_visitors v ON v.chat_id = c.id \
+             WHERE v.visitor_key = $1 AND c.id <> $2 ORDER BY c.requested_at DESC, c.id DESC LIMIT $3"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(visitor_key.to_owned())
+            .bind(except.0)
+            .bind(i64::from(limit))
+            .fetch_all(&self.read)
+            .await
+            .store()?;
+        rows.iter().map(chat_from_row).collect()
+    }
+
+    async fn flag_chat(
+        &self,
+        id: ChatId,
+        flag: &ChatFlag,
+        by: StaffId,
+        audit: NewAuditEntry,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let exists =
+            sqlx::query("SELECT 1 AS one FROM chat_flags WHERE chat_id = $1 AND reason = $2")
+                .bind(id.0)
+                .bind(flag.reason.name())
+                .fetch_optional(&mut *tx)
+                .await
+                .store()?;
+        if exists.is_some() {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO chat_flags (chat_id, reason, flagged_by, flagged_by_name, flagged_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.0)
+        .bind(flag.reason.name())
+        .bind(by.0)
+        .bind(flag.by_name.clone())
+        .bind(unix_millis(flag.at))
+        .execute(&mut *tx)
+        .await
+        .store()?;
+        append_in(self, &mut tx, &audit).await?;
+        tx.commit().await.store()?;
+        Ok(true)
+    }
+
+    async fn chat_flags(&self, id: ChatId) -> StoreResult<Vec<ChatFlag>> {
+        let rows = sqlx::query(
+            "SELECT reason, flagged_by_name, flagged_at FROM chat_flags WHERE chat_id = $1 \
+             ORDER BY flagged_at, id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.read)
+        .await
+        .store()?;
+        rows.iter()
+            .map(|row| {
+                let reason: String = row.try_get("reason").store()?;
+                Ok(ChatFlag {
+                    reason: FlagReason::parse(&reason).ok_or_else(|| corrupt("flag reason"))?,
+                    by_name: row.try_get("flagged_by_name").store()?,
+                    at: from_unix_millis(row.try_get("flagged_at").store()?),
+                })
+            })
+            .collect()
     }
 }

@@ -19,7 +19,10 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 /// scan for leftovers.
 pub const SCHEMA_TABLES: &[&str] = &[
     "audit_log",
+    "canned_responses",
+    "chat_flags",
     "chat_messages",
+    "chat_visitors",
     "chats",
     "enquiry_counts",
     "login_failures",

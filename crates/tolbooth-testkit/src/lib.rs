@@ -83,7 +83,7 @@ impl TestApp {
             Arc::new(clock.clone()),
             AccountSettings::from_config(&config),
         );
-        let live_chat = LiveChat::new(shared, Arc::new(clock.clone()));
+        let live_chat = LiveChat::from_config(shared, Arc::new(clock.clone()), &config).unwrap();
         let state = AppState::new(accounts.clone(), live_chat.clone(), config.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

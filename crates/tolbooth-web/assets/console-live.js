@@ -43,6 +43,8 @@
   let operators = [];
   let current = null;
   let counter = 0;
+  let canned = [];
+  const FLAGS = [['offensive', 'Offensive'], ['security_concern', 'Security concern'], ['safeguarding', 'Safeguarding'], ['possible_offence', 'Possible offence']];
   const chats = new Map(); // chat id -> view
 
   const send = (frame) => {
@@ -129,10 +131,19 @@
     const transferButton = el('button', { type: 'button', class: 'secondary', text: 'Transfer' });
     const closeButton = el('button', { type: 'button', class: 'secondary', text: 'Close' });
     const notice = el('p', { class: 'error', role: 'alert' });
+    const cannedSelect = el('select', { id: `canned-${chatId}`, 'aria-label': 'Insert a canned response' });
+    const visitorButton = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', text: 'Visitor details' });
+    const panel = el('div', { class: 'visitor-panel', hidden: true, 'aria-live': 'polite' });
+    const flagSelect = el('select', { id: `flag-${chatId}`, 'aria-label': 'Flag reason' }, [
+      el('option', { value: '', text: 'Flag this chat…' }),
+      ...FLAGS.map(([value, label]) => el('option', { value, text: label })),
+    ]);
+    const flagButton = el('button', { type: 'button', class: 'secondary', text: 'Flag' });
+    const flagsLine = el('p', { class: 'flags' });
     const section = el('section', { class: 'chat-view', 'data-chat': chatId, hidden: true, 'aria-labelledby': `h-${chatId}` }, [
-      el('header', {}, [el('h2', { id: `h-${chatId}`, text: `Chat ${chatId}` }), state]),
-      log, typing, notice, form,
-      el('div', { class: 'actions' }, [endButton, transferSelect, transferButton, closeButton]),
+      el('header', {}, [el('h2', { id: `h-${chatId}`, text: `Chat ${chatId}` }), state, visitorButton]),
+      panel, flagsLine, log, typing, notice, cannedSelect, form,
+      el('div', { class: 'actions' }, [endButton, transferSelect, transferButton, flagSelect, flagButton, closeButton]),
     ]);
     chatsBox.append(section);
     const tabButton = el('button', { type: 'button', text: chatId });
@@ -149,6 +160,7 @@
         state.textContent = `${f.state}${ended}${who}`;
         const canWrite = view.mine && f.state === 'accepted';
         form.hidden = !canWrite;
+        cannedSelect.hidden = !canWrite || !canned.length;
         endButton.hidden = !canWrite;
         transferSelect.hidden = !canWrite;
         transferButton.hidden = !canWrite;
@@ -210,8 +222,52 @@
         current = chatId;
         noChat.hidden = true;
       },
+      fillCanned() {
+        cannedSelect.replaceChildren(el('option', { value: '', text: 'Insert a canned response…' }),
+          ...canned.map((c) => el('option', { value: String(c.id), text: c.title })));
+      },
+      showVisitor(v) {
+        const rows = [
+          ['Name', v.name], ['IP address', v.ip_address], ['Location', v.location],
+          ['Browser', v.browser], ['System', v.operating_system], ['Device', v.device],
+          ['Came from', v.referrer], ['Chat opened on', v.launch_url],
+          ['Pages visited', v.pages_visited], ['Time on site', v.seconds_on_site == null ? null : waited(v.seconds_on_site * 1000)],
+        ];
+        const dl = el('dl', { class: 'summary' });
+        for (const [label, value] of rows) dl.append(el('dt', { text: label }), el('dd', { 'data-field': label, text: value == null ? '—' : String(value) }));
+        const earlier = el('ul', { class: 'earlier' }, v.earlier.map((c) => {
+          const open = el('button', { type: 'button', class: 'link', text: c.chat_id });
+          open.addEventListener('click', () => openChat(c.chat_id, true).show());
+          return el('li', {}, [open, ` ${c.state}, ${new Date(c.requested_at).toLocaleString('en-GB')}${c.operator ? `, ${c.operator}` : ''}`]);
+        }));
+        panel.replaceChildren(el('h3', { text: 'Visitor' }), dl,
+          el('h3', { text: 'Earlier chats still held' }), v.earlier.length ? earlier : el('p', { class: 'hint', text: 'None.' }));
+        view.setFlags(v.flags.map((f) => f.label));
+        panel.hidden = false;
+        visitorButton.setAttribute('aria-expanded', 'true');
+      },
+      setFlags(labels) {
+        view.flags = [...labels];
+        flagsLine.textContent = labels.length ? `Flagged: ${labels.join(', ')}` : '';
+      },
+      flags: [],
       typing, textarea, notice, tabButton, tab,
     };
+    visitorButton.addEventListener('click', () => {
+      if (!panel.hidden) { panel.hidden = true; visitorButton.setAttribute('aria-expanded', 'false'); return; }
+      send({ type: 'visitor', chat_id: chatId });
+    });
+    flagButton.addEventListener('click', () => {
+      if (flagSelect.value) send({ type: 'flag', chat_id: chatId, reason: flagSelect.value });
+    });
+    cannedSelect.addEventListener('change', () => {
+      const c = canned.find((x) => String(x.id) === cannedSelect.value);
+      if (c) {
+        textarea.value = textarea.value ? `${textarea.value} ${c.body}` : c.body;
+        textarea.focus();
+      }
+      cannedSelect.value = '';
+    });
     form.addEventListener('submit', (e) => { e.preventDefault(); view.sendReply(); textarea.focus(); });
     textarea.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); view.sendReply(); }
@@ -229,6 +285,7 @@
     closeButton.addEventListener('click', () => closeView(chatId));
     tabButton.addEventListener('click', () => { view.show(); textarea.focus(); });
     view.fillTransfer();
+    view.fillCanned();
     chats.set(chatId, view);
     return view;
   }
@@ -294,6 +351,25 @@
       case 'typing': {
         const view = chats.get(f.chat_id);
         if (view) view.typing.textContent = f.active ? 'The visitor is typing…' : '';
+        break;
+      }
+      case 'canned':
+        canned = f.responses;
+        for (const view of chats.values()) view.fillCanned();
+        break;
+      case 'visitor': {
+        const view = chats.get(f.chat_id);
+        if (view) view.showVisitor(f);
+        break;
+      }
+      case 'flagged': {
+        const view = chats.get(f.chat_id);
+        if (view) {
+          const label = (FLAGS.find(([v]) => v === f.reason) || [f.reason, f.reason])[1];
+          if (!view.flags.includes(label)) view.flags.push(label);
+          view.setFlags(view.flags);
+          view.notice.textContent = '';
+        }
         break;
       }
       case 'assigned':

@@ -116,6 +116,7 @@ pub struct ConsolePage {
     pub member: StaffMember,
     pub can_manage_staff: bool,
     pub can_answer_chats: bool,
+    pub can_manage_canned: bool,
 }
 
 pub struct StaffNotice {
@@ -155,6 +156,14 @@ pub struct QueueRow {
 pub struct ChatQueuePage {
     pub layout: Layout,
     pub waiting: Vec<QueueRow>,
+}
+
+#[derive(Template)]
+#[template(path = "canned.html")]
+pub struct CannedPage {
+    pub layout: Layout,
+    pub responses: Vec<tolbooth_domain::canned::CannedResponse>,
+    pub error: Option<String>,
 }
 
 #[derive(Template)]

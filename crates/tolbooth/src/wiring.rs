@@ -35,7 +35,8 @@ pub async fn open(config: Config) -> anyhow::Result<App> {
         clock.clone(),
         AccountSettings::from_config(&config),
     );
-    let live_chat = LiveChat::new(shared, clock);
+    let live_chat = LiveChat::from_config(shared, clock, &config)
+        .context("cannot start live chat (chat.geoip_database)")?;
     Ok(App {
         config: Arc::new(config),
         store,

@@ -4,15 +4,18 @@ use crate::fixture;
 use std::sync::Arc;
 use time::Duration;
 use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
+use tolbooth_domain::canned::CannedId;
 use tolbooth_domain::chat::{
     ChatEvent, ChatLifecycle, ChatRef, ChatState, ClientMessageId, EndedBy, MessageBody,
 };
+use tolbooth_domain::chat::{ChatFlag, FlagReason};
 use tolbooth_domain::ports::{
-    AuditLog, ChatId, ChatStore, NewChat, NewMessage, Sender, StaffStore, StoreError,
+    AuditLog, CannedStore, ChatId, ChatStore, NewChat, NewMessage, Sender, StaffStore, StoreError,
 };
 use tolbooth_domain::role::Role;
 use tolbooth_domain::secret::Secret;
 use tolbooth_domain::staff::{DisplayName, NewStaff, StaffId, Username};
+use tolbooth_domain::visitor::VisitorDetails;
 use tolbooth_store::{backend_tests, Backend, SqlStore};
 
 backend_tests!(
@@ -22,6 +25,9 @@ backend_tests!(
     two_operators_accepting_at_once_one_wins,
     rejected_enquiries_are_deleted_and_only_counted,
     concurrent_senders_get_distinct_ordered_sequence_numbers,
+    visitor_details_and_flags_live_and_die_with_their_chat,
+    quiet_chats_are_found_by_their_last_activity,
+    canned_responses_are_added_replaced_and_deleted,
 );
 
 fn audit(action: &str) -> NewAuditEntry {
@@ -46,6 +52,19 @@ async fn new_chat(store: &SqlStore, n: u8, at: time::OffsetDateTime) -> (ChatId,
                 requested_at: at,
                 question: body("my bin was missed"),
                 question_client_id: cid("q1"),
+                visitor: VisitorDetails {
+                    name: Some(format!("Visitor {n}")),
+                    ip: Some(std::net::IpAddr::from([192, 0, 2, n])),
+                    browser: Some("Firefox 128".into()),
+                    operating_system: Some("Linux".into()),
+                    device: Some("Desktop or laptop".into()),
+                    referrer: None,
+                    launch_url: Some("https://www.example.gov.uk/bins".into()),
+                    pages_visited: Some(3),
+                    seconds_on_site: Some(120),
+                    location: Some("Stirling, United Kingdom".into()),
+                    visitor_key: Some(format!("key-{}", n % 2)),
+                },
             },
             audit("chat.requested").on(ObjectRef::new("chat", chat_ref)),
         )
@@ -368,5 +387,224 @@ async fn concurrent_senders_get_distinct_ordered_sequence_numbers(backend: Backe
         all.iter().map(|m| m.seq).collect::<Vec<_>>(),
         (1..=21).collect::<Vec<_>>(),
         "no gaps, no repeats"
+    );
+}
+
+async fn visitor_details_and_flags_live_and_die_with_their_chat(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let now = f.clock_now();
+    let (a, _) = new_chat(&f.store, 10, now).await;
+    let (b, b_ref) = new_chat(&f.store, 12, now + Duration::minutes(1)).await;
+    let (c, _) = new_chat(&f.store, 14, now + Duration::minutes(2)).await;
+    let (_other, _) = new_chat(&f.store, 11, now).await;
+    let details = f.store.visitor_details(b).await.unwrap().unwrap();
+    assert_eq!(details.name.as_deref(), Some("Visitor 12"));
+    assert_eq!(details.ip, Some(std::net::IpAddr::from([192, 0, 2, 12])));
+    assert_eq!(
+        (details.pages_visited, details.seconds_on_site),
+        (Some(3), Some(120))
+    );
+    assert_eq!(
+        details.location.as_deref(),
+        Some("Stirling, United Kingdom")
+    );
+    // The same key's other chats, newest first; never the chat itself.
+    let earlier: Vec<ChatId> = f
+        .store
+        .earlier_chats("key-0", b, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(earlier, vec![c, a]);
+
+    let who = operator(&f.store, "flagger").await;
+    let flag = ChatFlag {
+        reason: FlagReason::PossibleOffence,
+        by_name: "flagger".into(),
+        at: now,
+    };
+    assert!(f
+        .store
+        .flag_chat(b, &flag, who, audit("chat.flagged"))
+        .await
+        .unwrap());
+    assert!(!f
+        .store
+        .flag_chat(b, &flag, who, audit("chat.flagged"))
+        .await
+        .unwrap());
+    assert_eq!(f.store.chat_flags(b).await.unwrap(), vec![flag]);
+    let flagged = f.store.audit_entries(0, 1000).await.unwrap();
+    assert_eq!(
+        flagged
+            .iter()
+            .filter(|e| e.action == "chat.flagged")
+            .count(),
+        1,
+        "a repeat flag is not audited"
+    );
+
+    // A rejected enquiry takes its visitor details and flags with it.
+    let mut life = ChatLifecycle::requested(b_ref, now);
+    life.apply(ChatEvent::Reject, now).unwrap();
+    f.store
+        .save_lifecycle(b, ChatState::Requested, &life, None, audit("chat.rejected"))
+        .await
+        .unwrap();
+    f.store
+        .discard_enquiry(b, "2026-11-22", audit("chat.discarded"))
+        .await
+        .unwrap();
+    assert_eq!(f.store.visitor_details(b).await.unwrap(), None);
+    assert!(f.store.chat_flags(b).await.unwrap().is_empty());
+    let earlier = f.store.earlier_chats("key-0", a, 10).await.unwrap();
+    assert_eq!(earlier.iter().map(|c| c.id).collect::<Vec<_>>(), vec![c]);
+}
+
+async fn quiet_chats_are_found_by_their_last_activity(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let t0 = f.clock_now();
+    let (talking, talking_ref) = new_chat(&f.store, 20, t0).await;
+    let (waiting, _) = new_chat(&f.store, 21, t0).await;
+    let who = operator(&f.store, "quiet").await;
+    let mut life = ChatLifecycle::requested(talking_ref, t0);
+    life.apply(
+        ChatEvent::Accept {
+            operator: "quiet".into(),
+        },
+        t0 + Duration::minutes(5),
+    )
+    .unwrap();
+    f.store
+        .save_lifecycle(
+            talking,
+            ChatState::Requested,
+            &life,
+            Some(who),
+            audit("chat.accepted"),
+        )
+        .await
+        .unwrap();
+    f.store
+        .append_message(
+            talking,
+            NewMessage {
+                sender: Sender::Operator(who),
+                client_id: cid("o1"),
+                body: body("hello"),
+                sent_at: t0 + Duration::minutes(10),
+            },
+        )
+        .await
+        .unwrap();
+    let ids =
+        |v: Vec<tolbooth_domain::ports::StoredChat>| v.iter().map(|c| c.id).collect::<Vec<_>>();
+    // Quiet since t0 + 8 min: the waiting enquiry (nothing since t0), not
+    // the accepted chat (a message at t0 + 10).
+    let cutoff = t0 + Duration::minutes(8);
+    assert_eq!(
+        ids(f
+            .store
+            .idle_chats(ChatState::Requested, cutoff, 10)
+            .await
+            .unwrap()),
+        vec![waiting]
+    );
+    assert!(f
+        .store
+        .idle_chats(ChatState::Accepted, cutoff, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let later = t0 + Duration::minutes(11);
+    assert_eq!(
+        ids(f
+            .store
+            .idle_chats(ChatState::Accepted, later, 10)
+            .await
+            .unwrap()),
+        vec![talking]
+    );
+}
+
+async fn canned_responses_are_added_replaced_and_deleted(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let now = f.clock_now();
+    let who = operator(&f.store, "supervisor").await;
+    let b = f
+        .store
+        .save_canned(
+            None,
+            "Opening hours",
+            &body("9 to 5"),
+            who,
+            now,
+            audit("canned.saved"),
+        )
+        .await
+        .unwrap();
+    let a = f
+        .store
+        .save_canned(
+            None,
+            "A greeting",
+            &body("Hello!"),
+            who,
+            now,
+            audit("canned.saved"),
+        )
+        .await
+        .unwrap();
+    let titles = |v: Vec<tolbooth_domain::canned::CannedResponse>| {
+        v.into_iter().map(|c| c.title).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        titles(f.store.canned_responses().await.unwrap()),
+        vec!["A greeting", "Opening hours"]
+    );
+    let replaced = f
+        .store
+        .save_canned(
+            Some(b.id),
+            "Opening hours",
+            &body("9 to 4:30"),
+            who,
+            now,
+            audit("canned.saved"),
+        )
+        .await
+        .unwrap();
+    assert_eq!((replaced.id, replaced.body.as_str()), (b.id, "9 to 4:30"));
+    let missing = f
+        .store
+        .save_canned(
+            Some(CannedId(999_999)),
+            "x",
+            &body("y"),
+            who,
+            now,
+            audit("canned.saved"),
+        )
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+    f.store
+        .delete_canned(a.id, audit("canned.deleted"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.store.delete_canned(a.id, audit("canned.deleted")).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        titles(f.store.canned_responses().await.unwrap()),
+        vec!["Opening hours"]
     );
 }

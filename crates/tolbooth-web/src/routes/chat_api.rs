@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use tolbooth_core::live_chat::ChatError;
+use tolbooth_core::live_chat::{Arrival, ChatError};
 use tolbooth_domain::ports::{Sender, StoredChat, StoredMessage};
 use tolbooth_domain::time_fmt::unix_millis;
 
@@ -35,6 +35,7 @@ impl IntoResponse for ApiError {
             ChatError::Conflict => (StatusCode::CONFLICT, "conflict"),
             ChatError::NotYours => (StatusCode::CONFLICT, "not_yours"),
             ChatError::NoSuchOperator => (StatusCode::BAD_REQUEST, "no_such_operator"),
+            ChatError::InvalidCanned(_) => (StatusCode::BAD_REQUEST, "bad_input"),
             ChatError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ChatError::Store(e) => {
                 tracing::error!(error = %e, "chat request failed");
@@ -78,6 +79,12 @@ fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
 pub struct StartRequest {
     question: String,
     client_id: Option<String>,
+    name: Option<String>,
+    visitor_id: Option<String>,
+    launch_url: Option<String>,
+    referrer: Option<String>,
+    pages_visited: Option<u64>,
+    seconds_on_site: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -92,11 +99,24 @@ struct Started {
 pub async fn start(
     State(state): State<AppState>,
     Client(client): Client,
+    headers: HeaderMap,
     Json(req): Json<StartRequest>,
 ) -> Result<Response, ApiError> {
+    let arrival = Arrival {
+        name: req.name,
+        visitor_id: req.visitor_id,
+        launch_url: req.launch_url,
+        referrer: req.referrer,
+        pages_visited: req.pages_visited,
+        seconds_on_site: req.seconds_on_site,
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(512).collect()),
+    };
     let started = state
         .live_chat
-        .start(&req.question, req.client_id.as_deref(), &client)
+        .start(&req.question, req.client_id.as_deref(), &arrival, &client)
         .await?;
     let body = Started {
         chat_id: started.chat.lifecycle.chat_ref.to_string(),

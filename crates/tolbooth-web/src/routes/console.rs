@@ -17,6 +17,7 @@ pub async fn home(State(state): State<AppState>, Staff(who): Staff) -> WebResult
         layout: Layout::for_session(&state.config.organisation.name, &who),
         can_manage_staff: who.member.role.allows(Permission::ManageStaff),
         can_answer_chats: who.member.role.allows(Permission::AnswerChats),
+        can_manage_canned: who.member.role.allows(Permission::ManageCannedResponses),
         member: who.member,
     };
     Ok(render(&page))

@@ -1,6 +1,7 @@
 //! The routing table.
 
 mod account;
+mod canned;
 mod chat_api;
 mod chat_console;
 mod console;
@@ -65,6 +66,9 @@ pub fn router(state: AppState) -> Router {
         .route("/ws/chat", get(crate::socket::visitor::upgrade))
         .route("/ws/console", get(crate::socket::console::upgrade))
         .route("/console/live", get(chat_console::live))
+        .route("/console/canned", get(canned::list).post(canned::add))
+        .route("/console/canned/{id}", post(canned::edit))
+        .route("/console/canned/{id}/delete", post(canned::delete))
         .route("/console/chats", get(chat_console::queue))
         .route("/console/chats/{chat_id}", get(chat_console::show))
         .route(

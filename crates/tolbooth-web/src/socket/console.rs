@@ -6,7 +6,9 @@
 //! the operator has open.
 
 use super::delivery::Watching;
-use super::frames::{ConsoleIn, ErrorCode, OperatorOut, Out, QueuedOut, Viewer};
+use super::frames::{
+    CannedOut, ConsoleIn, ErrorCode, OperatorOut, Out, QueuedOut, Viewer, VisitorOut,
+};
 use super::{close, console_origin_allowed, limited, Ending, Read, Wire};
 use crate::client::Client;
 use crate::cookies;
@@ -21,7 +23,7 @@ use tokio::sync::broadcast;
 use tolbooth_core::accounts::{session_key, ClientContext, Revocation};
 use tolbooth_core::chat_hub::DeskSignal;
 use tolbooth_core::live_chat::ChatError;
-use tolbooth_domain::chat::ChatRef;
+use tolbooth_domain::chat::{ChatRef, FlagReason};
 use tolbooth_domain::role::Permission;
 use tolbooth_domain::session::AuthLevel;
 use tolbooth_domain::staff::{StaffId, StaffMember};
@@ -162,6 +164,18 @@ impl Conn {
         .await?;
         self.send_operators(wire).await?;
         self.send_queue(wire).await?;
+        let canned = self.state.live_chat.canned().await.map_err(unavailable)?;
+        wire.send(&Out::Canned {
+            responses: canned
+                .into_iter()
+                .map(|c| CannedOut {
+                    id: c.id.0,
+                    title: c.title,
+                    body: c.body,
+                })
+                .collect(),
+        })
+        .await?;
         let mine = self
             .state
             .live_chat
@@ -389,6 +403,40 @@ impl Conn {
                 let r = chat_ref!(chat_id);
                 match live_chat.operator_typing(me, r, active).await {
                     Ok(()) => Ok(()),
+                    Err(e) => self.refuse(wire, &e, r, None).await,
+                }
+            }
+            ConsoleIn::Visitor { chat_id } => {
+                let r = chat_ref!(chat_id);
+                match live_chat.visitor_panel(me, r, ctx).await {
+                    Ok(panel) => {
+                        wire.send(&Out::Visitor(Box::new(VisitorOut::of(panel))))
+                            .await
+                    }
+                    Err(e) => self.refuse(wire, &e, r, None).await,
+                }
+            }
+            ConsoleIn::Flag { chat_id, reason } => {
+                let r = chat_ref!(chat_id);
+                let Some(reason) = FlagReason::parse(&reason) else {
+                    return wire
+                        .send(&Out::Error {
+                            code: ErrorCode::BadInput,
+                            message: "reason must be offensive, security_concern, safeguarding or possible_offence".into(),
+                            client_id: None,
+                            chat_id: Some(r.to_string()),
+                        })
+                        .await;
+                };
+                match live_chat.flag(me, r, reason, ctx).await {
+                    Ok(new) => {
+                        wire.send(&Out::Flagged {
+                            chat_id: r.to_string(),
+                            reason: reason.name(),
+                            new,
+                        })
+                        .await
+                    }
                     Err(e) => self.refuse(wire, &e, r, None).await,
                 }
             }

@@ -15,6 +15,12 @@ pub enum VisitorIn {
     Start {
         question: String,
         client_id: Option<String>,
+        /// The visitor's name, if they gave one.
+        name: Option<String>,
+        /// The widget's random first-party id.
+        visitor_id: Option<String>,
+        #[serde(default)]
+        context: VisitContext,
     },
     Resume {
         token: String,
@@ -30,6 +36,15 @@ pub enum VisitorIn {
     },
     Leave,
     Ping,
+}
+
+/// Where the visitor came from (LC-2), as the widget counts it.
+#[derive(Debug, Default, Deserialize)]
+pub struct VisitContext {
+    pub launch_url: Option<String>,
+    pub referrer: Option<String>,
+    pub pages_visited: Option<u64>,
+    pub seconds_on_site: Option<u64>,
 }
 
 /// What an operator's console sends.
@@ -66,6 +81,14 @@ pub enum ConsoleIn {
         chat_id: String,
         to: i64,
     },
+    /// Opens the visitor panel (audited).
+    Visitor {
+        chat_id: String,
+    },
+    Flag {
+        chat_id: String,
+        reason: String,
+    },
     Ping,
 }
 
@@ -94,6 +117,7 @@ impl ErrorCode {
             ChatError::Conflict => ErrorCode::Conflict,
             ChatError::NotYours => ErrorCode::NotYours,
             ChatError::NoSuchOperator => ErrorCode::NoSuchOperator,
+            ChatError::InvalidCanned(_) => ErrorCode::BadInput,
             ChatError::RateLimited => ErrorCode::RateLimited,
             ChatError::Store(_) => ErrorCode::Unavailable,
         }
@@ -196,6 +220,98 @@ pub enum Out {
     Assigned {
         chat_id: String,
     },
+    /// To a console: the visitor panel of a chat.
+    Visitor(Box<VisitorOut>),
+    /// To a console: a flag was recorded (`new` false if it was there).
+    Flagged {
+        chat_id: String,
+        reason: &'static str,
+        new: bool,
+    },
+    /// To consoles: the canned responses, on connecting.
+    Canned {
+        responses: Vec<CannedOut>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct CannedOut {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EarlierOut {
+    pub chat_id: String,
+    pub state: &'static str,
+    pub requested_at: i64,
+    pub operator: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FlagOut {
+    pub reason: &'static str,
+    pub label: &'static str,
+    pub by: String,
+    pub at: i64,
+}
+
+/// The visitor panel (LC-2, LC-5).
+#[derive(Debug, Serialize)]
+pub struct VisitorOut {
+    pub chat_id: String,
+    pub name: Option<String>,
+    pub ip_address: Option<String>,
+    pub location: Option<String>,
+    pub browser: Option<String>,
+    pub operating_system: Option<String>,
+    pub device: Option<String>,
+    pub referrer: Option<String>,
+    pub launch_url: Option<String>,
+    pub pages_visited: Option<u32>,
+    pub seconds_on_site: Option<u32>,
+    pub earlier: Vec<EarlierOut>,
+    pub flags: Vec<FlagOut>,
+}
+
+impl VisitorOut {
+    pub fn of(panel: tolbooth_core::live_chat::VisitorPanel) -> Self {
+        let d = panel.details.unwrap_or_default();
+        VisitorOut {
+            chat_id: panel.chat.lifecycle.chat_ref.to_string(),
+            name: d.name,
+            ip_address: d.ip.map(|ip| ip.to_string()),
+            location: d.location,
+            browser: d.browser,
+            operating_system: d.operating_system,
+            device: d.device,
+            referrer: d.referrer,
+            launch_url: d.launch_url,
+            pages_visited: d.pages_visited,
+            seconds_on_site: d.seconds_on_site,
+            earlier: panel
+                .earlier
+                .iter()
+                .map(|c| EarlierOut {
+                    chat_id: c.lifecycle.chat_ref.to_string(),
+                    state: c.lifecycle.state.name(),
+                    requested_at: unix_millis(c.lifecycle.requested_at),
+                    operator: c.lifecycle.operator.clone(),
+                })
+                .collect(),
+            flags: panel
+                .flags
+                .iter()
+                .map(|f| FlagOut {
+                    reason: f.reason.name(),
+                    label: f.reason.label(),
+                    by: f.by_name.clone(),
+                    at: unix_millis(f.at),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Out {

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 use tolbooth_core::accounts::ClientContext;
+use tolbooth_core::live_chat::Arrival;
 use tolbooth_domain::ports::StoredChat;
 use tolbooth_domain::secret::Secret;
 
@@ -22,6 +23,10 @@ pub async fn upgrade(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(512).collect::<String>());
     if !visitor_origin_allowed(&state, &headers) {
         return (
             StatusCode::FORBIDDEN,
@@ -29,7 +34,7 @@ pub async fn upgrade(
         )
             .into_response();
     }
-    limited(ws).on_upgrade(move |socket| run(state, client, socket))
+    limited(ws).on_upgrade(move |socket| run(state, client, user_agent, socket))
 }
 
 /// The visitor's chat once started or resumed.
@@ -38,14 +43,26 @@ struct Joined {
     token: Secret<String>,
 }
 
-async fn run(state: AppState, client: ClientContext, socket: WebSocket) {
+/// Who is at the other end of the socket.
+struct Peer {
+    client: ClientContext,
+    user_agent: Option<String>,
+}
+
+async fn run(
+    state: AppState,
+    client: ClientContext,
+    user_agent: Option<String>,
+    socket: WebSocket,
+) {
     let idle = Duration::from_secs(u64::from(state.config.chat.socket_idle_seconds));
     let mut wire = Wire::new(socket, idle);
-    let ending = converse(&state, &client, &mut wire).await;
+    let peer = Peer { client, user_agent };
+    let ending = converse(&state, &peer, &mut wire).await;
     wire.finish(ending).await;
 }
 
-async fn converse(state: &AppState, client: &ClientContext, wire: &mut Wire) -> Ending {
+async fn converse(state: &AppState, peer: &Peer, wire: &mut Wire) -> Ending {
     let live_chat = &state.live_chat;
     let welcome = Out::Welcome {
         organisation: state.config.organisation.name.clone(),
@@ -62,7 +79,7 @@ async fn converse(state: &AppState, client: &ClientContext, wire: &mut Wire) -> 
         let step = tokio::select! {
             read = wire.read() => match read {
                 Ok(Read::Text(text)) => {
-                    handle(state, client, wire, &mut joined, &mut watching, &text).await
+                    handle(state, peer, wire, &mut joined, &mut watching, &text).await
                 }
                 Ok(Read::Refused | Read::Nothing) => Ok(()),
                 Err(e) => Err(e),
@@ -78,13 +95,14 @@ async fn converse(state: &AppState, client: &ClientContext, wire: &mut Wire) -> 
 
 async fn handle(
     state: &AppState,
-    client: &ClientContext,
+    peer: &Peer,
     wire: &mut Wire,
     joined: &mut Option<Joined>,
     watching: &mut Watching,
     text: &str,
 ) -> Result<(), Ending> {
     let live_chat = &state.live_chat;
+    let client = &peer.client;
     let frame: VisitorIn = match serde_json::from_str(text) {
         Ok(f) => f,
         Err(e) => {
@@ -99,6 +117,9 @@ async fn handle(
         VisitorIn::Start {
             question,
             client_id,
+            name,
+            visitor_id,
+            context,
         } => {
             if joined.is_some() {
                 return wire
@@ -109,8 +130,17 @@ async fn handle(
                     ))
                     .await;
             }
+            let arrival = Arrival {
+                name,
+                visitor_id,
+                launch_url: context.launch_url,
+                referrer: context.referrer,
+                pages_visited: context.pages_visited,
+                seconds_on_site: context.seconds_on_site,
+                user_agent: peer.user_agent.clone(),
+            };
             match live_chat
-                .start(&question, client_id.as_deref(), client)
+                .start(&question, client_id.as_deref(), &arrival, client)
                 .await
             {
                 Ok(started) => {

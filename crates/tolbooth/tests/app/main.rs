@@ -10,6 +10,7 @@
 mod chat_api;
 mod chat_console;
 mod chat_socket;
+mod chat_visitor;
 mod cli;
 mod csrf;
 mod roles;
