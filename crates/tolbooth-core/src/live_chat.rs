@@ -89,6 +89,8 @@ pub const START_WINDOW: Duration = Duration::minutes(10);
 /// Messages a visitor may send in one chat per [`SEND_WINDOW`].
 pub const SENDS_PER_CHAT: u32 = 30;
 pub const SEND_WINDOW: Duration = Duration::minutes(1);
+/// Refused chat tokens one address may present in [`START_WINDOW`].
+pub const REFUSALS_PER_ADDRESS: u32 = 30;
 /// Keys each limit tracks at most.
 const RATE_KEYS: usize = 100_000;
 
@@ -125,6 +127,7 @@ pub struct LiveChat {
     locator: Option<Arc<Locator>>,
     starts: Arc<RateLimit<Option<IpAddr>>>,
     sends: Arc<RateLimit<ChatId>>,
+    refusals: Arc<RateLimit<Option<IpAddr>>>,
     hub: Arc<ChatHub>,
 }
 
@@ -155,6 +158,11 @@ impl LiveChat {
             clock,
             starts: Arc::new(RateLimit::new(STARTS_PER_ADDRESS, START_WINDOW, RATE_KEYS)),
             sends: Arc::new(RateLimit::new(SENDS_PER_CHAT, SEND_WINDOW, RATE_KEYS)),
+            refusals: Arc::new(RateLimit::new(
+                REFUSALS_PER_ADDRESS,
+                START_WINDOW,
+                RATE_KEYS,
+            )),
             hub: Arc::new(ChatHub::new()),
             locator: None,
         }
@@ -263,12 +271,30 @@ impl LiveChat {
         Err(ChatError::Conflict)
     }
 
-    /// The chat a visitor's token opens.
-    pub async fn visitor_chat(&self, token: &str) -> Result<StoredChat, ChatError> {
+    /// The chat a visitor's token opens. A token that opens nothing — a
+    /// guess, another chat's mistyped token, a deleted chat — is refused
+    /// with `NotFound` and audited (`chat.access_refused`, with the request
+    /// but never the token); after [`REFUSALS_PER_ADDRESS`] refusals in
+    /// [`START_WINDOW`] an address is only told to slow down.
+    pub async fn visitor_chat(
+        &self,
+        token: &str,
+        ctx: &ClientContext,
+    ) -> Result<StoredChat, ChatError> {
+        if let Some(chat) = self.store.chat_by_token(&token_hash(token)).await? {
+            return Ok(chat);
+        }
+        if !self.refusals.allow(ctx.ip, self.clock.now()) {
+            return Err(ChatError::RateLimited);
+        }
         self.store
-            .chat_by_token(&token_hash(token))
-            .await?
-            .ok_or(ChatError::NotFound)
+            .append_audit(
+                NewAuditEntry::new(Actor::Anonymous, "chat.access_refused")
+                    .because("no chat for the token presented")
+                    .in_request(ctx.request_id.clone()),
+            )
+            .await?;
+        Err(ChatError::NotFound)
     }
 
     pub async fn visitor_send(
@@ -276,8 +302,9 @@ impl LiveChat {
         token: &str,
         client_id: &str,
         text: &str,
+        ctx: &ClientContext,
     ) -> Result<Appended, ChatError> {
-        let chat = self.visitor_chat(token).await?;
+        let chat = self.visitor_chat(token, ctx).await?;
         if !self.sends.allow(chat.id, self.clock.now()) {
             return Err(ChatError::RateLimited);
         }
@@ -295,8 +322,9 @@ impl LiveChat {
         &self,
         token: &str,
         after: i64,
+        ctx: &ClientContext,
     ) -> Result<(StoredChat, Vec<StoredMessage>), ChatError> {
-        let chat = self.visitor_chat(token).await?;
+        let chat = self.visitor_chat(token, ctx).await?;
         let messages = self
             .store
             .messages_after(chat.id, after.max(0), FETCH_LIMIT)
@@ -311,7 +339,7 @@ impl LiveChat {
         token: &str,
         ctx: &ClientContext,
     ) -> Result<ChatState, ChatError> {
-        let chat = self.visitor_chat(token).await?;
+        let chat = self.visitor_chat(token, ctx).await?;
         self.change(
             chat,
             ChatEvent::End {

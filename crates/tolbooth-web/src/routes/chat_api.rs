@@ -143,13 +143,14 @@ struct Acknowledged {
 /// `POST /api/chats/messages`: sends a message; answered once it is stored.
 pub async fn send(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     Json(req): Json<SendRequest>,
 ) -> Result<Json<impl Serialize>, ApiError> {
     let token = bearer(&headers)?;
     let appended = state
         .live_chat
-        .visitor_send(&token, &req.client_id, &req.text)
+        .visitor_send(&token, &req.client_id, &req.text, &client)
         .await?;
     Ok(Json(Acknowledged {
         seq: appended.message.seq,
@@ -212,11 +213,15 @@ fn view(chat: &StoredChat, messages: Vec<StoredMessage>) -> ChatView {
 /// with sequence numbers above `N`, in order.
 pub async fn fetch(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     Query(q): Query<FetchQuery>,
 ) -> Result<Json<impl Serialize>, ApiError> {
     let token = bearer(&headers)?;
-    let (chat, messages) = state.live_chat.visitor_messages(&token, q.after).await?;
+    let (chat, messages) = state
+        .live_chat
+        .visitor_messages(&token, q.after, &client)
+        .await?;
     Ok(Json(view(&chat, messages)))
 }
 

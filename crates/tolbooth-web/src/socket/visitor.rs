@@ -173,7 +173,7 @@ async fn handle(
                     ))
                     .await;
             }
-            match live_chat.visitor_chat(&token).await {
+            match live_chat.visitor_chat(&token, client).await {
                 Ok(chat) => {
                     wire.send(&Out::state(&chat)).await?;
                     let id = chat.id;
@@ -198,7 +198,7 @@ async fn handle(
             };
             let chat_id = j.chat.lifecycle.chat_ref.to_string();
             match live_chat
-                .visitor_send(j.token.expose(), &client_id, &text)
+                .visitor_send(j.token.expose(), &client_id, &text, client)
                 .await
             {
                 Ok(appended) => {

@@ -196,6 +196,23 @@ async fn a_token_is_the_only_way_in(backend: Backend) {
         "the Chat ID is not a credential"
     );
     assert_eq!(stranger.send("x1", "hi").await.0, 404);
+    // Each refused token is audited, without the token.
+    let refused = app.audited("chat.access_refused").await;
+    assert_eq!(refused.len(), 3);
+    assert!(!format!("{refused:?}").contains("guessed-token"));
+    // Guessing on is slowed down, and stops filling the audit log.
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        statuses.push(stranger.fetch(0).await.0);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 404).count(), 27);
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 13);
+    assert_eq!(
+        app.audited("chat.access_refused").await.len(),
+        tolbooth_core::live_chat::REFUSALS_PER_ADDRESS as usize
+    );
+    // The visitor with the right token is not affected.
+    assert_eq!(v.fetch(0).await.0, 200);
 
     // Bad input is refused with a reason, and nothing is stored.
     let (status, err) = v.send("has space", "hi").await;

@@ -322,6 +322,8 @@ async fn frames_are_bounded_and_bad_ones_answered(backend: Backend) {
     }
 
     // An oversized frame closes the socket with 1009.
+    let mut bystander = app.visitor_socket().await;
+    let (_, _) = start(&mut bystander, "I am a bystander").await;
     let mut big = app.visitor_socket().await;
     big.expect("welcome").await;
     big.send_raw(format!(
@@ -339,6 +341,37 @@ async fn frames_are_bounded_and_bad_ones_answered(backend: Backend) {
         .await;
     assert_eq!(stranger.expect("error").await["code"], "not_found");
     assert_eq!(stranger.closed().await.unwrap(), Some(4004));
+    assert_eq!(app.audited("chat.access_refused").await.len(), 1);
+
+    // A flood of messages in one chat is refused past the chat's limit ...
+    let mut flooder = app.visitor_socket().await;
+    start(&mut flooder, "flood").await;
+    let mut limited = 0;
+    for i in 0..45 {
+        flooder
+            .send(json!({"type": "send", "client_id": format!("f{i}"), "text": "spam"}))
+            .await;
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    }
+    loop {
+        let f = flooder.next().await.unwrap();
+        if f["type"] == "error" && f["code"] == "rate_limited" {
+            limited += 1;
+        }
+        if f["type"] == "ack" && f["client_id"] == "f44" || limited >= 15 {
+            break;
+        }
+    }
+    assert!(limited >= 15, "{limited}");
+    // ... while the other chats go on unharmed.
+    bystander
+        .send(json!({"type": "send", "client_id": "b1", "text": "still here"}))
+        .await;
+    let ack = bystander.expect("ack").await;
+    assert_eq!(
+        (ack["seq"].as_i64(), ack["duplicate"].as_bool()),
+        (Some(2), Some(false))
+    );
 }
 
 async fn origins_are_checked(backend: Backend) {
@@ -511,7 +544,11 @@ async fn quiet_chats_end_and_unanswered_enquiries_are_abandoned(backend: Backend
         .await
         .unwrap()
         .is_none());
-    assert!(app.live_chat.visitor_chat(&waiting_token).await.is_err());
+    assert!(app
+        .live_chat
+        .visitor_chat(&waiting_token, &ctx)
+        .await
+        .is_err());
 
     app.clock.advance(minutes(16));
     assert_eq!(
