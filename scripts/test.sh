@@ -15,4 +15,8 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+# Screenshots of the widget and the console are kept as test artefacts.
+export E2E_SCREENSHOTS="${E2E_SCREENSHOTS:-$PWD/target/e2e-screenshots}"
+mkdir -p "$E2E_SCREENSHOTS"
 (cd e2e && npm ci --no-audit --no-fund --silent && npm test)
+echo "Browser test screenshots: $E2E_SCREENSHOTS"

@@ -93,6 +93,7 @@ test('a visitor asks through the widget and an operator answers in real time', a
   assert.match(chatId, /^TB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
   await page.locator('#tolbooth-chat .status', { hasText: 'Waiting for someone to answer' }).waitFor();
   await shot(page, 'widget-waiting');
+  assert.deepEqual(await axe(page, { include: [['#tolbooth-chat']] }), [], 'widget, waiting');
 
   // The operator sees the enquiry arrive, with its waiting time, and the
   // title says so.
@@ -138,6 +139,8 @@ test('a visitor asks through the widget and an operator answers in real time', a
   await page.locator('#tolbooth-chat ol.log li.operator', { hasText: 'Blue ones the week after.' }).waitFor();
   await shot(page, 'widget-chatting');
   await shot(operator, 'console-chatting');
+  assert.deepEqual(await axe(page, { include: [['#tolbooth-chat']] }), [], 'widget, chatting');
+  assert.deepEqual(await axe(operator), [], 'console with an open chat and the visitor panel');
 
   // Nothing the visitor typed ran or became markup, in the widget or the console.
   for (const p of [page, operator]) {
@@ -157,6 +160,7 @@ test('a visitor asks through the widget and an operator answers in real time', a
   await page.locator('#tolbooth-chat .status', { hasText: 'The chat has ended' }).waitFor();
   await view.locator('.state', { hasText: 'ended (by operator)' }).waitFor();
   await shot(page, 'widget-ended');
+  assert.deepEqual(await axe(page, { include: [['#tolbooth-chat']] }), [], 'widget, ended');
 
   // The recorded chat has every LC-3 field; the transcript page shows the
   // visitor's text inert too.
@@ -277,9 +281,14 @@ test('the widget works from the keyboard, in Gàidhlig, and passes axe; so does 
   assert.deepEqual(errors, []);
   await context.close();
 
+  // No operator on duty (the console is closed): the widget says so.
+  await operator.goto(`${demo.base}/console`);
   const english = await visitor('/demo');
   await english.page.getByRole('button', { name: 'Live chat' }).click();
-  assert.deepEqual(await axe(english.page, { include: [['#tolbooth-chat']] }), []);
+  await english.page.locator('#tolbooth-chat .status', { hasText: 'No one is available' }).waitFor();
+  assert.equal(await english.page.getByRole('button', { name: 'Start chat' }).isDisabled(), true);
+  assert.deepEqual(await axe(english.page, { include: [['#tolbooth-chat']] }), [], 'widget, no one available');
+  await shot(english.page, 'widget-unavailable');
   assert.deepEqual(await axe(english.page), [], 'demo page with the widget');
   await english.context.close();
 

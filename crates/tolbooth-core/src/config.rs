@@ -51,6 +51,13 @@ pub struct ChatConfig {
     /// A MaxMind-format GeoIP City database (GeoLite2-City.mmdb or
     /// similar) for a visitor's coarse location (LC-2). Unset: none.
     pub geoip_database: Option<PathBuf>,
+    /// When live chat is staffed (LC-9), e.g. `Mon-Fri 09:00-17:00; Sat
+    /// 10:00-13:00`. Unset: always open.
+    pub opening_hours: Option<String>,
+    /// The time zone of `opening_hours` and `closed_dates`.
+    pub time_zone: String,
+    /// Dates (`YYYY-MM-DD`, comma-separated) on which chat is closed.
+    pub closed_dates: String,
 }
 
 impl Default for ChatConfig {
@@ -61,6 +68,9 @@ impl Default for ChatConfig {
             unanswered_minutes: 30,
             socket_idle_seconds: 60,
             geoip_database: None,
+            opening_hours: None,
+            time_zone: String::from("Europe/London"),
+            closed_dates: String::new(),
         }
     }
 }
@@ -328,6 +338,20 @@ impl Config {
         )
     }
 
+    /// When live chat is open (LC-9); `None` when always open.
+    pub fn chat_schedule(
+        &self,
+    ) -> Result<Option<crate::schedule::Schedule>, crate::schedule::ScheduleError> {
+        match self.chat.opening_hours.as_deref() {
+            Some(hours) if !hours.trim().is_empty() => Ok(Some(crate::schedule::Schedule::new(
+                hours,
+                &self.chat.time_zone,
+                &self.chat.closed_dates,
+            )?)),
+            _ => Ok(None),
+        }
+    }
+
     /// The widget's host pages' origins (validated at load), lower case.
     pub fn site_origins(&self) -> Vec<String> {
         self.chat
@@ -382,6 +406,21 @@ impl Config {
                     "origins separated by commas, each a scheme and host with no path, such as https://www.example.gov.uk",
                 ));
             }
+        }
+        if let Err(e) = self.chat_schedule() {
+            let (key, value) = match &e {
+                crate::schedule::ScheduleError::Hours(_) => (
+                    "chat.opening_hours",
+                    format!("{:?}", self.chat.opening_hours.clone().unwrap_or_default()),
+                ),
+                crate::schedule::ScheduleError::Zone(_) => {
+                    ("chat.time_zone", format!("{:?}", self.chat.time_zone))
+                }
+                crate::schedule::ScheduleError::Date(_) => {
+                    ("chat.closed_dates", format!("{:?}", self.chat.closed_dates))
+                }
+            };
+            return Err(invalid(key, value, &e.to_string()));
         }
         for (key, value) in [
             ("chat.idle_minutes", self.chat.idle_minutes),
@@ -681,6 +720,26 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("chat.idle_minutes"), "{err}");
+        let err = load_str("[chat]\nopening_hours = \"Mon-Fri 9-5\"\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("chat.opening_hours") && err.contains("HH:MM"),
+            "{err}"
+        );
+        let err = Config::load(
+            None,
+            env(&[
+                ("TOLBOOTH_CHAT__OPENING_HOURS", "Mon 09:00-17:00"),
+                ("TOLBOOTH_CHAT__TIME_ZONE", "Scotland"),
+            ]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("chat.time_zone") && err.contains("Europe/London"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod geoip;
 pub mod live_chat;
 pub mod password;
 pub mod rate_limit;
+pub mod schedule;
 pub mod second_factor;
 pub mod tokens;
 pub mod user_agent;

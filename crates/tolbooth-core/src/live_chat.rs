@@ -8,6 +8,7 @@ use crate::accounts::ClientContext;
 use crate::chat_hub::{ChatHub, ChatSignal, DeskSignal, Side};
 use crate::geoip::Locator;
 use crate::rate_limit::RateLimit;
+use crate::schedule::Schedule;
 use crate::tokens::{random_token, token_hash};
 use crate::user_agent;
 use rand::rngs::OsRng;
@@ -48,6 +49,9 @@ pub enum ChatError {
     Closed,
     #[error("someone else changed the chat first")]
     Conflict,
+    /// Outside the configured opening hours (LC-9).
+    #[error("live chat is closed at the moment")]
+    OutOfHours,
     /// The chat is another operator's.
     #[error("this chat is being answered by another operator")]
     NotYours,
@@ -125,6 +129,7 @@ pub struct LiveChat {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     locator: Option<Arc<Locator>>,
+    schedule: Option<Arc<Schedule>>,
     starts: Arc<RateLimit<Option<IpAddr>>>,
     sends: Arc<RateLimit<ChatId>>,
     refusals: Arc<RateLimit<Option<IpAddr>>>,
@@ -165,6 +170,7 @@ impl LiveChat {
             )),
             hub: Arc::new(ChatHub::new()),
             locator: None,
+            schedule: None,
         }
     }
 
@@ -175,11 +181,22 @@ impl LiveChat {
         clock: Arc<dyn Clock>,
         config: &crate::Config,
     ) -> Result<Self, crate::geoip::GeoIpError> {
-        let live_chat = Self::new(store, clock);
+        let mut live_chat = Self::new(store, clock);
+        // Validated when the configuration loaded.
+        live_chat.schedule = config.chat_schedule().ok().flatten().map(Arc::new);
         Ok(match &config.chat.geoip_database {
             Some(path) => live_chat.with_locator(Locator::open(path)?),
             None => live_chat,
         })
+    }
+
+    /// Whether chat is staffed now (LC-9), and the hours to show when it
+    /// is not (`None` when always open).
+    pub fn opening(&self) -> (bool, Option<String>) {
+        match &self.schedule {
+            Some(s) => (s.is_open(self.clock.now()), Some(s.describe())),
+            None => (true, None),
+        }
     }
 
     /// Looks visitors' addresses up in this GeoIP database (LC-2).
@@ -234,6 +251,9 @@ impl LiveChat {
     ) -> Result<StartedChat, ChatError> {
         let question = MessageBody::parse(question)?;
         let question_client_id = client_id.map(ClientMessageId::parse).transpose()?;
+        if !self.opening().0 {
+            return Err(ChatError::OutOfHours);
+        }
         if !self.starts.allow(ctx.ip, self.clock.now()) {
             return Err(ChatError::RateLimited);
         }

@@ -11,6 +11,7 @@ pub mod chat;
 pub mod clock;
 pub mod lockout;
 pub mod network;
+pub mod opening_hours;
 pub mod ports;
 pub mod role;
 pub mod secret;

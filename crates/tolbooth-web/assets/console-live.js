@@ -120,7 +120,8 @@
 
   // --- chats -----------------------------------------------------------------
   function makeView(chatId) {
-    const log = el('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': `Messages in ${chatId}` });
+    const log = el('ol', { class: 'log', tabindex: '0' });
+    const logRegion = el('div', { role: 'log', 'aria-live': 'polite', 'aria-label': `Messages in ${chatId}` }, [log]);
     const state = el('span', { class: 'state' });
     const typing = el('p', { class: 'typing', 'aria-live': 'polite' });
     const textarea = el('textarea', { id: `reply-${chatId}`, maxlength: '4000' });
@@ -142,7 +143,7 @@
     const flagsLine = el('p', { class: 'flags' });
     const section = el('section', { class: 'chat-view', 'data-chat': chatId, hidden: true, 'aria-labelledby': `h-${chatId}` }, [
       el('header', {}, [el('h2', { id: `h-${chatId}`, text: `Chat ${chatId}` }), state, visitorButton]),
-      panel, flagsLine, log, typing, notice, cannedSelect, form,
+      panel, flagsLine, logRegion, typing, notice, cannedSelect, form,
       el('div', { class: 'actions' }, [endButton, transferSelect, transferButton, flagSelect, flagButton, closeButton]),
     ]);
     chatsBox.append(section);

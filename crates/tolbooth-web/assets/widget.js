@@ -35,6 +35,8 @@
       ended: 'The chat has ended. Thank you for contacting us.',
       rejected: 'Sorry, we cannot take your chat just now. Please try again later.',
       unavailable: 'No one is available to chat just now. Please try again later.',
+      closed: 'Live chat is closed at the moment.',
+      hours: 'Opening hours: {hours}.',
       reconnecting: 'Connection lost. Reconnecting…',
       send: 'Send',
       message: 'Your message',
@@ -67,6 +69,8 @@
       ended: "Tha a' chabadaich seachad. Tapadh leat airson fios a chur thugainn.",
       rejected: 'Tha sinn duilich, chan urrainn dhuinn do chabadaich a ghabhail an-dràsta. Feuch a-rithist an ceann greis.',
       unavailable: 'Chan eil duine ri fhaighinn airson cabadaich an-dràsta. Feuch a-rithist an ceann greis.',
+      closed: "Tha a' chabadaich bheò dùinte an-dràsta.",
+      hours: 'Uairean fosglaidh: {hours}.',
       reconnecting: "Chaidh an ceangal a chall. A' ceangal a-rithist…",
       send: 'Cuir',
       message: 'Do theachdaireachd',
@@ -212,8 +216,11 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
     startError, startButton,
   ]);
   const intro = el('div', { class: 'intro' }, [el('p', { class: 'notice', id: 'tb-privacy', text: T.privacy }), startForm]);
-  const log = el('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': T.messages, hidden: true });
-  const bodyBox = el('div', { class: 'body' }, [intro, log]);
+  // The log region wraps the list, so that its items stay list items.
+  const log = el('ol', { class: 'log' });
+  const logRegion = el('div', { role: 'log', 'aria-live': 'polite', 'aria-label': T.messages, hidden: true }, [log]);
+  // Scrollable, so reachable from the keyboard to scroll back.
+  const bodyBox = el('div', { class: 'body', tabindex: '0' }, [intro, logRegion]);
   const typing = el('p', { class: 'typing', 'aria-live': 'polite' });
   const messageInput = el('textarea', { id: 'tb-message', name: 'message', maxlength: '4000', rows: '1' });
   const compose = el('form', { class: 'compose', hidden: true }, [
@@ -267,7 +274,7 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
 
   function showChat() {
     intro.hidden = true;
-    log.hidden = false;
+    logRegion.hidden = false;
     compose.hidden = closed;
     foot.hidden = false;
     leaveButton.hidden = closed;
@@ -279,14 +286,18 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
     }
   }
 
-  function showIntro(available) {
+  // LC-9: closed, or open with no one free, is said before anyone writes.
+  let availability = { open: true, hours: null, operators: true };
+  function showIntro() {
     intro.hidden = false;
-    log.hidden = true;
+    logRegion.hidden = true;
     compose.hidden = true;
     foot.hidden = true;
     refText.hidden = true;
-    startButton.disabled = available === false;
-    setStatus(available === false ? T.unavailable : '');
+    const { open, hours, operators } = availability;
+    startButton.disabled = !open || !operators;
+    if (!open) setStatus(hours ? `${T.closed} ${say('hours', { hours })}` : T.closed);
+    else setStatus(operators ? '' : T.unavailable);
   }
 
   // Messages not yet acknowledged stay at the end, below what arrives.
@@ -382,7 +393,8 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
       case 'welcome':
         organisation = f.organisation || '';
         if (organisation) title.textContent = say('titleWith', { org: organisation });
-        if (!chat) showIntro(f.operators_available);
+        availability = { open: f.open !== false, hours: f.hours || null, operators: f.operators_available !== false };
+        if (!chat) showIntro();
         break;
       case 'started':
         chat = { token: f.token, chatId: f.chat_id, pending: [], open: true };
@@ -420,6 +432,11 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
         break;
       case 'error':
         if (f.code === 'rate_limited') setStatus(T.slowDown);
+        else if (f.code === 'out_of_hours') {
+          startPending = null;
+          availability.open = false;
+          showIntro();
+        }
         else if (startPending || !chat) {
           startPending = null;
           startButton.disabled = false;

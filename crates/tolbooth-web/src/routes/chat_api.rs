@@ -36,6 +36,7 @@ impl IntoResponse for ApiError {
             ChatError::NotYours => (StatusCode::CONFLICT, "not_yours"),
             ChatError::NoSuchOperator => (StatusCode::BAD_REQUEST, "no_such_operator"),
             ChatError::InvalidCanned(_) => (StatusCode::BAD_REQUEST, "bad_input"),
+            ChatError::OutOfHours => (StatusCode::CONFLICT, "out_of_hours"),
             ChatError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ChatError::Store(e) => {
                 tracing::error!(error = %e, "chat request failed");

@@ -105,6 +105,7 @@ pub enum ErrorCode {
     NotYours,
     NoSuchOperator,
     RateLimited,
+    OutOfHours,
     Unavailable,
 }
 
@@ -118,6 +119,7 @@ impl ErrorCode {
             ChatError::NotYours => ErrorCode::NotYours,
             ChatError::NoSuchOperator => ErrorCode::NoSuchOperator,
             ChatError::InvalidCanned(_) => ErrorCode::BadInput,
+            ChatError::OutOfHours => ErrorCode::OutOfHours,
             ChatError::RateLimited => ErrorCode::RateLimited,
             ChatError::Store(_) => ErrorCode::Unavailable,
         }
@@ -169,6 +171,10 @@ pub struct OperatorOut {
 pub enum Out {
     Welcome {
         organisation: String,
+        /// Whether chat is within its opening hours now (LC-9).
+        open: bool,
+        /// The opening hours as people read them, when configured.
+        hours: Option<String>,
         /// Whether an operator has the console open now (LC-9).
         operators_available: bool,
     },

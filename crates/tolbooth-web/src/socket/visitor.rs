@@ -64,8 +64,11 @@ async fn run(
 
 async fn converse(state: &AppState, peer: &Peer, wire: &mut Wire) -> Ending {
     let live_chat = &state.live_chat;
+    let (open, hours) = live_chat.opening();
     let welcome = Out::Welcome {
         organisation: state.config.organisation.name.clone(),
+        open,
+        hours,
         operators_available: !live_chat.hub().operators_on_duty().is_empty(),
     };
     if let Err(e) = wire.send(&welcome).await {

@@ -20,6 +20,7 @@ backend_tests!(
     origins_are_checked,
     a_console_socket_closes_when_its_session_ends,
     quiet_chats_end_and_unanswered_enquiries_are_abandoned,
+    out_of_hours_chat_says_so_and_takes_no_enquiries,
 );
 
 async fn start(visitor: &mut Socket, question: &str) -> (String, String) {
@@ -562,4 +563,42 @@ async fn quiet_chats_end_and_unanswered_enquiries_are_abandoned(backend: Backend
         .collect_until("state", |s| s["state"] == "ended")
         .await;
     assert_eq!(ended.last().unwrap()["ended_by"], "inactivity");
+}
+
+async fn out_of_hours_chat_says_so_and_takes_no_enquiries(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| {
+        c.chat.opening_hours = Some("Mon-Fri 09:00-17:00".into());
+        c.chat.closed_dates = "2026-11-24".into();
+    })
+    .await
+    else {
+        return;
+    };
+    // The test clock starts on Sunday 22 November 2026, 09:00 UTC.
+    let mut v = app.visitor_socket().await;
+    let welcome = v.expect("welcome").await;
+    assert_eq!(welcome["open"], false);
+    assert_eq!(welcome["hours"], "Monday to Friday 09:00 to 17:00");
+    v.send(json!({"type": "start", "question": "Are you there?"}))
+        .await;
+    assert_eq!(v.expect("error").await["code"], "out_of_hours");
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/chats", app.base_url))
+        .json(&json!({"question": "Are you there?"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "out_of_hours");
+
+    // Monday 10:00 in London: open.
+    app.clock.advance(time::Duration::hours(25));
+    let mut v = app.visitor_socket().await;
+    assert_eq!(v.expect("welcome").await["open"], true);
+    let mut v = app.visitor_socket().await;
+    start(&mut v, "Now?").await;
+    // Tuesday 24th is a closed date.
+    app.clock.advance(time::Duration::days(1));
+    let mut v = app.visitor_socket().await;
+    assert_eq!(v.expect("welcome").await["open"], false);
 }
