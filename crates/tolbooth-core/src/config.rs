@@ -58,6 +58,13 @@ pub struct ChatConfig {
     pub time_zone: String,
     /// Dates (`YYYY-MM-DD`, comma-separated) on which chat is closed.
     pub closed_dates: String,
+    /// Chats one address may start in ten minutes.
+    pub starts_per_address: u32,
+    /// Messages a visitor may send in one chat per minute.
+    pub messages_per_minute: u32,
+    /// Frames one socket may send per second, in bursts of four seconds'
+    /// worth.
+    pub socket_frames_per_second: u32,
 }
 
 impl Default for ChatConfig {
@@ -71,6 +78,9 @@ impl Default for ChatConfig {
             opening_hours: None,
             time_zone: String::from("Europe/London"),
             closed_dates: String::new(),
+            starts_per_address: 10,
+            messages_per_minute: 30,
+            socket_frames_per_second: 10,
         }
     }
 }
@@ -426,6 +436,12 @@ impl Config {
             ("chat.idle_minutes", self.chat.idle_minutes),
             ("chat.unanswered_minutes", self.chat.unanswered_minutes),
             ("chat.socket_idle_seconds", self.chat.socket_idle_seconds),
+            ("chat.starts_per_address", self.chat.starts_per_address),
+            ("chat.messages_per_minute", self.chat.messages_per_minute),
+            (
+                "chat.socket_frames_per_second",
+                self.chat.socket_frames_per_second,
+            ),
         ] {
             if value == 0 {
                 return Err(invalid(key, "0".into(), "a whole number above 0"));

@@ -87,7 +87,7 @@ pub struct StartedChat {
     pub token: Secret<String>,
 }
 
-/// Chats one address may start in [`START_WINDOW`].
+/// Chats one address may start in [`START_WINDOW`], unless configured.
 pub const STARTS_PER_ADDRESS: u32 = 10;
 pub const START_WINDOW: Duration = Duration::minutes(10);
 /// Messages a visitor may send in one chat per [`SEND_WINDOW`].
@@ -182,6 +182,17 @@ impl LiveChat {
         config: &crate::Config,
     ) -> Result<Self, crate::geoip::GeoIpError> {
         let mut live_chat = Self::new(store, clock);
+        let chat = &config.chat;
+        live_chat.starts = Arc::new(RateLimit::new(
+            chat.starts_per_address,
+            START_WINDOW,
+            RATE_KEYS,
+        ));
+        live_chat.sends = Arc::new(RateLimit::new(
+            chat.messages_per_minute,
+            SEND_WINDOW,
+            RATE_KEYS,
+        ));
         // Validated when the configuration loaded.
         live_chat.schedule = config.chat_schedule().ok().flatten().map(Arc::new);
         Ok(match &config.chat.geoip_database {

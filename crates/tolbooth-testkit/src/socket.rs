@@ -54,15 +54,20 @@ impl Socket {
             Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
                 Err(SocketEnd::Refused(res.status().as_u16()))
             }
-            Err(e) => panic!("socket connection failed: {e}"),
+            Err(_) => Err(SocketEnd::Closed(None)),
         }
     }
 
     pub async fn send(&mut self, frame: Value) {
+        self.try_send(frame).await.unwrap();
+    }
+
+    /// Sends a frame; an error means the connection is gone.
+    pub async fn try_send(&mut self, frame: Value) -> Result<(), SocketEnd> {
         self.stream
             .send(Message::Text(frame.to_string().into()))
             .await
-            .unwrap();
+            .map_err(|_| SocketEnd::Closed(None))
     }
 
     /// Sends raw text, for malformed and oversized frames.

@@ -81,8 +81,7 @@ fn parse_ref(raw: &str) -> Result<ChatRef, ChatError> {
 
 impl Conn {
     async fn run(mut self, socket: WebSocket, revocations: broadcast::Receiver<Revocation>) {
-        let idle = Duration::from_secs(u64::from(self.state.config.chat.socket_idle_seconds));
-        let mut wire = Wire::new(socket, idle);
+        let mut wire = Wire::new(socket, &self.state.config.chat);
         let ending = self.converse(&mut wire, revocations).await;
         wire.finish(ending).await;
     }

@@ -26,9 +26,8 @@ const HARD_FRAME_BYTES: usize = 256 * 1024;
 const MAX_WRITE_BUFFER: usize = 256 * 1024;
 /// Longest one write may take before a slow reader is disconnected.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Frames a client may send in a burst, and per second after it.
-const BURST: f64 = 40.0;
-const PER_SECOND: f64 = 10.0;
+/// A burst of frames is this many seconds' worth of the steady rate.
+const BURST_SECONDS: f64 = 4.0;
 /// Refused frames after which the client is disconnected.
 const MAX_REFUSED: u32 = 50;
 
@@ -90,17 +89,23 @@ pub fn visitor_origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     }
 }
 
-/// A token bucket for one connection's frames.
+/// A token bucket for one connection's frames
+/// (`chat.socket_frames_per_second`, in bursts of four seconds' worth).
 struct Bucket {
     tokens: f64,
+    burst: f64,
+    per_second: f64,
     at: Instant,
     refused: u32,
 }
 
 impl Bucket {
-    fn new() -> Self {
+    fn new(per_second: u32) -> Self {
+        let per_second = f64::from(per_second);
         Self {
-            tokens: BURST,
+            tokens: per_second * BURST_SECONDS,
+            burst: per_second * BURST_SECONDS,
+            per_second,
             at: Instant::now(),
             refused: 0,
         }
@@ -108,8 +113,8 @@ impl Bucket {
 
     fn take(&mut self) -> bool {
         let now = Instant::now();
-        let earned = now.duration_since(self.at).as_secs_f64() * PER_SECOND;
-        self.tokens = (self.tokens + earned).min(BURST);
+        let earned = now.duration_since(self.at).as_secs_f64() * self.per_second;
+        self.tokens = (self.tokens + earned).min(self.burst);
         self.at = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -150,10 +155,11 @@ pub enum Read {
 }
 
 impl Wire {
-    pub fn new(socket: WebSocket, idle: Duration) -> Self {
+    pub fn new(socket: WebSocket, chat: &tolbooth_core::config::ChatConfig) -> Self {
+        let idle = Duration::from_secs(u64::from(chat.socket_idle_seconds));
         Self {
             socket,
-            bucket: Bucket::new(),
+            bucket: Bucket::new(chat.socket_frames_per_second),
             last_heard: Instant::now(),
             idle,
         }

@@ -11,7 +11,6 @@ use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::time::Duration;
 use tolbooth_core::accounts::ClientContext;
 use tolbooth_core::live_chat::Arrival;
 use tolbooth_domain::ports::StoredChat;
@@ -55,8 +54,7 @@ async fn run(
     user_agent: Option<String>,
     socket: WebSocket,
 ) {
-    let idle = Duration::from_secs(u64::from(state.config.chat.socket_idle_seconds));
-    let mut wire = Wire::new(socket, idle);
+    let mut wire = Wire::new(socket, &state.config.chat);
     let peer = Peer { client, user_agent };
     let ending = converse(&state, &peer, &mut wire).await;
     wire.finish(ending).await;
