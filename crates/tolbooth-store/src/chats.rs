@@ -310,43 +310,15 @@ impl ChatStore for SqlStore {
                 });
             }
         }
+        if let Some(appender) = &self.appender {
+            return appender.append(id, message).await;
+        }
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "UPDATE chats SET last_seq = last_seq + 1 \
-             WHERE id = $1 AND state IN ('requested', 'accepted') RETURNING last_seq",
-        )
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .store()?;
-        let Some(row) = row else {
-            let exists = sqlx::query("SELECT id FROM chats WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .store()?;
-            return Err(match exists {
-                Some(_) => StoreError::Conflict("the chat is closed"),
-                None => StoreError::NotFound,
-            });
-        };
-        let seq: i64 = row.try_get("last_seq").store()?;
-        let inserted = sqlx::query(
-            "INSERT INTO chat_messages (chat_id, seq, sender, sender_staff_id, client_id, body, sent_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id.0)
-        .bind(seq)
-        .bind(message.sender.kind())
-        .bind(staff_of(message.sender))
-        .bind(message.client_id.as_ref().map(|c| c.as_str().to_owned()))
-        .bind(message.body.as_str().to_owned())
-        .bind(unix_millis(message.sent_at))
-        .execute(&mut *tx)
-        .await
-        .store();
-        match inserted {
-            Ok(_) => {}
+        match append_in_tx(&mut tx, id, &message).await {
+            Ok(appended) => {
+                tx.commit().await.store()?;
+                Ok(appended)
+            }
             // The same message sent twice at once: the other one won.
             Err(StoreError::Conflict(_)) if message.client_id.is_some() => {
                 drop(tx);
@@ -354,26 +326,15 @@ impl ChatStore for SqlStore {
                     Some(c) => self.message_by_client_id(id, message.sender, c).await?,
                     None => None,
                 };
-                return existing
+                existing
                     .map(|m| Appended {
                         message: m,
                         duplicate: true,
                     })
-                    .ok_or(StoreError::Conflict("the message could not be stored"));
+                    .ok_or(StoreError::Conflict("the message could not be stored"))
             }
-            Err(e) => return Err(e),
+            Err(e) => Err(e),
         }
-        tx.commit().await.store()?;
-        Ok(Appended {
-            message: StoredMessage {
-                seq,
-                sender: message.sender,
-                client_id: message.client_id,
-                body: message.body,
-                sent_at: message.sent_at,
-            },
-            duplicate: false,
-        })
     }
 
     async fn messages_after(
@@ -578,4 +539,77 @@ impl ChatStore for SqlStore {
             })
             .collect()
     }
+}
+
+/// Stores one message inside `tx`: a resend (same sender and client id) is
+/// answered with the stored copy; otherwise the chat's counter gives the
+/// next sequence number, or refuses a closed chat.
+pub(crate) async fn append_in_tx(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: ChatId,
+    message: &NewMessage,
+) -> StoreResult<Appended> {
+    if let Some(client_id) = &message.client_id {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM chat_messages \
+             WHERE chat_id = $1 AND sender = $2 AND client_id = $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(message.sender.kind())
+            .bind(client_id.as_str().to_owned())
+            .fetch_optional(&mut **tx)
+            .await
+            .store()?;
+        if let Some(row) = row {
+            return Ok(Appended {
+                message: message_from_row(&row)?,
+                duplicate: true,
+            });
+        }
+    }
+    let row = sqlx::query(
+        "UPDATE chats SET last_seq = last_seq + 1 \
+         WHERE id = $1 AND state IN ('requested', 'accepted') RETURNING last_seq",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut **tx)
+    .await
+    .store()?;
+    let Some(row) = row else {
+        let exists = sqlx::query("SELECT id FROM chats WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut **tx)
+            .await
+            .store()?;
+        return Err(match exists {
+            Some(_) => StoreError::Conflict("the chat is closed"),
+            None => StoreError::NotFound,
+        });
+    };
+    let seq: i64 = row.try_get("last_seq").store()?;
+    sqlx::query(
+        "INSERT INTO chat_messages (chat_id, seq, sender, sender_staff_id, client_id, body, sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id.0)
+    .bind(seq)
+    .bind(message.sender.kind())
+    .bind(staff_of(message.sender))
+    .bind(message.client_id.as_ref().map(|c| c.as_str().to_owned()))
+    .bind(message.body.as_str().to_owned())
+    .bind(unix_millis(message.sent_at))
+    .execute(&mut **tx)
+    .await
+    .store()?;
+    Ok(Appended {
+        message: StoredMessage {
+            seq,
+            sender: message.sender,
+            client_id: message.client_id.clone(),
+            body: message.body.clone(),
+            sent_at: message.sent_at,
+        },
+        duplicate: false,
+    })
 }

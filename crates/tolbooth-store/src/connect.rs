@@ -49,6 +49,8 @@ pub struct SqlStore {
     /// same pool as `read`.
     pub(crate) write: AnyPool,
     pub(crate) clock: Arc<dyn Clock>,
+    /// SQLite: chat messages committed in groups (see `group_commit`).
+    pub(crate) appender: Option<crate::group_commit::Appender>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -104,11 +106,13 @@ impl SqlStore {
                     .connect_with(options)
                     .await
                     .store()?;
+                let appender = Some(crate::group_commit::Appender::start(write.clone()));
                 Ok(Self {
                     backend,
                     read,
                     write,
                     clock,
+                    appender,
                 })
             }
             Backend::Postgres => {
@@ -123,6 +127,7 @@ impl SqlStore {
                     read: pool.clone(),
                     write: pool,
                     clock,
+                    appender: None,
                 })
             }
         }

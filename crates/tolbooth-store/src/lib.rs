@@ -13,6 +13,7 @@ mod canned;
 mod chats;
 mod connect;
 mod error;
+mod group_commit;
 mod health;
 mod login_throttle;
 mod migrate;

@@ -28,6 +28,7 @@ backend_tests!(
     visitor_details_and_flags_live_and_die_with_their_chat,
     quiet_chats_are_found_by_their_last_activity,
     canned_responses_are_added_replaced_and_deleted,
+    a_refused_message_does_not_spoil_others_written_with_it,
 );
 
 fn audit(action: &str) -> NewAuditEntry {
@@ -606,5 +607,70 @@ async fn canned_responses_are_added_replaced_and_deleted(backend: Backend) {
     assert_eq!(
         titles(f.store.canned_responses().await.unwrap()),
         vec!["Opening hours"]
+    );
+}
+
+async fn a_refused_message_does_not_spoil_others_written_with_it(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let now = f.clock_now();
+    let (open, _) = new_chat(&f.store, 30, now).await;
+    let (closed, closed_ref) = new_chat(&f.store, 31, now).await;
+    let mut life = ChatLifecycle::requested(closed_ref, now);
+    life.apply(ChatEvent::Abandon, now).unwrap();
+    f.store
+        .save_lifecycle(
+            closed,
+            ChatState::Requested,
+            &life,
+            None,
+            audit("chat.abandoned"),
+        )
+        .await
+        .unwrap();
+    // Many at once, so that on SQLite they share commits.
+    let store = Arc::new(f.store.clone());
+    let tasks: Vec<_> = (0..60)
+        .map(|i| {
+            let store = store.clone();
+            let chat = if i % 3 == 0 { closed } else { open };
+            tokio::spawn(async move {
+                let message = NewMessage {
+                    sender: Sender::Visitor,
+                    client_id: cid(&format!("x{i}")),
+                    body: body("hello"),
+                    sent_at: now,
+                };
+                (chat, store.append_message(chat, message).await)
+            })
+        })
+        .collect();
+    let mut stored = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            (c, Ok(_)) => {
+                assert_eq!(c, open);
+                stored += 1;
+            }
+            (c, Err(e)) => {
+                assert_eq!(c, closed);
+                assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+            }
+        }
+    }
+    assert_eq!(stored, 40);
+    let seqs: Vec<i64> = f
+        .store
+        .messages_after(open, 0, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.seq)
+        .collect();
+    assert_eq!(seqs, (1..=41).collect::<Vec<_>>());
+    assert_eq!(
+        f.store.messages_after(closed, 1, 100).await.unwrap(),
+        vec![]
     );
 }

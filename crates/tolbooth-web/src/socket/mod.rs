@@ -44,9 +44,14 @@ pub mod close {
     pub const TOO_FAST: u16 = 4029;
 }
 
+/// Read buffer per socket: frames are small, and a socket mostly waits;
+/// the buffer grows for a larger frame (up to the frame limit).
+const READ_BUFFER: usize = 4 * 1024;
+
 /// The upgrade with Tolbooth's limits.
 pub fn limited(ws: WebSocketUpgrade) -> WebSocketUpgrade {
-    ws.max_message_size(HARD_FRAME_BYTES)
+    ws.read_buffer_size(READ_BUFFER)
+        .max_message_size(HARD_FRAME_BYTES)
         .max_frame_size(HARD_FRAME_BYTES)
         .write_buffer_size(0)
         .max_write_buffer_size(MAX_WRITE_BUFFER)

@@ -1,0 +1,219 @@
+//! `tolbooth-bench`: live chat under load. It starts the server as a
+//! separate process pinned to one core (`tolbooth serve` on SQLite or
+//! PostgreSQL, or the bare relay), pins itself to another, and measures
+//! memory per idle visitor connection, end-to-end latency at a steady
+//! load, and the throughput knee, checking every message on the way.
+//! docs/benchmarks.md has the command and the results.
+
+mod load;
+mod relay;
+mod server;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use load::{Phase, RunResult};
+use server::Kind;
+
+#[derive(Parser)]
+#[command(name = "tolbooth-bench", about = "Live chat load generator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Measure Tolbooth (and the relay) and print a Markdown report.
+    Run {
+        /// What to measure: sqlite, postgres, relay (repeatable).
+        #[arg(long = "target", default_values = ["sqlite", "postgres", "relay"])]
+        targets: Vec<String>,
+        /// Idle visitor connections for the memory figure.
+        #[arg(long, default_value_t = 10_000)]
+        connections: usize,
+        /// Concurrent chats for the latency runs.
+        #[arg(long, default_value_t = 1_000)]
+        chats: usize,
+        /// Operators answering them.
+        #[arg(long, default_value_t = 25)]
+        operators: usize,
+        /// Messages per second in the steady run.
+        #[arg(long, default_value_t = 1_500.0)]
+        rate: f64,
+        /// Seconds of the steady run (after 5 s of warm-up).
+        #[arg(long, default_value_t = 20.0)]
+        seconds: f64,
+        /// Offered rates of the knee search, messages per second.
+        #[arg(long, value_delimiter = ',', default_values = ["3000", "5000", "8000", "12000", "16000", "20000", "25000", "30000"])]
+        knee: Vec<f64>,
+        /// Seconds per knee step.
+        #[arg(long, default_value_t = 6.0)]
+        knee_seconds: f64,
+        /// The server's CPU core; the generator takes the others.
+        #[arg(long, default_value = "0")]
+        server_core: String,
+        #[arg(long, default_value = "1")]
+        generator_core: String,
+    },
+    /// Run the bare relay (used by `run`).
+    Relay {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: String,
+    },
+}
+
+fn ms(ns: u64) -> f64 {
+    ns as f64 / 1e6
+}
+
+/// The knee: the highest offered rate that was delivered in full (95%)
+/// with p99 within 50 ms.
+fn knee(result: &RunResult) -> Option<f64> {
+    result
+        .phases
+        .iter()
+        .filter(|p| p.phase.recorded)
+        .filter(|p| {
+            let achieved = p.delivered as f64 / p.phase.seconds;
+            achieved >= 0.95 * p.phase.rate && p.histogram.value_at_quantile(0.99) <= 50_000_000
+        })
+        .map(|p| p.phase.rate)
+        .fold(None, |best: Option<f64>, r| {
+            Some(best.map_or(r, |b| b.max(r)))
+        })
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    match cli.command {
+        Command::Relay { listen } => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(relay::serve(&listen))
+        }
+        Command::Run {
+            targets,
+            connections,
+            chats,
+            operators,
+            rate,
+            seconds,
+            knee: steps,
+            knee_seconds,
+            server_core,
+            generator_core,
+        } => {
+            let _ = std::process::Command::new("taskset")
+                .args([
+                    "-a",
+                    "-cp",
+                    &generator_core,
+                    &std::process::id().to_string(),
+                ])
+                .output();
+            runtime.block_on(async {
+                let mut knees = Vec::new();
+                println!("| target | KB per idle connection | p50 ms | p99 ms | p99.9 ms | max ms | steady msg/s | knee msg/s | checks |");
+                println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+                let mut details = Vec::new();
+                for t in &targets {
+                    let kind = match t.as_str() {
+                        "sqlite" => Kind::Sqlite,
+                        "postgres" => Kind::Postgres,
+                        "relay" => Kind::Relay,
+                        other => anyhow::bail!("unknown target {other:?}"),
+                    };
+                    let ops = if kind == Kind::Relay { 1 } else { operators };
+                    // Memory, on a server of its own.
+                    eprintln!("{}: {connections} idle connections...", kind.name());
+                    let server = server::start(kind, 0, &server_core).await?;
+                    let (before, after) = load::idle_memory(&server, connections)
+                        .await
+                        .context("idle connections")?;
+                    drop(server);
+                    let per = after.saturating_sub(before) as f64 / connections as f64 / 1024.0;
+                    // Latency and the knee, on a fresh one.
+                    eprintln!("{}: {chats} chats, steady run and knee search...", kind.name());
+                    let server = server::start(kind, ops, &server_core).await?;
+                    let mut phases = vec![
+                        Phase { rate, seconds: 5.0, recorded: false },
+                        Phase { rate, seconds, recorded: true },
+                    ];
+                    phases.extend(steps.iter().map(|r| Phase { rate: *r, seconds: knee_seconds, recorded: true }));
+                    let result = load::run(&server, chats, &phases).await?;
+                    drop(server);
+                    let steady = &result.phases[1];
+                    let h = &steady.histogram;
+                    let k = knee(&result);
+                    knees.push((kind, k));
+                    let checks = format!(
+                        "{} sent, {} acked, {} delivered, {} out of order, {} stored but not delivered{}",
+                        result.sent,
+                        result.acked,
+                        result.delivered,
+                        result.out_of_order,
+                        result.undelivered,
+                        result
+                            .stored_checked
+                            .map(|n| format!(", {n} found in the store"))
+                            .unwrap_or_default()
+                    );
+                    println!(
+                        "| {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {} | {} |",
+                        kind.name(),
+                        per,
+                        ms(h.value_at_quantile(0.5)),
+                        ms(h.value_at_quantile(0.99)),
+                        ms(h.value_at_quantile(0.999)),
+                        ms(h.max()),
+                        steady.delivered as f64 / steady.phase.seconds,
+                        k.map(|k| format!("{k:.0}")).unwrap_or_else(|| "below the first step".into()),
+                        checks
+                    );
+                    let mut steps_table = format!(
+                        "\n{} — knee search (RSS before/after {} idle connections: {:.1} / {:.1} MB)\n\n| offered msg/s | delivered msg/s | p50 ms | p99 ms | max ms |\n| ---: | ---: | ---: | ---: | ---: |\n",
+                        kind.name(),
+                        connections,
+                        before as f64 / 1e6,
+                        after as f64 / 1e6,
+                    );
+                    for p in result.phases.iter().skip(2) {
+                        let h = &p.histogram;
+                        steps_table.push_str(&format!(
+                            "| {:.0} | {:.0} | {:.2} | {:.2} | {:.2} |\n",
+                            p.phase.rate,
+                            p.delivered as f64 / p.phase.seconds,
+                            ms(h.value_at_quantile(0.5)),
+                            ms(h.value_at_quantile(0.99)),
+                            ms(h.max()),
+                        ));
+                    }
+                    if let Some(p) = result.aborted_at {
+                        steps_table.push_str(&format!(
+                            "\nStopped during phase {p}: more than 60,000 messages were waiting.\n"
+                        ));
+                    }
+                    details.push(steps_table);
+                    if result.out_of_order > 0 || result.delivered < result.acked {
+                        anyhow::bail!("{}: delivery check failed ({checks})", kind.name());
+                    }
+                }
+                for d in details {
+                    println!("{d}");
+                }
+                let relay = knees.iter().find(|(k, _)| *k == Kind::Relay).and_then(|(_, k)| *k);
+                for (kind, k) in &knees {
+                    if let (Some(k), Some(r), false) = (k, relay, *kind == Kind::Relay) {
+                        println!("{}: knee {:.2} of the relay's", kind.name(), k / r);
+                    }
+                }
+                Ok(())
+            })
+        }
+    }
+}
