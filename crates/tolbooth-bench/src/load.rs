@@ -410,8 +410,20 @@ async fn visitor_reader(mut stream: SplitStream<Ws>, shared: Arc<Shared>) {
 }
 
 async fn operator_reader(mut stream: SplitStream<Ws>, shared: Arc<Shared>) {
-    while let Some(Ok(m)) = stream.next().await {
-        let Message::Text(t) = m else { continue };
+    loop {
+        let m = match stream.next().await {
+            Some(Ok(m)) => m,
+            other => {
+                eprintln!("an operator's socket ended: {other:?}");
+                return;
+            }
+        };
+        let Message::Text(t) = m else {
+            if let Message::Close(c) = m {
+                eprintln!("an operator's socket was closed: {c:?}");
+            }
+            continue;
+        };
         let t = t.as_str();
         if !t.contains(r#""type":"message""#) {
             continue;

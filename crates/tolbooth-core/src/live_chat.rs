@@ -336,6 +336,18 @@ impl LiveChat {
         ctx: &ClientContext,
     ) -> Result<Appended, ChatError> {
         let chat = self.visitor_chat(token, ctx).await?;
+        self.visitor_send_to(&chat, client_id, text).await
+    }
+
+    /// Sends in a chat whose token the caller has already checked (a
+    /// socket that started or resumed it): no lookup per message. The
+    /// store still refuses a chat that has closed since.
+    pub async fn visitor_send_to(
+        &self,
+        chat: &StoredChat,
+        client_id: &str,
+        text: &str,
+    ) -> Result<Appended, ChatError> {
         if !self.sends.allow(chat.id, self.clock.now()) {
             return Err(ChatError::RateLimited);
         }
@@ -345,7 +357,7 @@ impl LiveChat {
             body: MessageBody::parse(text)?,
             sent_at: self.clock.now(),
         };
-        self.append(&chat, message).await
+        self.append(chat, message).await
     }
 
     /// The chat and its messages after `after`.

@@ -299,6 +299,10 @@ impl ChatStore for SqlStore {
     }
 
     async fn append_message(&self, id: ChatId, message: NewMessage) -> StoreResult<Appended> {
+        // The group writer finds resends itself, inside its transaction.
+        if let Some(appender) = &self.appender {
+            return appender.append(id, message).await;
+        }
         if let Some(client_id) = &message.client_id {
             if let Some(existing) = self
                 .message_by_client_id(id, message.sender, client_id)
@@ -309,9 +313,6 @@ impl ChatStore for SqlStore {
                     duplicate: true,
                 });
             }
-        }
-        if let Some(appender) = &self.appender {
-            return appender.append(id, message).await;
         }
         let mut tx = self.begin_write().await?;
         match append_in_tx(&mut tx, id, &message).await {
@@ -541,6 +542,9 @@ impl ChatStore for SqlStore {
     }
 }
 
+/// Why a message for a closed chat is refused.
+pub(crate) const CHAT_CLOSED: &str = "the chat is closed";
+
 /// Stores one message inside `tx`: a resend (same sender and client id) is
 /// answered with the stored copy; otherwise the chat's counter gives the
 /// next sequence number, or refuses a closed chat.
@@ -583,7 +587,7 @@ pub(crate) async fn append_in_tx(
             .await
             .store()?;
         return Err(match exists {
-            Some(_) => StoreError::Conflict("the chat is closed"),
+            Some(_) => StoreError::Conflict(CHAT_CLOSED),
             None => StoreError::NotFound,
         });
     };

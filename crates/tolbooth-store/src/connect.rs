@@ -49,7 +49,7 @@ pub struct SqlStore {
     /// same pool as `read`.
     pub(crate) write: AnyPool,
     pub(crate) clock: Arc<dyn Clock>,
-    /// SQLite: chat messages committed in groups (see `group_commit`).
+    /// Chat messages are committed in groups (see `group_commit`).
     pub(crate) appender: Option<crate::group_commit::Appender>,
 }
 
@@ -106,7 +106,7 @@ impl SqlStore {
                     .connect_with(options)
                     .await
                     .store()?;
-                let appender = Some(crate::group_commit::Appender::start(write.clone()));
+                let appender = Some(crate::group_commit::Appender::start(write.clone(), backend));
                 Ok(Self {
                     backend,
                     read,
@@ -122,12 +122,13 @@ impl SqlStore {
                     .connect_with(options)
                     .await
                     .store()?;
+                let appender = Some(crate::group_commit::Appender::start(pool.clone(), backend));
                 Ok(Self {
                     backend,
                     read: pool.clone(),
                     write: pool,
                     clock,
-                    appender: None,
+                    appender,
                 })
             }
         }

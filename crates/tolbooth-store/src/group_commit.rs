@@ -1,13 +1,18 @@
-//! Group commit of chat messages on SQLite. Every message must be on disk
-//! before it is acknowledged, and on SQLite each commit costs an fsync of
-//! the write-ahead log: one commit per message caps a server at the disk's
-//! fsync rate. Messages are therefore handed to one writer task, which
-//! takes all that are waiting (up to [`MAX_BATCH`]), stores each inside its
-//! own savepoint (a refused message — a closed chat — does not spoil the
-//! others), commits once, and only then answers each sender. A message is
-//! still acknowledged only after the commit that holds it.
+//! Group commit of chat messages. Every message must be on disk before it
+//! is acknowledged, and each commit costs an fsync (of SQLite's write-ahead
+//! log, or PostgreSQL's): one commit per message caps a server at the
+//! disk's fsync rate. Messages are therefore handed to one writer task, which
+//! takes all that are waiting (up to [`MAX_BATCH`]), stores them in one
+//! transaction, commits once, and only then answers each sender. A message
+//! is still acknowledged only after the commit that holds it.
+//!
+//! A message refused in a batch (its chat closed or gone) is refused
+//! before it writes anything — the chat's counter is only raised for an
+//! open chat, and a resend is found before the insert — so it cannot spoil
+//! the others; any database error fails the whole batch, uncommitted.
 
-use crate::chats::append_in_tx;
+use crate::chats::{append_in_tx, CHAT_CLOSED};
+use crate::connect::Backend;
 use crate::error::OrStoreError;
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
@@ -24,10 +29,22 @@ struct Request {
     reply: oneshot::Sender<StoreResult<Appended>>,
 }
 
-/// The handle senders use; the writer task lives while one exists.
+/// The handle senders use; the writer tasks live while one exists.
 #[derive(Debug, Clone)]
 pub(crate) struct Appender {
-    queue: mpsc::Sender<Request>,
+    /// One queue per writer; a chat always goes to the same writer, so its
+    /// messages keep their order.
+    queues: Vec<mpsc::Sender<Request>>,
+}
+
+/// Writers: SQLite has one write connection; on PostgreSQL each batch
+/// waits for the server's round trips, so several writers (each a
+/// connection, different chats) work at once.
+fn writers(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 8,
+    }
 }
 
 fn stopped() -> StoreError {
@@ -35,16 +52,22 @@ fn stopped() -> StoreError {
 }
 
 impl Appender {
-    pub(crate) fn start(write: AnyPool) -> Self {
-        let (queue, requests) = mpsc::channel(QUEUE);
-        tokio::spawn(run(write, requests));
-        Self { queue }
+    pub(crate) fn start(write: AnyPool, backend: Backend) -> Self {
+        let queues = (0..writers(backend))
+            .map(|_| {
+                let (queue, requests) = mpsc::channel(QUEUE);
+                tokio::spawn(run(write.clone(), backend, requests));
+                queue
+            })
+            .collect();
+        Self { queues }
     }
 
     /// Stores a message; answers after the commit that holds it.
     pub(crate) async fn append(&self, chat: ChatId, message: NewMessage) -> StoreResult<Appended> {
         let (reply, answer) = oneshot::channel();
-        self.queue
+        let writer = usize::try_from(chat.0.unsigned_abs()).unwrap_or(0) % self.queues.len();
+        self.queues[writer]
             .send(Request {
                 chat,
                 message,
@@ -56,7 +79,7 @@ impl Appender {
     }
 }
 
-async fn run(pool: AnyPool, mut requests: mpsc::Receiver<Request>) {
+async fn run(pool: AnyPool, backend: Backend, mut requests: mpsc::Receiver<Request>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = requests.recv().await {
         batch.push(first);
@@ -66,7 +89,7 @@ async fn run(pool: AnyPool, mut requests: mpsc::Receiver<Request>) {
                 Err(_) => break,
             }
         }
-        match write(&pool, &batch).await {
+        match write(&pool, backend, &batch).await {
             Ok(results) => {
                 for (request, result) in batch.drain(..).zip(results) {
                     let _ = request.reply.send(result);
@@ -86,26 +109,26 @@ async fn run(pool: AnyPool, mut requests: mpsc::Receiver<Request>) {
 
 /// Stores a batch in one transaction; the outer error means nothing was
 /// committed.
-async fn write(pool: &AnyPool, batch: &[Request]) -> StoreResult<Vec<StoreResult<Appended>>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.store()?;
+async fn write(
+    pool: &AnyPool,
+    backend: Backend,
+    batch: &[Request],
+) -> StoreResult<Vec<StoreResult<Appended>>> {
+    let mut tx = match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await.store()?,
+        Backend::Postgres => pool.begin().await.store()?,
+    };
     let mut results = Vec::with_capacity(batch.len());
     for request in batch {
-        sqlx::query("SAVEPOINT message")
-            .execute(&mut *tx)
-            .await
-            .store()?;
-        let result = append_in_tx(&mut tx, request.chat, &request.message).await;
-        if result.is_err() {
-            sqlx::query("ROLLBACK TO message")
-                .execute(&mut *tx)
-                .await
-                .store()?;
+        match append_in_tx(&mut tx, request.chat, &request.message).await {
+            // Refused before writing: the rest of the batch goes on.
+            Err(StoreError::Conflict(why)) if why == CHAT_CLOSED => {
+                results.push(Err(StoreError::Conflict(why)))
+            }
+            Err(StoreError::NotFound) => results.push(Err(StoreError::NotFound)),
+            Err(e) => return Err(e),
+            ok => results.push(ok),
         }
-        sqlx::query("RELEASE message")
-            .execute(&mut *tx)
-            .await
-            .store()?;
-        results.push(result);
     }
     tx.commit().await.store()?;
     Ok(results)

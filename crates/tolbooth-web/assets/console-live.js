@@ -39,6 +39,7 @@
   let me = null;
   let skew = 0; // server time minus this browser's time
   let queue = [];
+  let queueTotal = 0;
   let seenQueue = null; // chat ids already notified
   let operators = [];
   let current = null;
@@ -74,12 +75,13 @@
     } catch (_) { /* no sound available */ }
   }
   function updateTitle() {
-    document.title = queue.length ? `(${queue.length}) waiting – ${baseTitle}` : baseTitle;
+    const waiting = Math.max(queueTotal, queue.length);
+    document.title = waiting ? `(${waiting}) waiting – ${baseTitle}` : baseTitle;
   }
 
   // --- queue ---------------------------------------------------------------
   function renderQueue() {
-    queueCount.textContent = String(queue.length);
+    queueCount.textContent = String(Math.max(queueTotal, queue.length));
     queueEmpty.hidden = queue.length > 0;
     const now = Date.now() + skew;
     const items = queue.map((q) => {
@@ -328,6 +330,7 @@
         renderOperators();
         break;
       case 'queue':
+        queueTotal = f.total ?? f.chats.length;
         onQueue(f.chats);
         break;
       case 'mine':

@@ -31,6 +31,13 @@ use tolbooth_domain::time_fmt::unix_millis;
 
 /// Chats one console connection may hold open at once.
 const MAX_OPEN: usize = 50;
+/// Waiting enquiries listed in one `queue` frame (the oldest; `total`
+/// counts them all).
+const QUEUE_SHOWN: usize = 200;
+/// At most one `queue` frame per this interval: when enquiries arrive and
+/// are taken in a burst, consoles get the queue as it stands, not every
+/// step of it.
+const QUEUE_EVERY: Duration = Duration::from_millis(250);
 /// How often a session is checked even when nothing revoked it (expiry,
 /// or a change made on another node).
 const RECHECK: Duration = Duration::from_secs(30);
@@ -56,6 +63,8 @@ pub async fn upgrade(
     let key = session_key(&who.session.token_hash);
     limited(ws).on_upgrade(move |socket| {
         let conn = Conn {
+            queue_dirty: false,
+            queue_sent: tokio::time::Instant::now(),
             state,
             client,
             member,
@@ -67,6 +76,10 @@ pub async fn upgrade(
 }
 
 struct Conn {
+    /// The queue changed since the last `queue` frame.
+    queue_dirty: bool,
+    /// When the last `queue` frame went.
+    queue_sent: tokio::time::Instant,
     state: AppState,
     client: ClientContext,
     member: StaffMember,
@@ -115,6 +128,9 @@ impl Conn {
                     watching.deliver(id, heard, &live_chat, wire).await
                 }
                 signal = desk.recv() => self.on_desk(wire, &mut desk, signal).await,
+                _ = tokio::time::sleep_until(self.queue_sent + QUEUE_EVERY), if self.queue_dirty => {
+                    self.send_queue(wire).await
+                }
                 revoked = revocations.recv() => {
                     let mine = match revoked {
                         Ok(Revocation::Session(k)) => k == self.key,
@@ -152,7 +168,7 @@ impl Conn {
         }
     }
 
-    async fn greet(&self, wire: &mut Wire) -> Result<(), Ending> {
+    async fn greet(&mut self, wire: &mut Wire) -> Result<(), Ending> {
         wire.send(&Out::Hello {
             me: OperatorOut {
                 id: self.member.id.0,
@@ -202,21 +218,25 @@ impl Conn {
         wire.send(&Out::Operators { on_duty }).await
     }
 
-    async fn send_queue(&self, wire: &mut Wire) -> Result<(), Ending> {
+    async fn send_queue(&mut self, wire: &mut Wire) -> Result<(), Ending> {
+        self.queue_dirty = false;
+        self.queue_sent = tokio::time::Instant::now();
         let queue = self.state.live_chat.queue().await.map_err(unavailable)?;
+        let total = queue.len();
         let chats = queue
             .into_iter()
+            .take(QUEUE_SHOWN)
             .map(|(chat, question)| QueuedOut {
                 chat_id: chat.lifecycle.chat_ref.to_string(),
                 requested_at: unix_millis(chat.lifecycle.requested_at),
                 question: question.map(String::from).unwrap_or_default(),
             })
             .collect();
-        wire.send(&Out::Queue { chats }).await
+        wire.send(&Out::Queue { chats, total }).await
     }
 
     async fn on_desk(
-        &self,
+        &mut self,
         wire: &mut Wire,
         desk: &mut broadcast::Receiver<DeskSignal>,
         first: Result<DeskSignal, broadcast::error::RecvError>,
@@ -251,7 +271,11 @@ impl Conn {
             };
         }
         if queue {
-            self.send_queue(wire).await?;
+            if self.queue_sent.elapsed() >= QUEUE_EVERY {
+                self.send_queue(wire).await?;
+            } else {
+                self.queue_dirty = true;
+            }
         }
         if operators {
             self.send_operators(wire).await?;

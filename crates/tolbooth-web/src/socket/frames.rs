@@ -209,9 +209,12 @@ pub enum Out {
         me: OperatorOut,
         server_time: i64,
     },
-    /// To consoles: the whole queue, oldest first, whenever it changes.
+    /// To consoles: the queue, oldest first (at most 200), and how many
+    /// are waiting in all; again when it changes, at most four times a
+    /// second.
     Queue {
         chats: Vec<QueuedOut>,
+        total: usize,
     },
     /// To consoles: the operators with a console open.
     Operators {

@@ -46,7 +46,7 @@ pub mod close {
 
 /// Read buffer per socket: frames are small, and a socket mostly waits;
 /// the buffer grows for a larger frame (up to the frame limit).
-const READ_BUFFER: usize = 4 * 1024;
+const READ_BUFFER: usize = 1024;
 
 /// The upgrade with Tolbooth's limits.
 pub fn limited(ws: WebSocketUpgrade) -> WebSocketUpgrade {

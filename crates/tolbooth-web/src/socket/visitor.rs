@@ -198,10 +198,7 @@ async fn handle(
                 return not_started(wire, Some(client_id)).await;
             };
             let chat_id = j.chat.lifecycle.chat_ref.to_string();
-            match live_chat
-                .visitor_send(j.token.expose(), &client_id, &text, client)
-                .await
-            {
+            match live_chat.visitor_send_to(&j.chat, &client_id, &text).await {
                 Ok(appended) => {
                     wire.send(&Out::Ack {
                         chat_id,
