@@ -92,6 +92,20 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     res
 }
 
+/// Whether `origin` (`scheme://host[:port]`) names the host the request
+/// was sent to: the page is Tolbooth's own.
+pub(crate) fn is_same_origin(headers: &axum::http::HeaderMap, origin: &str) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or_default();
+    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+}
+
 /// Refuses state-changing requests that a browser says came from another
 /// site, before any handler runs (defence in depth beside CSRF tokens).
 pub async fn same_origin_writes(req: Request, next: Next) -> Response {
@@ -109,16 +123,7 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
             .get(header::ORIGIN)
             .and_then(|v| v.to_str().ok())
         {
-            let host = req
-                .headers()
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            let origin_host = origin
-                .strip_prefix("https://")
-                .or_else(|| origin.strip_prefix("http://"))
-                .unwrap_or("");
-            if origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host) {
+            if !is_same_origin(req.headers(), origin) {
                 return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
             }
         }

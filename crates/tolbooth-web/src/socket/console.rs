@@ -341,14 +341,8 @@ impl Conn {
         watching: &mut Watching,
         text: &str,
     ) -> Result<(), Ending> {
-        let frame: ConsoleIn = match serde_json::from_str(text) {
-            Ok(f) => f,
-            Err(e) => {
-                let message = format!("not a frame this server knows: {e}");
-                return wire
-                    .send(&Out::error(ErrorCode::BadFrame, &message, None))
-                    .await;
-            }
+        let Some(frame) = super::parse_frame::<ConsoleIn>(wire, text).await? else {
+            return Ok(());
         };
         let live_chat = self.state.live_chat.clone();
         let me = &self.member;

@@ -8,6 +8,7 @@ mod delivery;
 mod frames;
 pub mod visitor;
 
+use crate::middleware::is_same_origin as same_origin;
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{header, HeaderMap};
@@ -65,17 +66,21 @@ fn origin(headers: &HeaderMap) -> Option<String> {
         .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
 }
 
-/// Whether the page that opened the socket is Tolbooth's own.
-fn same_origin(headers: &HeaderMap, origin: &str) -> bool {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let origin_host = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .unwrap_or_default();
-    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+/// Reads a client's frame; one this server does not understand is
+/// answered with `bad_frame` (and `None`), and the socket stays open.
+pub async fn parse_frame<T: serde::de::DeserializeOwned>(
+    wire: &mut Wire,
+    text: &str,
+) -> Result<Option<T>, Ending> {
+    match serde_json::from_str(text) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) => {
+            let message = format!("not a frame this server knows: {e}");
+            wire.send(&Out::error(ErrorCode::BadFrame, &message, None))
+                .await?;
+            Ok(None)
+        }
+    }
 }
 
 /// The console's socket: only from Tolbooth's own pages. A cross-site page

@@ -104,14 +104,8 @@ async fn handle(
 ) -> Result<(), Ending> {
     let live_chat = &state.live_chat;
     let client = &peer.client;
-    let frame: VisitorIn = match serde_json::from_str(text) {
-        Ok(f) => f,
-        Err(e) => {
-            let message = format!("not a frame this server knows: {e}");
-            return wire
-                .send(&Out::error(ErrorCode::BadFrame, &message, None))
-                .await;
-        }
+    let Some(frame) = super::parse_frame::<VisitorIn>(wire, text).await? else {
+        return Ok(());
     };
     match frame {
         VisitorIn::Ping => wire.send(&Out::Pong).await,
