@@ -511,14 +511,21 @@ impl LiveChat {
         chat_ref: ChatRef,
         ctx: &ClientContext,
     ) -> Result<StoredChat, ChatError> {
+        self.opened(staff, chat_ref, "chat.transcript_opened", ctx)
+            .await
+    }
+
+    /// The chat, once the reading of it by `staff` is in the audit log.
+    async fn opened(
+        &self,
+        staff: &StaffMember,
+        chat_ref: ChatRef,
+        action: &str,
+        ctx: &ClientContext,
+    ) -> Result<StoredChat, ChatError> {
         let chat = self.by_ref(chat_ref).await?;
         self.store
-            .append_audit(audit(
-                staff_actor(staff),
-                "chat.transcript_opened",
-                chat_ref,
-                ctx,
-            ))
+            .append_audit(audit(staff_actor(staff), action, chat_ref, ctx))
             .await?;
         Ok(chat)
     }
@@ -551,14 +558,8 @@ impl LiveChat {
         chat_ref: ChatRef,
         ctx: &ClientContext,
     ) -> Result<VisitorPanel, ChatError> {
-        let chat = self.by_ref(chat_ref).await?;
-        self.store
-            .append_audit(audit(
-                staff_actor(staff),
-                "chat.visitor_panel_opened",
-                chat_ref,
-                ctx,
-            ))
+        let chat = self
+            .opened(staff, chat_ref, "chat.visitor_panel_opened", ctx)
             .await?;
         let details = self.store.visitor_details(chat.id).await?;
         let earlier = match details.as_ref().and_then(|d| d.visitor_key.as_deref()) {
@@ -630,6 +631,28 @@ impl LiveChat {
             .on(ObjectRef::new("canned_response", id.0))
             .in_request(ctx.request_id.clone());
         Ok(self.store.delete_canned(id, entry).await?)
+    }
+
+    /// Applies `event` to every chat in `state` quiet since `since`;
+    /// returns how many changed. One changed by someone else meanwhile (a
+    /// message, an operator) is left as it is.
+    async fn close_quiet(
+        &self,
+        state: ChatState,
+        since: time::OffsetDateTime,
+        event: ChatEvent,
+        ctx: &ClientContext,
+    ) -> Result<usize, ChatError> {
+        let mut changed = 0;
+        for chat in self.store.idle_chats(state, since, 200).await? {
+            let actor = Actor::system("chat-timer");
+            match self.change(chat, event.clone(), actor, None, ctx).await {
+                Ok(_) => changed += 1,
+                Err(ChatError::Conflict | ChatError::NotAllowed(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(changed)
     }
 
     /// A chat by its reference, for staff who answer chats.
@@ -723,50 +746,20 @@ impl LiveChat {
         ctx: &ClientContext,
     ) -> Result<(usize, usize), ChatError> {
         let now = self.clock.now();
-        let mut ended = 0;
-        for chat in self
-            .store
-            .idle_chats(ChatState::Accepted, now - idle, 200)
-            .await?
-        {
-            let by = EndedBy::Inactivity;
-            match self
-                .change(
-                    chat,
-                    ChatEvent::End { by },
-                    Actor::system("chat-timer"),
-                    None,
-                    ctx,
-                )
-                .await
-            {
-                Ok(_) => ended += 1,
-                // Someone wrote or ended it meanwhile.
-                Err(ChatError::Conflict | ChatError::NotAllowed(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let mut abandoned = 0;
-        for chat in self
-            .store
-            .idle_chats(ChatState::Requested, now - unanswered, 200)
-            .await?
-        {
-            match self
-                .change(
-                    chat,
-                    ChatEvent::Abandon,
-                    Actor::system("chat-timer"),
-                    None,
-                    ctx,
-                )
-                .await
-            {
-                Ok(_) => abandoned += 1,
-                Err(ChatError::Conflict | ChatError::NotAllowed(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
+        let end = ChatEvent::End {
+            by: EndedBy::Inactivity,
+        };
+        let ended = self
+            .close_quiet(ChatState::Accepted, now - idle, end, ctx)
+            .await?;
+        let abandoned = self
+            .close_quiet(
+                ChatState::Requested,
+                now - unanswered,
+                ChatEvent::Abandon,
+                ctx,
+            )
+            .await?;
         Ok((ended, abandoned))
     }
 
