@@ -30,6 +30,48 @@ pub struct Config {
     pub login: LoginConfig,
     pub log: LogConfig,
     pub chat: ChatConfig,
+    pub retention: RetentionConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// The policy (RET-1): a policy file's path, or `preset:NAME` for one
+    /// of the presets in `policies/` (`tolbooth policy presets` lists
+    /// them). Required by `serve`; `demo` uses
+    /// `preset:scottish-parliament-live-chat` when unset.
+    pub policy: Option<String>,
+    /// Minutes between retention sweeps.
+    pub sweep_interval_minutes: u32,
+    /// Chats extracted and deleted per transaction.
+    pub batch_size: u32,
+    /// A sweep refuses (unless forced) when the clock is more than this
+    /// many hours ahead of Tolbooth's last recorded activity...
+    pub clock_jump_hours: u32,
+    /// ...and more than this many records would be deleted or changed.
+    pub mass_deletion_threshold: u64,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            policy: None,
+            sweep_interval_minutes: 15,
+            batch_size: 500,
+            clock_jump_hours: 48,
+            mass_deletion_threshold: 1_000,
+        }
+    }
+}
+
+impl RetentionConfig {
+    pub fn sweep_settings(&self) -> crate::retention::SweepSettings {
+        crate::retention::SweepSettings {
+            batch_size: self.batch_size,
+            clock_jump: time::Duration::hours(i64::from(self.clock_jump_hours)),
+            mass_deletion: self.mass_deletion_threshold,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -169,6 +211,7 @@ impl Default for Config {
             login: LoginConfig::default(),
             log: LogConfig::default(),
             chat: ChatConfig::default(),
+            retention: RetentionConfig::default(),
         }
     }
 }
@@ -442,9 +485,37 @@ impl Config {
                 "chat.socket_frames_per_second",
                 self.chat.socket_frames_per_second,
             ),
+            (
+                "retention.sweep_interval_minutes",
+                self.retention.sweep_interval_minutes,
+            ),
+            ("retention.batch_size", self.retention.batch_size),
+            (
+                "retention.clock_jump_hours",
+                self.retention.clock_jump_hours,
+            ),
         ] {
             if value == 0 {
                 return Err(invalid(key, "0".into(), "a whole number above 0"));
+            }
+        }
+        if self.retention.batch_size > 5_000 {
+            return Err(invalid(
+                "retention.batch_size",
+                self.retention.batch_size.to_string(),
+                "a whole number from 1 to 5000",
+            ));
+        }
+        if let Some(spec) = &self.retention.policy {
+            if let Err(e) = crate::policy_file::load(spec) {
+                return Err(invalid(
+                    "retention.policy",
+                    format!("{spec:?}"),
+                    &format!(
+                        "a valid policy file or preset:NAME ({})",
+                        one_line(&e.to_string())
+                    ),
+                ));
             }
         }
         if let Some(url) = &self.database_url {

@@ -342,10 +342,11 @@ impl FlagReason {
 }
 
 /// A flag on a chat: why, who raised it and when.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChatFlag {
     pub reason: FlagReason,
     pub by_name: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
 

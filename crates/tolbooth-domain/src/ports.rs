@@ -8,6 +8,11 @@ use crate::audit::{AuditEntry, ChainHash, NewAuditEntry};
 use crate::canned::{CannedId, CannedResponse};
 use crate::chat::{ChatFlag, ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody};
 use crate::lockout::FailureState;
+use crate::retention::{
+    ChatExtract, ChatForSweep, ChatStatistics, Disclosure, ExtractExpiry, ExtractedChat, LegalHold,
+    PolicyVersion, ReleaseRequest, SweepCounts, SweepOutcome, SweepPlan, SweepRecord,
+    TranscriptLine,
+};
 use crate::role::Role;
 use crate::secret::Secret;
 use crate::session::{AuthLevel, StaffSession};
@@ -281,6 +286,151 @@ pub trait CannedStore: Send + Sync {
     async fn delete_canned(&self, id: CannedId, audit: NewAuditEntry) -> StoreResult<()>;
 }
 
+/// An audit entry written once a step knows its count: the count goes in
+/// the entry (RET-5: counts, never content).
+pub type CountedAudit = Box<dyn FnOnce(u64) -> NewAuditEntry + Send>;
+
+/// The records the retention sweeps act on (RET-3..RET-6). Every method
+/// that changes anything commits its audit entry with the change.
+#[async_trait]
+pub trait RetentionStore: Send + Sync {
+    /// Ended chats due for the sweep: ended at or before `ended_before`, or
+    /// released from a legal hold; never one under hold. Lowest id first.
+    async fn due_chats(&self, ended_before: OffsetDateTime, limit: u32)
+        -> StoreResult<Vec<ChatId>>;
+    /// How many chats [`RetentionStore::due_chats`] would give in all.
+    async fn count_due_chats(&self, ended_before: OffsetDateTime) -> StoreResult<u64>;
+    /// What a sweep with `plan` would do, counted without changing anything
+    /// (the dry run).
+    async fn preview_sweep(&self, plan: &SweepPlan) -> StoreResult<SweepCounts>;
+    /// How many chats are under legal hold.
+    async fn count_held_chats(&self) -> StoreResult<u64>;
+    /// Everything needed to extract `ids`, in id order.
+    async fn chats_for_sweep(&self, ids: &[ChatId]) -> StoreResult<Vec<ChatForSweep>>;
+    /// Stores extracts and counts each into the statistics, in one
+    /// transaction; an extract of a chat already extracted is skipped (and
+    /// not counted again). Returns how many were stored.
+    async fn save_extracts(
+        &self,
+        extracts: &[ExtractedChat],
+        audit: CountedAudit,
+    ) -> StoreResult<u64>;
+    /// Deletes the live records of `ids` (messages, visitor details, flags,
+    /// edits, the chat) that are ended and not under legal hold. With
+    /// `extracted_only`, only chats whose extract has been committed;
+    /// otherwise each deleted chat is counted into the statistics in the
+    /// same transaction. Returns how many chats were deleted.
+    async fn delete_swept_chats(
+        &self,
+        ids: &[ChatId],
+        extracted_only: bool,
+        audit: CountedAudit,
+    ) -> StoreResult<u64>;
+    /// Removes the IP address of ended, unheld chats that ended at or
+    /// before `ended_before`; returns how many were removed.
+    async fn clear_ip_addresses(
+        &self,
+        ended_before: OffsetDateTime,
+        audit: CountedAudit,
+    ) -> StoreResult<u64>;
+    /// Removes the rest of the visitor details (browser, referrer, ...,
+    /// the visitor link) likewise; the name stays with the chat record.
+    async fn clear_visitor_details(
+        &self,
+        ended_before: OffsetDateTime,
+        audit: CountedAudit,
+    ) -> StoreResult<u64>;
+    /// Anonymises or deletes extracts of chats that ended at or before
+    /// `ended_before`.
+    async fn expire_extracts(
+        &self,
+        ended_before: OffsetDateTime,
+        expiry: ExtractExpiry,
+        audit: CountedAudit,
+    ) -> StoreResult<u64>;
+    /// After deletions: makes the deleted bytes unreachable in the files
+    /// (SQLite: checkpoint and truncate the WAL; PostgreSQL: vacuum).
+    async fn compact_after_deletion(&self) -> StoreResult<()>;
+    async fn chat_extract(&self, chat_ref: ChatRef) -> StoreResult<Option<ChatExtract>>;
+    async fn count_extracts(&self) -> StoreResult<u64>;
+    async fn chat_statistics(&self, day: &str) -> StoreResult<ChatStatistics>;
+    /// Records the start of a sweep; returns its id.
+    async fn start_sweep(
+        &self,
+        at: OffsetDateTime,
+        dry_run: bool,
+        forced: bool,
+    ) -> StoreResult<i64>;
+    async fn finish_sweep(
+        &self,
+        id: i64,
+        at: OffsetDateTime,
+        outcome: SweepOutcome,
+        counts: &SweepCounts,
+    ) -> StoreResult<()>;
+    /// The latest sweeps, newest first.
+    async fn sweeps(&self, limit: u32) -> StoreResult<Vec<SweepRecord>>;
+}
+
+/// Legal holds, disclosures, staff edits and the policy's versions.
+#[async_trait]
+pub trait GovernanceStore: Send + Sync {
+    /// Places a hold; `false` if the chat is held already.
+    async fn place_hold(
+        &self,
+        id: ChatId,
+        hold: &LegalHold,
+        audit: NewAuditEntry,
+    ) -> StoreResult<bool>;
+    async fn legal_hold(&self, id: ChatId) -> StoreResult<Option<LegalHold>>;
+    async fn legal_holds(&self) -> StoreResult<Vec<LegalHold>>;
+    /// Records the first officer's request to release a hold.
+    async fn request_release(
+        &self,
+        id: ChatId,
+        request: &ReleaseRequest,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()>;
+    /// Removes the hold and marks the chat due at once.
+    async fn release_hold(
+        &self,
+        id: ChatId,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()>;
+    async fn record_disclosure(
+        &self,
+        disclosure: &Disclosure,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()>;
+    async fn disclosures(&self, chat_ref: ChatRef) -> StoreResult<Vec<Disclosure>>;
+    /// Saves a staff edit of the transcript (RED-5), replacing any earlier
+    /// one.
+    async fn save_transcript_edit(
+        &self,
+        id: ChatId,
+        lines: &[TranscriptLine],
+        by: StaffId,
+        by_name: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()>;
+    async fn transcript_edit(&self, id: ChatId) -> StoreResult<Option<Vec<TranscriptLine>>>;
+    /// Every audit entry about `object_type`/`object_id`, in order.
+    async fn audit_trail(&self, object_type: &str, object_id: &str)
+        -> StoreResult<Vec<AuditEntry>>;
+    async fn latest_policy_version(&self) -> StoreResult<Option<PolicyVersion>>;
+    async fn policy_version(&self, version: i64) -> StoreResult<Option<PolicyVersion>>;
+    /// Every version, newest first, without their texts.
+    async fn policy_versions(&self) -> StoreResult<Vec<(i64, OffsetDateTime, String)>>;
+    /// Adds a version; `Conflict` if that version number exists already.
+    async fn adopt_policy_version(
+        &self,
+        version: &PolicyVersion,
+        audit: NewAuditEntry,
+    ) -> StoreResult<()>;
+}
+
 #[async_trait]
 pub trait StoreHealth: Send + Sync {
     /// The store answers a trivial query.
@@ -293,7 +443,15 @@ pub trait StoreHealth: Send + Sync {
 
 /// Everything Tolbooth keeps, behind one interface.
 pub trait Store:
-    StaffStore + SessionStore + LoginThrottleStore + AuditLog + ChatStore + CannedStore + StoreHealth
+    StaffStore
+    + SessionStore
+    + LoginThrottleStore
+    + AuditLog
+    + ChatStore
+    + CannedStore
+    + RetentionStore
+    + GovernanceStore
+    + StoreHealth
 {
 }
 
@@ -304,6 +462,8 @@ impl<T> Store for T where
         + AuditLog
         + ChatStore
         + CannedStore
+        + RetentionStore
+        + GovernanceStore
         + StoreHealth
 {
 }

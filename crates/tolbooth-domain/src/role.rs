@@ -27,6 +27,14 @@ pub enum Permission {
     AnswerChats,
     /// Write and remove the canned responses operators use.
     ManageCannedResponses,
+    /// Review and edit a chat's redacted transcript before it is kept
+    /// (RED-5).
+    EditTranscripts,
+    /// Place and release legal holds, and disclose chats to the police
+    /// (RET-4).
+    HoldAndDisclose,
+    /// See the retention schedule and run sweeps from the console.
+    ManageRetention,
 }
 
 impl Role {
@@ -69,6 +77,9 @@ impl Role {
             Permission::ReadAuditLog => matches!(self, Role::Governance | Role::Admin),
             Permission::AnswerChats => matches!(self, Role::Operator | Role::Supervisor),
             Permission::ManageCannedResponses => self == Role::Supervisor,
+            Permission::EditTranscripts => matches!(self, Role::Supervisor | Role::Governance),
+            Permission::HoldAndDisclose => self == Role::Governance,
+            Permission::ManageRetention => matches!(self, Role::Governance | Role::Admin),
         }
     }
 }

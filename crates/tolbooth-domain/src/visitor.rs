@@ -14,7 +14,7 @@ pub const MAX_PAGES: u32 = 100_000;
 pub const MAX_SECONDS_ON_SITE: u32 = 30 * 24 * 3600;
 
 /// Everything held about the visitor of one chat.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct VisitorDetails {
     pub name: Option<String>,
     pub ip: Option<IpAddr>,

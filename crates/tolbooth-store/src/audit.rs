@@ -11,7 +11,7 @@ use tolbooth_domain::ports::{AuditLog, StoreError, StoreResult};
 /// The advisory lock that serialises appends on PostgreSQL ("tolb").
 const AUDIT_LOCK_KEY: i64 = 0x746f_6c62;
 
-const COLUMNS: &str = "seq, at, actor_kind, actor_id, actor_name, actor_role, action, \
+pub(crate) const COLUMNS: &str = "seq, at, actor_kind, actor_id, actor_name, actor_role, action, \
      object_type, object_id, reason, request_id, prev_hash, hash";
 
 /// Appends `entry` inside `tx`, after whatever entry is last. Appends never
@@ -71,7 +71,7 @@ pub(crate) async fn append_in(
 
 /// Reads a row as stored. A malformed hash column reads as an all-ones hash,
 /// which never verifies, so the verifier names the row.
-fn entry_from_row(row: &AnyRow) -> Result<AuditEntry, sqlx::Error> {
+pub(crate) fn entry_from_row(row: &AnyRow) -> Result<AuditEntry, sqlx::Error> {
     let hash = |col: &str| -> Result<ChainHash, sqlx::Error> {
         let s: String = row.try_get(col)?;
         Ok(ChainHash::from_hex(&s).unwrap_or(ChainHash([0xff; 32])))

@@ -19,16 +19,17 @@ use tolbooth_domain::staff::StaffId;
 use tolbooth_domain::time_fmt::{from_unix_millis, unix_millis};
 use tolbooth_domain::visitor::VisitorDetails;
 
-const CHAT_COLUMNS: &str = "id, chat_ref, state, operator_staff_id, operator_name, requested_at, \
+pub(crate) const CHAT_COLUMNS: &str =
+    "id, chat_ref, state, operator_staff_id, operator_name, requested_at, \
      accepted_at, ended_at, ended_by, last_seq";
 
-const MESSAGE_COLUMNS: &str = "seq, sender, sender_staff_id, client_id, body, sent_at";
+pub(crate) const MESSAGE_COLUMNS: &str = "seq, sender, sender_staff_id, client_id, body, sent_at";
 
-fn corrupt(what: &'static str) -> StoreError {
+pub(crate) fn corrupt(what: &'static str) -> StoreError {
     StoreError::Unavailable(format!("stored {what} is not valid").into())
 }
 
-fn chat_from_row(row: &AnyRow) -> StoreResult<StoredChat> {
+pub(crate) fn chat_from_row(row: &AnyRow) -> StoreResult<StoredChat> {
     let chat_ref: String = row.try_get("chat_ref").store()?;
     let state: String = row.try_get("state").store()?;
     let ended_by: Option<String> = row.try_get("ended_by").store()?;
@@ -56,7 +57,7 @@ fn chat_from_row(row: &AnyRow) -> StoreResult<StoredChat> {
     })
 }
 
-fn message_from_row(row: &AnyRow) -> StoreResult<StoredMessage> {
+pub(crate) fn message_from_row(row: &AnyRow) -> StoreResult<StoredMessage> {
     let sender: String = row.try_get("sender").store()?;
     let staff: Option<i64> = row.try_get("sender_staff_id").store()?;
     let sender = match (sender.as_str(), staff) {
@@ -428,36 +429,14 @@ impl ChatStore for SqlStore {
     }
 
     async fn visitor_details(&self, id: ChatId) -> StoreResult<Option<VisitorDetails>> {
-        let row = sqlx::query(
-            "SELECT visitor_name, ip_address, browser, operating_system, device, referrer, \
-             launch_url, pages_visited, seconds_on_site, location, visitor_key \
-             FROM chat_visitors WHERE chat_id = $1",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {VISITOR_COLUMNS} FROM chat_visitors WHERE chat_id = $1"
+        ))
         .bind(id.0)
         .fetch_optional(&self.read)
         .await
         .store()?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let count = |name: &str| -> StoreResult<Option<u32>> {
-            let v: Option<i64> = row.try_get(name).store()?;
-            Ok(v.and_then(|n| u32::try_from(n).ok()))
-        };
-        let ip: Option<String> = row.try_get("ip_address").store()?;
-        Ok(Some(VisitorDetails {
-            name: row.try_get("visitor_name").store()?,
-            ip: ip.and_then(|s| s.parse().ok()),
-            browser: row.try_get("browser").store()?,
-            operating_system: row.try_get("operating_system").store()?,
-            device: row.try_get("device").store()?,
-            referrer: row.try_get("referrer").store()?,
-            launch_url: row.try_get("launch_url").store()?,
-            pages_visited: count("pages_visited")?,
-            seconds_on_site: count("seconds_on_site")?,
-            location: row.try_get("location").store()?,
-            visitor_key: row.try_get("visitor_key").store()?,
-        }))
+        row.as_ref().map(visitor_from_row).transpose()
     }
 
     async fn earlier_chats(
@@ -540,6 +519,30 @@ impl ChatStore for SqlStore {
             })
             .collect()
     }
+}
+
+pub(crate) const VISITOR_COLUMNS: &str = "visitor_name, ip_address, browser, operating_system, \
+     device, referrer, launch_url, pages_visited, seconds_on_site, location, visitor_key";
+
+pub(crate) fn visitor_from_row(row: &AnyRow) -> StoreResult<VisitorDetails> {
+    let count = |name: &str| -> StoreResult<Option<u32>> {
+        let v: Option<i64> = row.try_get(name).store()?;
+        Ok(v.and_then(|n| u32::try_from(n).ok()))
+    };
+    let ip: Option<String> = row.try_get("ip_address").store()?;
+    Ok(VisitorDetails {
+        name: row.try_get("visitor_name").store()?,
+        ip: ip.and_then(|s| s.parse().ok()),
+        browser: row.try_get("browser").store()?,
+        operating_system: row.try_get("operating_system").store()?,
+        device: row.try_get("device").store()?,
+        referrer: row.try_get("referrer").store()?,
+        launch_url: row.try_get("launch_url").store()?,
+        pages_visited: count("pages_visited")?,
+        seconds_on_site: count("seconds_on_site")?,
+        location: row.try_get("location").store()?,
+        visitor_key: row.try_get("visitor_key").store()?,
+    })
 }
 
 /// Why a message for a closed chat is refused.

@@ -51,6 +51,9 @@ pub struct SqlStore {
     pub(crate) clock: Arc<dyn Clock>,
     /// Chat messages are committed in groups (see `group_commit`).
     pub(crate) appender: Option<crate::group_commit::Appender>,
+    /// A failure armed by a test at a named step of a retention
+    /// transaction (see [`SqlStore::arm_failpoint`]).
+    pub(crate) failpoint: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -113,6 +116,7 @@ impl SqlStore {
                     write,
                     clock,
                     appender,
+                    failpoint: Arc::default(),
                 })
             }
             Backend::Postgres => {
@@ -129,6 +133,7 @@ impl SqlStore {
                     write: pool,
                     clock,
                     appender,
+                    failpoint: Arc::default(),
                 })
             }
         }
@@ -146,6 +151,31 @@ impl SqlStore {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await.store(),
             Backend::Postgres => self.write.begin().await.store(),
         }
+    }
+
+    /// Arms (or with `None` disarms) a failure at the named step of a
+    /// retention transaction, for tests that prove a sweep interrupted
+    /// there loses nothing: the transaction fails as a crash would leave
+    /// it, uncommitted. The names are those passed to `failpoint` in
+    /// `retention.rs`, e.g. `save_extracts.before_commit`.
+    pub fn arm_failpoint(&self, name: Option<&str>) {
+        if let Ok(mut f) = self.failpoint.lock() {
+            *f = name.map(str::to_owned);
+        }
+    }
+
+    pub(crate) fn failpoint(&self, name: &str) -> StoreResult<()> {
+        let armed = self
+            .failpoint
+            .lock()
+            .map(|f| f.as_deref() == Some(name))
+            .unwrap_or(false);
+        if armed {
+            return Err(StoreError::Unavailable(
+                format!("failpoint {name} reached").into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Closes every connection (waits for those in use to be returned).

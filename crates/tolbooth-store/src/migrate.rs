@@ -20,15 +20,22 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 pub const SCHEMA_TABLES: &[&str] = &[
     "audit_log",
     "canned_responses",
+    "chat_extracts",
     "chat_flags",
     "chat_messages",
+    "chat_statistics",
     "chat_visitors",
     "chats",
+    "disclosures",
     "enquiry_counts",
+    "legal_holds",
     "login_failures",
+    "policy_versions",
+    "retention_runs",
     "staff",
     "staff_recovery_codes",
     "staff_sessions",
+    "transcript_edits",
 ];
 
 impl SqlStore {

@@ -20,6 +20,8 @@ use std::sync::Arc;
 use time::macros::datetime;
 use tokio::sync::oneshot;
 use tolbooth_core::accounts::AccountSettings;
+use tolbooth_core::governance::Governance;
+use tolbooth_core::retention::Sweeper;
 use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::audit::{Actor, AuditEntry};
 use tolbooth_domain::clock::{Clock, ManualClock};
@@ -36,6 +38,8 @@ pub struct TestApp {
     pub store: SqlStore,
     pub accounts: Accounts,
     pub live_chat: LiveChat,
+    pub governance: Governance,
+    pub sweeper: Sweeper,
     pub clock: ManualClock,
     pub config: Arc<Config>,
     pub data_dir: tempfile::TempDir,
@@ -70,6 +74,7 @@ impl TestApp {
         };
         config.organisation.name = "Test Council".into();
         config.server.listen = "127.0.0.1:0".into();
+        config.retention.policy = Some("preset:scottish-parliament-live-chat".into());
         adjust(&mut config);
         let config = Arc::new(config);
         let clock = ManualClock::starting_at(datetime!(2026-11-22 09:00 UTC));
@@ -83,8 +88,25 @@ impl TestApp {
             Arc::new(clock.clone()),
             AccountSettings::from_config(&config),
         );
-        let live_chat = LiveChat::from_config(shared, Arc::new(clock.clone()), &config).unwrap();
-        let state = AppState::new(accounts.clone(), live_chat.clone(), config.clone());
+        let live_chat =
+            LiveChat::from_config(shared.clone(), Arc::new(clock.clone()), &config).unwrap();
+        let policy = Arc::new(
+            tolbooth_core::policy_file::load(config.retention.policy.as_deref().unwrap()).unwrap(),
+        );
+        let governance = Governance::new(shared.clone(), Arc::new(clock.clone()), policy.clone());
+        governance.adopt_running_policy().await.unwrap();
+        let sweeper = Sweeper::new(
+            shared,
+            Arc::new(clock.clone()),
+            Arc::new(policy.policy.clone()),
+            config.retention.sweep_settings(),
+        );
+        let state = AppState::new(
+            accounts.clone(),
+            live_chat.clone(),
+            governance.clone(),
+            config.clone(),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
@@ -99,6 +121,8 @@ impl TestApp {
             store,
             accounts,
             live_chat,
+            governance,
+            sweeper,
             clock,
             config,
             data_dir,

@@ -2,6 +2,7 @@
 
 use crate::metrics::Metrics;
 use std::sync::Arc;
+use tolbooth_core::governance::Governance;
 use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::network::TrustedProxies;
 
@@ -9,6 +10,9 @@ use tolbooth_domain::network::TrustedProxies;
 pub struct AppState {
     pub accounts: Accounts,
     pub live_chat: LiveChat,
+    /// The policy's notices, legal holds, disclosures and transcript
+    /// review.
+    pub governance: Governance,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     /// Whether cookies carry `Secure` (see [`AppState::new`]).
@@ -24,7 +28,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(accounts: Accounts, live_chat: LiveChat, config: Arc<Config>) -> Self {
+    pub fn new(
+        accounts: Accounts,
+        live_chat: LiveChat,
+        governance: Governance,
+        config: Arc<Config>,
+    ) -> Self {
         let tls = config.server.tls.is_some();
         let trusted_proxies = Arc::new(config.trusted_proxies());
         let https_public = config
@@ -40,6 +49,7 @@ impl AppState {
         Self {
             accounts,
             live_chat,
+            governance,
             config: config.clone(),
             metrics: Arc::new(Metrics::new()),
             secure_cookies,

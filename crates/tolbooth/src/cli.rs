@@ -45,6 +45,99 @@ pub enum Command {
     /// Remove contact details and special category data from text on
     /// standard input, keeping names.
     Redact(RedactArgs),
+    /// Check a policy file, print the privacy notice it generates, its
+    /// schema and the shipped presets.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Run a retention sweep by hand, or see what is held and due.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+    /// Produce a chat's disclosure package for the police and record the
+    /// disclosure.
+    #[command(subcommand)]
+    Disclosure(DisclosureCommand),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum NoticeFormat {
+    Md,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SchemaFormat {
+    Json,
+    Md,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Validate a policy file (or preset:NAME) and summarise its rules.
+    Check { file: PathBuf },
+    /// Print the privacy notice generated from a policy: by default the
+    /// running policy's (the version in force), or a draft for --policy.
+    Notice {
+        /// A policy file or preset:NAME to draft the notice of.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<String>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: NoticeFormat,
+    },
+    /// Print the policy file's schema (JSON Schema, or the Markdown
+    /// reference in docs/policy.md).
+    Schema {
+        #[arg(long, value_enum, default_value = "json")]
+        format: SchemaFormat,
+    },
+    /// List the shipped presets.
+    Presets,
+    /// Print a preset, to start a policy file from.
+    Preset { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Run one sweep now: extract, delete and anonymise what the policy
+    /// says is due. Every step is audited with counts.
+    Run {
+        /// Count what would happen; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Sweep even though the clock seems to have jumped forward.
+        #[arg(long)]
+        force: bool,
+        /// Print the counts as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the rules, what is due now, legal holds and the last sweeps.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DisclosureCommand {
+    /// Write a chat's full record (transcript, metadata, IP address, flags,
+    /// hold and audit trail) as HTML and JSON, and log the disclosure.
+    Export {
+        /// The Chat ID, e.g. TB-7K3M-9QXD.
+        chat: String,
+        /// Who receives it, e.g. "Police Scotland, Edinburgh division".
+        #[arg(long, value_name = "RECIPIENT")]
+        to: String,
+        /// The lawful basis, e.g. "UK GDPR Art. 6(1)(f); DPA 2018 Sch. 2
+        /// para. 2 (crime and taxation)".
+        #[arg(long)]
+        basis: String,
+        /// The governance officer's username making the disclosure.
+        #[arg(long, value_name = "USERNAME")]
+        by: String,
+        /// Directory to write the package to.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

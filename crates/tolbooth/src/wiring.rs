@@ -3,6 +3,9 @@
 use anyhow::Context;
 use std::sync::Arc;
 use tolbooth_core::accounts::AccountSettings;
+use tolbooth_core::governance::Governance;
+use tolbooth_core::policy_file::LoadedPolicy;
+use tolbooth_core::retention::Sweeper;
 use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::clock::{Clock, SystemClock};
 use tolbooth_domain::ports::Store;
@@ -13,6 +16,47 @@ pub struct App {
     pub store: SqlStore,
     pub accounts: Accounts,
     pub live_chat: LiveChat,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The policy-driven services: governance (notices, holds, disclosures,
+/// edits) and the retention sweeper.
+pub struct PolicyServices {
+    pub governance: Governance,
+    pub sweeper: Sweeper,
+}
+
+/// The preset `demo` runs with when no policy is configured.
+pub const DEMO_POLICY: &str = "preset:scottish-parliament-live-chat";
+
+/// Loads the configured policy (`retention.policy`), or says clearly that
+/// one is needed.
+pub fn load_policy(config: &Config) -> anyhow::Result<LoadedPolicy> {
+    let Some(spec) = &config.retention.policy else {
+        anyhow::bail!(
+            "no retention policy configured: set retention.policy (TOLBOOTH_RETENTION__POLICY) to your policy file, or to preset:NAME to start from a preset (`tolbooth policy presets` lists them; `tolbooth policy preset NAME > policy.toml` copies one to edit)"
+        );
+    };
+    Ok(tolbooth_core::policy_file::load(spec)?)
+}
+
+impl App {
+    /// The governance service and the sweeper, under the configured policy.
+    pub fn policy_services(&self) -> anyhow::Result<PolicyServices> {
+        let policy = Arc::new(load_policy(&self.config)?);
+        let shared: Arc<dyn Store> = Arc::new(self.store.clone());
+        let governance = Governance::new(shared.clone(), self.clock.clone(), policy.clone());
+        let sweeper = Sweeper::new(
+            shared,
+            self.clock.clone(),
+            Arc::new(policy.policy.clone()),
+            self.config.retention.sweep_settings(),
+        );
+        Ok(PolicyServices {
+            governance,
+            sweeper,
+        })
+    }
 }
 
 /// Creates the data directory, opens and migrates the store.
@@ -35,13 +79,14 @@ pub async fn open(config: Config) -> anyhow::Result<App> {
         clock.clone(),
         AccountSettings::from_config(&config),
     );
-    let live_chat = LiveChat::from_config(shared, clock, &config)
+    let live_chat = LiveChat::from_config(shared, clock.clone(), &config)
         .context("cannot start live chat (chat.geoip_database)")?;
     Ok(App {
         config: Arc::new(config),
         store,
         accounts,
         live_chat,
+        clock,
     })
 }
 

@@ -45,6 +45,10 @@ fn start_server(data_dir: &std::path::Path, database_url: &str) -> Server {
         .env("TOLBOOTH_DATA_DIR", data_dir)
         .env("TOLBOOTH_DATABASE_URL", database_url)
         .env("TOLBOOTH_LOG__LEVEL", "error")
+        .env(
+            "TOLBOOTH_RETENTION__POLICY",
+            "preset:scottish-parliament-live-chat",
+        )
         .env("TOLBOOTH_CHAT__STARTS_PER_ADDRESS", "100000")
         .env("TOLBOOTH_CHAT__MESSAGES_PER_MINUTE", "100000")
         .env("TOLBOOTH_CHAT__SOCKET_FRAMES_PER_SECOND", "10000")

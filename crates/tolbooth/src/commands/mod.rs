@@ -2,7 +2,10 @@
 
 mod audit;
 mod config;
+mod disclosure;
+mod policy;
 mod redact;
+mod retention;
 mod serve;
 mod user;
 
@@ -18,6 +21,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
     if let Command::Redact(args) = &cli.command {
         return redact::run(args);
+    }
+    if let Command::Policy(c) = &cli.command {
+        return policy::run(c, cli.config.as_deref()).await;
     }
     let config = Config::load(cli.config.as_deref(), std::env::vars())?;
     crate::logging::init(&config.log);
@@ -37,7 +43,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::User(c) => user::run(config, c).await,
         Command::Audit(c) => audit::run(config, c).await,
-        Command::Config(_) | Command::Redact(_) => Ok(ExitCode::SUCCESS),
+        Command::Retention(c) => retention::run(config, &c).await,
+        Command::Disclosure(c) => disclosure::run(config, &c).await,
+        Command::Config(_) | Command::Redact(_) | Command::Policy(_) => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `tolbooth serve` and `tolbooth demo`.
 
 use crate::cli::ServeArgs;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::process::ExitCode;
 use std::time::Duration;
 use tolbooth_core::demo;
@@ -27,7 +27,18 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     if demo_mode && config.organisation.name == Config::default().organisation.name {
         config.organisation.name = DEMO_ORGANISATION.to_owned();
     }
+    if demo_mode && config.retention.policy.is_none() {
+        config.retention.policy = Some(crate::wiring::DEMO_POLICY.to_owned());
+    }
+    // Refuse before touching the database if there is no policy.
+    crate::wiring::load_policy(&config)?;
     let app = crate::wiring::open(config).await?;
+    let services = app.policy_services()?;
+    let notice = services
+        .governance
+        .adopt_running_policy()
+        .await
+        .context("cannot record the policy version")?;
     let listener = server::bind(&app.config.server.listen).await?;
     let addr = listener.local_addr()?;
     let scheme = if app.config.server.tls.is_some() {
@@ -59,6 +70,10 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         println!();
         println!("  Demo page:      {base}/demo");
         println!("  Staff console:  {base}/login");
+        println!(
+            "  Privacy notice: {base}/privacy (policy {})",
+            services.governance.policy().origin
+        );
         println!();
         for login in &logins {
             println!(
@@ -79,7 +94,15 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     } else {
         println!("Tolbooth listening on {base}");
     }
-    tracing::info!(%addr, store = app.store.backend().name(), "listening");
+    tracing::info!(
+        %addr,
+        store = app.store.backend().name(),
+        policy_version = notice.version,
+        "listening"
+    );
+    let retention = tokio::spawn(services.sweeper.clone().run_every(Duration::from_secs(
+        u64::from(app.config.retention.sweep_interval_minutes) * 60,
+    )));
     let sweeper = tokio::spawn(sweep_sessions(app.accounts.clone()));
     let chat_timer = tokio::spawn(close_idle_chats(
         app.live_chat.clone(),
@@ -88,11 +111,13 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     let state = AppState::new(
         app.accounts.clone(),
         app.live_chat.clone(),
+        services.governance.clone(),
         app.config.clone(),
     );
     server::serve(state, listener, server::shutdown_signal()).await?;
     sweeper.abort();
     chat_timer.abort();
+    retention.abort();
     app.store.close().await;
     Ok(ExitCode::SUCCESS)
 }

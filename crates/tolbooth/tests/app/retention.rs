@@ -1,0 +1,554 @@
+//! Retention sweeps (RET-1..RET-6) end to end on both backends: the
+//! Scottish Parliament and helpline presets, idempotence, crashes at every
+//! step, legal holds, the clock-jump guard, and deletion that leaves
+//! nothing behind in the database files.
+
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use time::Duration;
+use tolbooth_core::accounts::ClientContext;
+use tolbooth_core::governance::GovernanceError;
+use tolbooth_core::live_chat::Arrival;
+use tolbooth_core::retention::{SweepError, SweepOptions, SweepSettings, Sweeper, FAILPOINTS};
+use tolbooth_domain::chat::{ChatRef, FlagReason};
+use tolbooth_domain::clock::Clock;
+use tolbooth_domain::ports::{ChatStore, GovernanceStore, RetentionStore, Store};
+use tolbooth_domain::role::Role;
+use tolbooth_testkit::{backend_tests, Backend, TestApp, TestStaff};
+
+backend_tests!(
+    sp_preset_extracts_then_deletes_and_anonymises_at_two_years,
+    helpline_preset_deletes_transcripts_after_thirty_days,
+    a_crash_at_any_step_loses_nothing_and_extracts_once,
+    held_chats_are_kept_in_full_until_a_second_officer_releases_them,
+    a_clock_jump_is_refused_unless_forced,
+);
+
+fn ctx(ip: &str) -> ClientContext {
+    ClientContext {
+        ip: Some(ip.parse::<IpAddr>().unwrap()),
+        request_id: None,
+    }
+}
+
+/// A chat that ran its course: asked, accepted, answered, ended by the
+/// operator. `n` keeps addresses apart (starts are rate-limited per
+/// address).
+async fn ended_chat(
+    app: &TestApp,
+    operator: &TestStaff,
+    n: u32,
+    visitor_lines: &[&str],
+) -> ChatRef {
+    let ip = format!("198.51.{}.{}", 100 + n / 250, 1 + n % 250);
+    let arrival = Arrival {
+        name: Some("Morag".into()),
+        launch_url: Some("https://www.example.gov.uk/bins?street=x".into()),
+        referrer: Some("https://search.example/".into()),
+        pages_visited: Some(4),
+        seconds_on_site: Some(95),
+        user_agent: Some(
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+                .into(),
+        ),
+        ..Arrival::default()
+    };
+    let started = app
+        .live_chat
+        .start(visitor_lines[0], Some("q1"), &arrival, &ctx(&ip))
+        .await
+        .unwrap();
+    let chat_ref = started.chat.lifecycle.chat_ref;
+    app.clock.advance(Duration::seconds(30));
+    app.live_chat
+        .accept(&operator.member, chat_ref, &ctx("10.0.0.1"))
+        .await
+        .unwrap();
+    app.live_chat
+        .operator_send(
+            &operator.member,
+            chat_ref,
+            "op1",
+            "Thanks, let me look into that.",
+        )
+        .await
+        .unwrap();
+    for (i, line) in visitor_lines.iter().enumerate().skip(1) {
+        app.live_chat
+            .visitor_send(started.token.expose(), &format!("v{i}"), line, &ctx(&ip))
+            .await
+            .unwrap();
+    }
+    app.clock.advance(Duration::minutes(4));
+    app.live_chat
+        .end(&operator.member, chat_ref, &ctx("10.0.0.1"))
+        .await
+        .unwrap();
+    chat_ref
+}
+
+fn audit_text(entries: &[tolbooth_domain::audit::AuditEntry]) -> String {
+    entries
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {:?} {:?}",
+                e.actor_name, e.action, e.object_id, e.reason
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn all_audit(app: &TestApp) -> Vec<tolbooth_domain::audit::AuditEntry> {
+    use tolbooth_domain::ports::AuditLog;
+    app.store.audit_entries(0, 100_000).await.unwrap()
+}
+
+async fn sp_preset_extracts_then_deletes_and_anonymises_at_two_years(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let operator = app.staff("morven", Role::Operator).await;
+    let chat_ref = ended_chat(
+        &app,
+        &operator,
+        1,
+        &[
+            "Hello, my email is morag.q7canary@example.org, when are bins collected?",
+            "My number is 07700 900123 and I have diabetes.",
+        ],
+    )
+    .await;
+    let chat = app.store.chat_by_ref(chat_ref).await.unwrap().unwrap();
+    let day = {
+        let d = chat.lifecycle.requested_at.date();
+        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    };
+
+    // Six days on: nothing is due.
+    app.clock.advance(Duration::days(6));
+    let r = app.sweeper.run(SweepOptions::default()).await.unwrap();
+    assert_eq!((r.counts.chats_due, r.counts.chats_deleted), (0, 0));
+    assert!(app.store.chat_by_ref(chat_ref).await.unwrap().is_some());
+
+    // Seven days after the chat ended: extracted, then deleted.
+    app.clock.advance(Duration::days(1));
+    let dry = app
+        .sweeper
+        .run(SweepOptions {
+            dry_run: true,
+            force: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(dry.counts.chats_due, 1, "the dry run sees the chat");
+    assert!(
+        app.store.chat_by_ref(chat_ref).await.unwrap().is_some(),
+        "a dry run changes nothing"
+    );
+    let r = app.sweeper.run(SweepOptions::default()).await.unwrap();
+    assert_eq!((r.counts.chats_extracted, r.counts.chats_deleted), (1, 1));
+    assert!(app.store.chat_by_ref(chat_ref).await.unwrap().is_none());
+    assert!(app.store.visitor_details(chat.id).await.unwrap().is_none());
+    assert!(app
+        .store
+        .messages_after(chat.id, 0, 100)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let e = app
+        .store
+        .chat_extract(chat_ref)
+        .await
+        .unwrap()
+        .expect("the extract is kept");
+    assert_eq!(e.operator_name.as_deref(), Some("morven (test)"));
+    assert!(e.accepted_at.is_some() && e.chat_seconds == Some(240));
+    assert_eq!(e.browser.as_deref(), Some("Chrome 120"));
+    assert_eq!(
+        e.launch_url.as_deref(),
+        Some("https://www.example.gov.uk/bins")
+    );
+    assert_eq!((e.pages_visited, e.seconds_on_site), (Some(4), Some(95)));
+    assert_eq!(e.ended_by, Some(tolbooth_domain::chat::EndedBy::Operator));
+    let question = e.question.clone().unwrap();
+    assert!(
+        question.contains("[email removed]") && !question.contains("q7canary"),
+        "{question}"
+    );
+    let content = serde_json::to_string(&e.content).unwrap();
+    for gone in ["q7canary", "07700 900123", "diabetes", "198.51."] {
+        assert!(
+            !content.contains(gone),
+            "{gone} kept in the extract: {content}"
+        );
+    }
+    assert!(content.contains("Thanks, let me look into that."));
+    let stats = app.store.chat_statistics(&day).await.unwrap();
+    assert_eq!(
+        (stats.chats, stats.messages, stats.ended_by_operator),
+        (1, 3, 1)
+    );
+    assert_eq!(stats.wait_seconds, 30);
+
+    // A rerun changes nothing and counts nothing twice.
+    let r = app.sweeper.run(SweepOptions::default()).await.unwrap();
+    assert_eq!((r.counts.chats_extracted, r.counts.chats_deleted), (0, 0));
+    assert_eq!(app.store.count_extracts().await.unwrap(), 1);
+    assert_eq!(app.store.chat_statistics(&day).await.unwrap().chats, 1);
+
+    // Two years after the chat: the extract is anonymised, the counts stay.
+    app.clock.advance(Duration::days(2 * 366));
+    let r = app
+        .sweeper
+        .run(SweepOptions {
+            dry_run: false,
+            force: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.counts.extracts_anonymised, 1);
+    assert!(
+        app.store.chat_extract(chat_ref).await.unwrap().is_none(),
+        "no longer findable by Chat ID"
+    );
+    assert_eq!(app.store.count_extracts().await.unwrap(), 1);
+    assert_eq!(app.store.chat_statistics(&day).await.unwrap().chats, 1);
+
+    // The audit log has counts, never content, and still verifies.
+    let entries = all_audit(&app).await;
+    let text = audit_text(&entries);
+    for action in [
+        "retention.extracted",
+        "retention.deleted",
+        "retention.sweep",
+        "retention.extracts_anonymised",
+    ] {
+        assert!(text.contains(action), "{action} missing from:\n{text}");
+    }
+    assert!(text.contains("Some(\"1 chats extracted\")"), "{text}");
+    for secret in ["q7canary", "07700", "diabetes", "198.51."] {
+        assert!(!text.contains(secret), "{secret} in the audit log");
+    }
+    let verified = tolbooth_core::audit_trail::verify_log(&app.store, None).await;
+    assert!(verified.is_ok(), "the audit chain verifies: {verified:?}");
+}
+
+async fn helpline_preset_deletes_transcripts_after_thirty_days(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| {
+        c.retention.policy = Some("preset:helpline-live-chat".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let operator = app.staff("agent", Role::Operator).await;
+    let chat_ref = ended_chat(&app, &operator, 2, &["I am being bullied at school"]).await;
+    app.clock.advance(Duration::days(29));
+    app.sweeper.run(SweepOptions::default()).await.unwrap();
+    assert!(
+        app.store.chat_by_ref(chat_ref).await.unwrap().is_some(),
+        "kept for 30 days"
+    );
+    app.clock.advance(Duration::days(1));
+    let r = app.sweeper.run(SweepOptions::default()).await.unwrap();
+    assert_eq!((r.counts.chats_deleted, r.counts.chats_extracted), (1, 0));
+    assert!(app.store.chat_by_ref(chat_ref).await.unwrap().is_none());
+    assert_eq!(
+        app.store.count_extracts().await.unwrap(),
+        0,
+        "this preset keeps no transcript"
+    );
+    let d = (app.clock.now() - Duration::days(30)).date();
+    let day = format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    assert_eq!(
+        app.store.chat_statistics(&day).await.unwrap().chats,
+        1,
+        "counted as it goes"
+    );
+}
+
+/// Every chat made so far is either still held in full or has exactly one
+/// extract; the statistics count each extracted chat once.
+async fn check_nothing_lost(app: &TestApp, made: &[(ChatRef, i64, String)]) {
+    let mut extracted = 0;
+    let mut days = std::collections::BTreeSet::new();
+    for (chat_ref, messages, day) in made {
+        days.insert(day.clone());
+        match app.store.chat_by_ref(*chat_ref).await.unwrap() {
+            Some(chat) => {
+                let held = app.store.messages_after(chat.id, 0, 100).await.unwrap();
+                let extract = app.store.chat_extract(*chat_ref).await.unwrap();
+                assert_eq!(
+                    held.len() as i64,
+                    *messages,
+                    "{chat_ref}: a live chat is whole"
+                );
+                if extract.is_some() {
+                    extracted += 1;
+                }
+            }
+            None => {
+                assert!(
+                    app.store.chat_extract(*chat_ref).await.unwrap().is_some(),
+                    "{chat_ref} deleted without its extract"
+                );
+                extracted += 1;
+            }
+        }
+    }
+    assert_eq!(
+        app.store.count_extracts().await.unwrap(),
+        extracted,
+        "one extract per chat"
+    );
+    let mut counted = 0;
+    for day in &days {
+        counted += app.store.chat_statistics(day).await.unwrap().chats;
+    }
+    assert_eq!(
+        counted, extracted as i64,
+        "each extracted chat counted once"
+    );
+}
+
+async fn a_crash_at_any_step_loses_nothing_and_extracts_once(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let operator = app.staff("morven", Role::Operator).await;
+    let store: Arc<dyn Store> = Arc::new(app.store.clone());
+    let settings = SweepSettings {
+        batch_size: 2,
+        ..SweepSettings::default()
+    };
+    let sweeper = |fail: Option<&'static str>| {
+        let fired = Arc::new(AtomicBool::new(false));
+        let s = Sweeper::new(
+            store.clone(),
+            Arc::new(app.clock.clone()),
+            Arc::new(app.sweeper.policy().clone()),
+            settings.clone(),
+        );
+        match fail {
+            Some(point) => s.with_failpoints(Arc::new(move |p| {
+                p == point && !fired.swap(true, Ordering::SeqCst)
+            })),
+            None => s,
+        }
+    };
+    let store_points = [
+        "save_extracts.before_commit",
+        "delete.after_chat_messages",
+        "delete.after_chat_visitors",
+        "delete.after_chat_flags",
+        "delete.before_commit",
+    ];
+    let mut made = Vec::new();
+    let mut n = 10;
+    let points: Vec<(&'static str, bool)> = FAILPOINTS
+        .iter()
+        .map(|p| (*p, false))
+        .chain(store_points.iter().map(|p| (*p, true)))
+        .collect();
+    for (point, in_store) in points {
+        // Five chats per round: three batches of at most two.
+        for _ in 0..5 {
+            n += 1;
+            let chat_ref = ended_chat(
+                &app,
+                &operator,
+                n,
+                &["Where do I pay council tax?", "Thank you"],
+            )
+            .await;
+            let chat = app.store.chat_by_ref(chat_ref).await.unwrap().unwrap();
+            let d = chat.lifecycle.requested_at.date();
+            made.push((
+                chat_ref,
+                chat.last_seq,
+                format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+            ));
+        }
+        app.clock.advance(Duration::days(8));
+        let result = if in_store {
+            app.store.arm_failpoint(Some(point));
+            let r = sweeper(None).run(SweepOptions::default()).await;
+            app.store.arm_failpoint(None);
+            r
+        } else {
+            sweeper(Some(point)).run(SweepOptions::default()).await
+        };
+        if point != "after_record" {
+            assert!(result.is_err(), "{point}: the sweep stops there");
+        }
+        check_nothing_lost(&app, &made).await;
+        let r = sweeper(None).run(SweepOptions::default()).await.unwrap();
+        check_nothing_lost(&app, &made).await;
+        assert_eq!(r.counts.chats_held, 0);
+        for (chat_ref, _, _) in &made {
+            assert!(
+                app.store.chat_by_ref(*chat_ref).await.unwrap().is_none(),
+                "{point}: the rerun finishes the job"
+            );
+        }
+    }
+    assert_eq!(app.store.count_extracts().await.unwrap(), made.len() as u64);
+}
+
+async fn held_chats_are_kept_in_full_until_a_second_officer_releases_them(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let operator = app.staff("morven", Role::Operator).await;
+    let ailsa = app.staff("ailsa", Role::Governance).await;
+    let ruaridh = app.staff("ruaridh", Role::Governance).await;
+    let chat_ref = ended_chat(&app, &operator, 3, &["I will hurt someone at the office"]).await;
+    let c = ctx("10.0.0.2");
+    let g = &app.governance;
+
+    let err = g
+        .place_hold(&ailsa.member, chat_ref, "police enquiry", &c)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, GovernanceError::NotFlagged), "{err}");
+    app.live_chat
+        .flag(&operator.member, chat_ref, FlagReason::SecurityConcern, &c)
+        .await
+        .unwrap();
+    let err = g
+        .place_hold(&operator.member, chat_ref, "x", &c)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, GovernanceError::NotAllowed),
+        "operators cannot hold chats"
+    );
+    g.place_hold(&ailsa.member, chat_ref, "Police Scotland enquiry 123", &c)
+        .await
+        .unwrap();
+    assert!(matches!(
+        g.place_hold(&ruaridh.member, chat_ref, "again", &c)
+            .await
+            .unwrap_err(),
+        GovernanceError::AlreadyHeld
+    ));
+
+    // Far past every period: kept in full, IP address included.
+    app.clock.advance(Duration::days(60));
+    let r = app
+        .sweeper
+        .run(SweepOptions {
+            dry_run: false,
+            force: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!((r.counts.chats_held, r.counts.chats_deleted), (1, 0));
+    let chat = app
+        .store
+        .chat_by_ref(chat_ref)
+        .await
+        .unwrap()
+        .expect("held chat kept");
+    let visitor = app.store.visitor_details(chat.id).await.unwrap().unwrap();
+    assert!(visitor.ip.is_some(), "the IP address is kept under hold");
+    assert_eq!(
+        app.store
+            .messages_after(chat.id, 0, 100)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Release: asked for by one officer, confirmed by another.
+    assert!(matches!(
+        g.confirm_release(&ruaridh.member, chat_ref, &c)
+            .await
+            .unwrap_err(),
+        GovernanceError::NoReleaseRequested
+    ));
+    g.request_release(&ailsa.member, chat_ref, "matter concluded", &c)
+        .await
+        .unwrap();
+    assert!(matches!(
+        g.confirm_release(&ailsa.member, chat_ref, &c)
+            .await
+            .unwrap_err(),
+        GovernanceError::SameOfficer
+    ));
+    g.confirm_release(&ruaridh.member, chat_ref, &c)
+        .await
+        .unwrap();
+    assert!(app.store.legal_hold(chat.id).await.unwrap().is_none());
+
+    // Due at once.
+    let r = app.sweeper.run(SweepOptions::default()).await.unwrap();
+    assert_eq!(r.counts.chats_deleted, 1);
+    assert!(app.store.chat_by_ref(chat_ref).await.unwrap().is_none());
+    let text = audit_text(
+        &app.store
+            .audit_trail("chat", &chat_ref.to_string())
+            .await
+            .unwrap(),
+    );
+    for action in [
+        "chat.hold_placed",
+        "chat.hold_release_requested",
+        "chat.hold_released",
+    ] {
+        assert!(text.contains(action), "{action} missing:\n{text}");
+    }
+}
+
+async fn a_clock_jump_is_refused_unless_forced(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| {
+        c.retention.mass_deletion_threshold = 3;
+    })
+    .await
+    else {
+        return;
+    };
+    let operator = app.staff("morven", Role::Operator).await;
+    let mut refs = Vec::new();
+    for n in 0..5 {
+        refs.push(ended_chat(&app, &operator, 20 + n, &["Is the library open?"]).await);
+    }
+    // A sweep an hour later deletes nothing and passes the guard.
+    app.clock.advance(Duration::hours(1));
+    app.sweeper.run(SweepOptions::default()).await.unwrap();
+    // Then the clock leaps a year ahead.
+    app.clock.advance(Duration::days(365));
+    for _ in 0..2 {
+        let err = app.sweeper.run(SweepOptions::default()).await.unwrap_err();
+        assert!(
+            matches!(err, SweepError::ClockJump { due, .. } if due >= 5),
+            "{err}"
+        );
+        for r in &refs {
+            assert!(
+                app.store.chat_by_ref(*r).await.unwrap().is_some(),
+                "nothing deleted when refused"
+            );
+        }
+    }
+    let history = app.sweeper.history(5).await.unwrap();
+    assert_eq!(
+        history[0].outcome,
+        tolbooth_domain::retention::SweepOutcome::Refused
+    );
+    assert!(audit_text(&all_audit(&app).await).contains("retention.refused"));
+    let r = app
+        .sweeper
+        .run(SweepOptions {
+            dry_run: false,
+            force: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.counts.chats_deleted, 5);
+}
