@@ -63,7 +63,10 @@ fn env_for(cmd: &mut Command, data: &std::path::Path, url: &str) {
     cmd.env("TOLBOOTH_DATA_DIR", data)
         .env("TOLBOOTH_DATABASE_URL", url)
         .env("TOLBOOTH_LOG__LEVEL", "error")
-        .env("TOLBOOTH_RETENTION__POLICY", "preset:scottish-parliament-live-chat")
+        .env(
+            "TOLBOOTH_RETENTION__POLICY",
+            "preset:scottish-parliament-live-chat",
+        )
         .env("TOLBOOTH_CHAT__STARTS_PER_ADDRESS", "1000000")
         .env("TOLBOOTH_CHAT__MESSAGES_PER_MINUTE", "1000000")
         .env("TOLBOOTH_CHAT__SOCKET_FRAMES_PER_SECOND", "100000")

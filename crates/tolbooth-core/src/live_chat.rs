@@ -598,6 +598,12 @@ impl LiveChat {
             .await?)
     }
 
+    /// The flags raised on a chat.
+    pub async fn flags(&self, chat_ref: ChatRef) -> Result<Vec<ChatFlag>, ChatError> {
+        let chat = self.by_ref(chat_ref).await?;
+        Ok(self.store.chat_flags(chat.id).await?)
+    }
+
     /// The canned responses, by title.
     pub async fn canned(&self) -> Result<Vec<CannedResponse>, ChatError> {
         Ok(self.store.canned_responses().await?)

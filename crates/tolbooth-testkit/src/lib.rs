@@ -105,6 +105,7 @@ impl TestApp {
             accounts.clone(),
             live_chat.clone(),
             governance.clone(),
+            sweeper.clone(),
             config.clone(),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

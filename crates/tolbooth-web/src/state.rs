@@ -3,6 +3,7 @@
 use crate::metrics::Metrics;
 use std::sync::Arc;
 use tolbooth_core::governance::Governance;
+use tolbooth_core::retention::Sweeper;
 use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::network::TrustedProxies;
 
@@ -13,6 +14,8 @@ pub struct AppState {
     /// The policy's notices, legal holds, disclosures and transcript
     /// review.
     pub governance: Governance,
+    /// The retention sweeper, for its status and dry runs.
+    pub sweeper: Sweeper,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     /// Whether cookies carry `Secure` (see [`AppState::new`]).
@@ -32,6 +35,7 @@ impl AppState {
         accounts: Accounts,
         live_chat: LiveChat,
         governance: Governance,
+        sweeper: Sweeper,
         config: Arc<Config>,
     ) -> Self {
         let tls = config.server.tls.is_some();
@@ -50,6 +54,7 @@ impl AppState {
             accounts,
             live_chat,
             governance,
+            sweeper,
             config: config.clone(),
             metrics: Arc::new(Metrics::new()),
             secure_cookies,

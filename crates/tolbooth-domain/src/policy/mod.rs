@@ -26,12 +26,16 @@ use serde::{Deserialize, Serialize};
 pub struct Policy {
     /// What the notice covers, e.g. "Website live chat".
     pub service: Service,
+    /// The data controller: the organisation responsible for the data.
     pub controller: Controller,
     /// Who to ask about personal data: the data protection officer or
     /// information governance team.
     pub data_protection_contact: Contact,
+    /// Why data is processed, each with its lawful basis.
     #[serde(default, rename = "purpose")]
     pub purposes: Vec<Purpose>,
+    /// What is held: every data category Tolbooth keeps, with its retention
+    /// rule.
     #[serde(default, rename = "category")]
     pub categories: Vec<Category>,
     /// Organisations that may receive data, and when (e.g. the police).
@@ -45,39 +49,52 @@ pub struct Policy {
     pub statements: Vec<Statement>,
 }
 
+/// The service the notice covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
+    /// Its name, e.g. "Website live chat".
     pub name: String,
     /// One or two sentences on what the service is for.
     pub description: String,
 }
 
+/// The data controller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Controller {
+    /// The organisation's legal name.
     pub name: String,
     /// Postal address, one line per element of the list.
     #[serde(default)]
     pub address: Vec<String>,
+    /// A general email address.
     pub email: Option<String>,
+    /// A general telephone number.
     pub phone: Option<String>,
+    /// The organisation's website.
     pub website: Option<String>,
 }
 
+/// Where people send data protection questions and requests. At least one
+/// of email, phone, address or website is required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// The post, e.g. "Head of Information Governance".
     pub title: String,
+    /// Email address for data protection requests.
     pub email: Option<String>,
+    /// Telephone number for data protection requests.
     pub phone: Option<String>,
+    /// Postal address, one line per element of the list.
     #[serde(default)]
     pub address: Vec<String>,
     /// A web page or form for data protection requests.
     pub website: Option<String>,
 }
 
+/// A purpose of processing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Purpose {
@@ -91,6 +108,10 @@ pub struct Purpose {
     pub basis_explanation: Option<String>,
 }
 
+/// A data category: one kind of record Tolbooth keeps, why, and for how
+/// long. A category needs at least one purpose (its lawful basis), a
+/// retention rule, and, if it may hold special category data, an
+/// Article 9 condition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
@@ -101,6 +122,7 @@ pub struct Category {
     pub kind: CategoryKind,
     /// Plain English, as the notice should name it.
     pub name: String,
+    /// More words for the notice, if the name is not enough.
     pub description: Option<String>,
     /// The fields of the record that hold this category's data; each must
     /// be one Tolbooth keeps for the kind.
@@ -124,9 +146,11 @@ pub struct Category {
     /// Whether it may contain criminal offence data (Art. 10).
     #[serde(default)]
     pub criminal_offence_data: bool,
+    /// How long it is kept (required).
     pub retention: Option<Retention>,
 }
 
+/// A retention rule: the sweeps carry it out, and the notice states it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retention {
@@ -141,19 +165,26 @@ pub struct Retention {
     pub note: Option<String>,
 }
 
+/// An organisation data may be shared with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recipient {
+    /// Who, e.g. "The police and security forces".
     pub name: String,
     /// When data is shared, in plain English.
     pub when: String,
+    /// The UK GDPR Article 6 basis for sharing.
     pub lawful_basis: Art6Basis,
+    /// The basis in the notice's own words, if wanted.
     pub basis_explanation: Option<String>,
 }
 
+/// A processor: an organisation that handles data on the controller's
+/// behalf (a hosting company, say).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Processor {
+    /// Its name.
     pub name: String,
     /// What it does for the controller.
     pub service: String,
@@ -163,18 +194,23 @@ pub struct Processor {
     pub transfer: Option<Transfer>,
 }
 
+/// A transfer of data outside the UK.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transfer {
+    /// Where to.
     pub country: String,
     /// E.g. "UK adequacy regulations (UK-US data bridge)" or "the
     /// International Data Transfer Agreement".
     pub safeguard: String,
 }
 
+/// A further section of the notice, in the organisation's own words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
+    /// The section's heading.
     pub heading: String,
+    /// Its text, one paragraph.
     pub text: String,
 }

@@ -122,6 +122,8 @@ pub async fn show(
         state: chat.lifecycle.state.name(),
         operator: chat.lifecycle.operator.clone(),
         open: chat.lifecycle.state == ChatState::Accepted,
+        can_review: chat.lifecycle.state == ChatState::Ended
+            && who.member.role.allows(Permission::EditTranscripts),
         next_client_id: format!("op-{}-{}", who.member.id, chat.last_seq + 1),
         messages: messages
             .into_iter()

@@ -18,6 +18,7 @@ pub async fn home(State(state): State<AppState>, Staff(who): Staff) -> WebResult
         can_manage_staff: who.member.role.allows(Permission::ManageStaff),
         can_answer_chats: who.member.role.allows(Permission::AnswerChats),
         can_manage_canned: who.member.role.allows(Permission::ManageCannedResponses),
+        can_govern: who.member.role.allows(Permission::ManageRetention),
         member: who.member,
     };
     Ok(render(&page))

@@ -5,8 +5,10 @@ mod canned;
 mod chat_api;
 mod chat_console;
 mod console;
+mod governance;
 mod health;
 mod login;
+mod privacy;
 mod staff_admin;
 
 use crate::middleware;
@@ -83,6 +85,32 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/console/chats/{chat_id}/messages",
             post(chat_console::reply),
+        )
+        .route("/privacy", get(privacy::current))
+        .route("/privacy/versions", get(privacy::versions))
+        .route("/privacy/v/{version}", get(privacy::version))
+        .route("/console/governance", get(governance::home))
+        .route("/console/governance/find", post(governance::find))
+        .route("/console/governance/chats/{chat_id}", get(governance::chat))
+        .route(
+            "/console/governance/chats/{chat_id}/hold",
+            post(governance::hold),
+        )
+        .route(
+            "/console/governance/chats/{chat_id}/request-release",
+            post(governance::request_release),
+        )
+        .route(
+            "/console/governance/chats/{chat_id}/release",
+            post(governance::release),
+        )
+        .route(
+            "/console/governance/chats/{chat_id}/disclose",
+            post(governance::disclose),
+        )
+        .route(
+            "/console/review/{chat_id}",
+            get(governance::review).post(governance::save_review),
         )
         .fallback(console::not_found)
         .layer(axum::middleware::from_fn_with_state(

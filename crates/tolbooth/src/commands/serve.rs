@@ -112,6 +112,7 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         app.accounts.clone(),
         app.live_chat.clone(),
         services.governance.clone(),
+        services.sweeper.clone(),
         app.config.clone(),
     );
     server::serve(state, listener, server::shutdown_signal()).await?;

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 use tolbooth_testkit::{backend_tests, Backend, TestDatabase};
 
 backend_tests!(
+    retention_and_disclosure_commands_work_on_a_live_database,
     user_commands_manage_accounts,
     audit_verify_passes_then_catches_tampering,
     audit_checkpoint_catches_truncation,
@@ -51,6 +52,14 @@ fn every_command_has_help() {
         vec!["audit", "verify", "--help"],
         vec!["audit", "checkpoint", "--help"],
         vec!["config", "check", "--help"],
+        vec!["policy", "check", "--help"],
+        vec!["policy", "notice", "--help"],
+        vec!["policy", "schema", "--help"],
+        vec!["policy", "presets", "--help"],
+        vec!["policy", "preset", "--help"],
+        vec!["retention", "run", "--help"],
+        vec!["retention", "status", "--help"],
+        vec!["disclosure", "export", "--help"],
     ] {
         let o = tolbooth(dir.path(), None, &args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -334,4 +343,240 @@ fn redact_jsonl_reports_code_point_offsets_and_goes_on_after_bad_lines() {
     assert_eq!(lines[2]["line"], 3);
     assert_eq!(lines[3]["text"], "ok");
     assert!(stderr(&o).contains("2 of 4"));
+}
+
+#[test]
+fn policy_check_accepts_the_presets_and_names_every_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = tolbooth(dir.path(), None, &["policy", "presets"]);
+    assert!(o.status.success());
+    let presets: Vec<String> = stdout(&o)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect();
+    assert_eq!(presets.len(), 3, "{presets:?}");
+    for p in &presets {
+        let o = tolbooth(dir.path(), None, &["policy", "check", p]);
+        assert!(o.status.success(), "{p}: {}", stderr(&o));
+        assert!(stdout(&o).contains("a valid policy"), "{p}");
+    }
+    // A copy of a preset, broken three ways.
+    let o = tolbooth(
+        dir.path(),
+        None,
+        &["policy", "preset", "scottish-parliament-live-chat"],
+    );
+    let text = stdout(&o)
+        .replacen("article_9_condition = \"manifestly_made_public\"\n", "", 1)
+        .replacen("purposes = [\"answer_enquiry\"]\n", "purposes = []\n", 1);
+    std::fs::write(dir.path().join("mine.toml"), &text).unwrap();
+    let o = tolbooth(dir.path(), None, &["policy", "check", "mine.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("mine.toml breaks 2 rules"), "{err}");
+    assert!(err.contains("names no Article 9 condition"), "{err}");
+    assert!(err.contains("collected without a lawful basis"), "{err}");
+    std::fs::write(
+        dir.path().join("typo.toml"),
+        text.replace("[controller]", "[controler]"),
+    )
+    .unwrap();
+    let o = tolbooth(dir.path(), None, &["policy", "check", "typo.toml"]);
+    assert!(
+        stderr(&o).contains("unknown field `controler`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_notice_and_schema_are_printed_from_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = tolbooth(
+        dir.path(),
+        None,
+        &[
+            "policy",
+            "notice",
+            "--policy",
+            "preset:helpline-live-chat",
+            "--format",
+            "html",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = stdout(&o);
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("kept for no more than 30 days after the chat ends, then deleted."));
+    assert!(
+        html.contains("Draft of"),
+        "a file not yet adopted is a draft"
+    );
+    let o = tolbooth(
+        dir.path(),
+        None,
+        &["policy", "notice", "--policy", "preset:council-chatbot"],
+    );
+    assert!(stdout(&o).starts_with("# Privacy notice: Website chatbot"));
+    let o = tolbooth(dir.path(), None, &["policy", "schema", "--format", "md"]);
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/policy.md"))
+            .unwrap();
+    assert_eq!(stdout(&o), docs, "docs/policy.md is the generated reference: regenerate it with `tolbooth policy schema --format md > docs/policy.md`");
+    let o = tolbooth(dir.path(), None, &["policy", "schema"]);
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(schema["$defs"]["Category"]["properties"]["retention"].is_object());
+}
+
+#[test]
+fn serve_refuses_to_start_without_a_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = tolbooth(dir.path(), None, &["serve", "--listen", "127.0.0.1:0"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("no retention policy configured") && err.contains("retention.policy"),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("tolbooth-data").exists(),
+        "refused before creating anything"
+    );
+    std::fs::write(
+        dir.path().join("t.toml"),
+        "[retention]\npolicy = \"preset:nope\"\n",
+    )
+    .unwrap();
+    let o = tolbooth(dir.path(), None, &["config", "check", "t.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("retention.policy") && stderr(&o).contains("unknown policy preset"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+async fn retention_and_disclosure_commands_work_on_a_live_database(backend: Backend) {
+    use std::net::IpAddr;
+    use tolbooth_core::accounts::ClientContext;
+    use tolbooth_domain::chat::FlagReason;
+    use tolbooth_domain::role::Role;
+    let Some(app) = tolbooth_testkit::TestApp::spawn(backend).await else {
+        return;
+    };
+    let ctx = ClientContext {
+        ip: Some("203.0.113.99".parse::<IpAddr>().unwrap()),
+        request_id: None,
+    };
+    let operator = app.staff("morven", Role::Operator).await;
+    app.staff("ailsa", Role::Governance).await;
+    let started = app
+        .live_chat
+        .start(
+            "There is a man with a knife outside",
+            None,
+            &Default::default(),
+            &ctx,
+        )
+        .await
+        .unwrap();
+    let chat_ref = started.chat.lifecycle.chat_ref;
+    app.live_chat
+        .accept(&operator.member, chat_ref, &ctx)
+        .await
+        .unwrap();
+    app.live_chat
+        .end(&operator.member, chat_ref, &ctx)
+        .await
+        .unwrap();
+    app.live_chat
+        .flag(
+            &operator.member,
+            chat_ref,
+            FlagReason::PossibleOffence,
+            &ctx,
+        )
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tolbooth"));
+        c.args(args)
+            .current_dir(dir.path())
+            .env("USER", "tester")
+            .env("TOLBOOTH_DATABASE_URL", &app.db.url)
+            .env(
+                "TOLBOOTH_RETENTION__POLICY",
+                "preset:scottish-parliament-live-chat",
+            );
+        c.output().unwrap()
+    };
+    let o = run(&["retention", "status"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("chat_record") && out.contains("7 days"),
+        "{out}"
+    );
+    let o = run(&["retention", "run", "--dry-run", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(
+        report["counts"]["chats_due"], 1,
+        "the test chat ended days ago by the real clock"
+    );
+
+    let out_dir = dir.path().join("package");
+    let o = run(&[
+        "disclosure",
+        "export",
+        &chat_ref.to_string(),
+        "--to",
+        "Police Scotland",
+        "--basis",
+        "UK GDPR Art. 6(1)(f)",
+        "--by",
+        "morven",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "an operator cannot disclose");
+    assert!(
+        stderr(&o).contains("your role may not do this"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "disclosure",
+        "export",
+        &chat_ref.to_string(),
+        "--to",
+        "Police Scotland",
+        "--basis",
+        "UK GDPR Art. 6(1)(f)",
+        "--by",
+        "ailsa",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json = std::fs::read_to_string(out_dir.join(format!("{chat_ref}.json"))).unwrap();
+    let html = std::fs::read_to_string(out_dir.join(format!("{chat_ref}.html"))).unwrap();
+    assert!(json.contains("203.0.113.99") && html.contains("203.0.113.99"));
+    assert!(html.contains("There is a man with a knife outside"));
+    use tolbooth_domain::ports::GovernanceStore;
+    let log = app.store.disclosures(chat_ref).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].by_name, "ailsa (test)");
+    assert_eq!(log[0].lawful_basis, "UK GDPR Art. 6(1)(f)");
+
+    let o = run(&["retention", "run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("chat records deleted:         1"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(app.live_chat.chat(chat_ref).await.is_err());
 }

@@ -13,6 +13,7 @@ mod chat_socket;
 mod chat_visitor;
 mod cli;
 mod csrf;
+mod governance;
 mod retention;
 mod roles;
 mod second_factor;

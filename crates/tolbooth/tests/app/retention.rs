@@ -552,3 +552,116 @@ async fn a_clock_jump_is_refused_unless_forced(backend: Backend) {
         .unwrap();
     assert_eq!(r.counts.chats_deleted, 5);
 }
+
+/// RET-6: a chat swept by `tolbooth retention run` leaves nothing behind
+/// in the SQLite files (main file, write-ahead log, shared memory; free
+/// pages are zeroed by `secure_delete`) or in the command's output and
+/// logs. Canary strings are planted in the name, the messages and the IP
+/// address, then searched for byte by byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_swept_chat_leaves_no_trace_in_the_database_files_or_logs() {
+    for preset in ["scottish-parliament-live-chat", "helpline-live-chat"] {
+        let Some(app) = TestApp::spawn_with(Backend::Sqlite, |c| {
+            c.retention.policy = Some(format!("preset:{preset}"));
+        })
+        .await
+        else {
+            return;
+        };
+        let operator = app.staff("morven", Role::Operator).await;
+        let canaries = [
+            "Qzxcanarianne",
+            "qzx.canary.mail@example.org",
+            "07700 900461",
+            "198.51.100.77",
+        ];
+        let arrival = Arrival {
+            name: Some(canaries[0].into()),
+            ..Arrival::default()
+        };
+        let started = app
+            .live_chat
+            .start(
+                &format!("Please email me at {} about my bin", canaries[1]),
+                None,
+                &arrival,
+                &ctx(canaries[3]),
+            )
+            .await
+            .unwrap();
+        let chat_ref = started.chat.lifecycle.chat_ref;
+        app.live_chat
+            .accept(&operator.member, chat_ref, &ctx("10.0.0.1"))
+            .await
+            .unwrap();
+        app.live_chat
+            .visitor_send(
+                started.token.expose(),
+                "c2",
+                &format!("or ring {}", canaries[2]),
+                &ctx(canaries[3]),
+            )
+            .await
+            .unwrap();
+        app.live_chat
+            .end(&operator.member, chat_ref, &ctx("10.0.0.1"))
+            .await
+            .unwrap();
+        let dir = app.db.sqlite_dir().unwrap();
+        let scan = |when: &str| -> Vec<String> {
+            let mut found = Vec::new();
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                for c in canaries {
+                    if bytes.windows(c.len()).any(|w| w == c.as_bytes()) {
+                        found.push(format!("{when}: {c} in {}", path.display()));
+                    }
+                }
+            }
+            found
+        };
+        assert!(
+            !scan("before").is_empty(),
+            "the canaries are planted in the files"
+        );
+
+        // The command runs on the real clock, days after the test clock's
+        // chat: the chat is due under both presets' periods only if the
+        // periods have run, so move the chat's end back a month.
+        let month_ago = tolbooth_domain::time_fmt::unix_millis(
+            time::OffsetDateTime::now_utc() - Duration::days(31),
+        );
+        sqlx::query("UPDATE chats SET ended_at = $1")
+            .bind(month_ago)
+            .execute(app.store.raw_pool())
+            .await
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tolbooth"))
+            .args(["retention", "run"])
+            .env("TOLBOOTH_DATA_DIR", app.data_dir.path())
+            .env("TOLBOOTH_DATABASE_URL", &app.db.url)
+            .env("TOLBOOTH_RETENTION__POLICY", format!("preset:{preset}"))
+            .env("TOLBOOTH_LOG__LEVEL", "debug")
+            .output()
+            .unwrap();
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{preset}: {printed}");
+        assert!(
+            printed.contains("chat records deleted:         1"),
+            "{preset}: {printed}"
+        );
+        for c in canaries {
+            assert!(
+                !printed.contains(c),
+                "{preset}: {c} in the command's output"
+            );
+        }
+        let left = scan("after");
+        assert!(left.is_empty(), "{preset}: {left:#?}");
+    }
+}

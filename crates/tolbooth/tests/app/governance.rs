@@ -1,0 +1,285 @@
+//! The governance side in the web console and the published notice:
+//! `/privacy` and its versions (GOV-1), legal holds and disclosures from
+//! the console (RET-4), and a supervisor's review of a transcript before
+//! it is kept (RED-5).
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use time::Duration;
+use tolbooth_core::accounts::ClientContext;
+use tolbooth_core::governance::Governance;
+use tolbooth_core::live_chat::Arrival;
+use tolbooth_core::retention::SweepOptions;
+use tolbooth_domain::chat::{ChatRef, FlagReason};
+use tolbooth_domain::ports::{GovernanceStore, RetentionStore, Store};
+use tolbooth_domain::role::Role;
+use tolbooth_testkit::{backend_tests, Backend, Browser, TestApp, TestStaff};
+
+backend_tests!(
+    the_privacy_notice_is_published_and_every_version_stays_readable,
+    officers_hold_release_and_disclose_from_the_console,
+    a_supervisor_edits_the_transcript_that_is_kept,
+);
+
+fn ctx(ip: &str) -> ClientContext {
+    ClientContext {
+        ip: Some(ip.parse::<IpAddr>().unwrap()),
+        request_id: None,
+    }
+}
+
+async fn ended_chat(app: &TestApp, operator: &TestStaff, question: &str) -> ChatRef {
+    let started = app
+        .live_chat
+        .start(question, None, &Arrival::default(), &ctx("203.0.113.45"))
+        .await
+        .unwrap();
+    let r = started.chat.lifecycle.chat_ref;
+    app.live_chat
+        .accept(&operator.member, r, &ctx("10.0.0.1"))
+        .await
+        .unwrap();
+    app.live_chat
+        .operator_send(&operator.member, r, "o1", "I can help with that.")
+        .await
+        .unwrap();
+    app.live_chat
+        .end(&operator.member, r, &ctx("10.0.0.1"))
+        .await
+        .unwrap();
+    r
+}
+
+/// A governance officer signed in through the second factor.
+async fn officer(app: &TestApp, username: &str) -> (Browser, TestStaff) {
+    let mut staff = app.staff(username, Role::Governance).await;
+    app.enrol_totp(&mut staff).await;
+    let mut b = app.browser();
+    b.sign_in(username, &staff.password).await;
+    let code = app.totp_code(staff.totp_secret.as_deref().unwrap());
+    let p = b.enter_code(&code).await;
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/console"),
+        "{username} signs in"
+    );
+    (b, staff)
+}
+
+async fn the_privacy_notice_is_published_and_every_version_stays_readable(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let mut visitor = app.browser();
+    let p = visitor.get("/privacy").await;
+    assert_eq!(p.status, 200);
+    for needle in [
+        "<h1>Privacy notice: Website live chat</h1>",
+        "Scottish Parliamentary Corporate Body",
+        "Version 1, in force from 22 November 2026.",
+        "Information Commissioner&#39;s Office",
+        "kept for no more than 7 days after the chat ends",
+    ] {
+        assert!(p.body.contains(needle), "/privacy lacks {needle:?}");
+    }
+    // Adopting the same policy again makes no new version.
+    app.governance.adopt_running_policy().await.unwrap();
+    assert_eq!(app.governance.notice_versions().await.unwrap().len(), 1);
+
+    // The policy changes: a new version, and the first stays readable.
+    app.clock.advance(Duration::days(3));
+    let store: Arc<dyn Store> = Arc::new(app.store.clone());
+    let helpline = Arc::new(tolbooth_core::policy_file::load("preset:helpline-live-chat").unwrap());
+    let next = Governance::new(store, Arc::new(app.clock.clone()), helpline);
+    assert_eq!(next.adopt_running_policy().await.unwrap().version, 2);
+    let p = visitor.get("/privacy").await;
+    assert!(p
+        .body
+        .contains("Version 2, in force from 25 November 2026."));
+    assert!(p.body.contains("South Tyneside Against Bullying"));
+    let p = visitor.get("/privacy/versions").await;
+    assert!(p.body.contains("/privacy/v/1") && p.body.contains("/privacy/v/2"));
+    let p = visitor.get("/privacy/v/1").await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("Scottish Parliamentary Corporate Body"));
+    assert!(p.body.contains("Read the version in force (version 2)"));
+    assert_eq!(visitor.get("/privacy/v/9").await.status, 404);
+    assert_eq!(visitor.get("/privacy/v/x").await.status, 404);
+}
+
+async fn officers_hold_release_and_disclose_from_the_console(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let operator = app.staff("morven", Role::Operator).await;
+    let chat_ref = ended_chat(&app, &operator, "I know where your minister lives").await;
+    app.live_chat
+        .flag(
+            &operator.member,
+            chat_ref,
+            FlagReason::SecurityConcern,
+            &ctx("10.0.0.1"),
+        )
+        .await
+        .unwrap();
+    let (mut ailsa, _) = officer(&app, "ailsa").await;
+    let (mut ruaridh, _) = officer(&app, "ruaridh").await;
+    let page = format!("/console/governance/chats/{chat_ref}");
+
+    let (mut op_browser, _) = app.signed_in("opsonly", Role::Operator).await;
+    assert_eq!(op_browser.get("/console/governance").await.status, 403);
+    assert_eq!(op_browser.get(&page).await.status, 403);
+
+    let home = ailsa.get("/console/governance").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Chat records due"));
+    let found = ailsa
+        .submit(
+            "/console/governance",
+            "/console/governance/find",
+            &[("chat", &chat_ref.to_string().to_lowercase())],
+        )
+        .await;
+    assert_eq!(found.location.as_deref(), Some(page.as_str()));
+    let p = ailsa
+        .submit(
+            &page,
+            &format!("{page}/hold"),
+            &[("reason", "Police Scotland ref 4412")],
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains("Under legal hold since"));
+    let p = ailsa
+        .submit(
+            &page,
+            &format!("{page}/request-release"),
+            &[("reason", "matter concluded")],
+        )
+        .await;
+    assert!(p
+        .body
+        .contains("A second governance officer must confirm it"));
+    let p = ailsa.submit(&page, &format!("{page}/release"), &[]).await;
+    assert_eq!(p.status, 400);
+    assert!(p
+        .error_text()
+        .unwrap()
+        .contains("second governance officer"));
+
+    // Disclosure before release: the package holds everything, IP included.
+    let p = ruaridh
+        .submit(
+            &page,
+            &format!("{page}/disclose"),
+            &[
+                ("recipient", "Police Scotland"),
+                ("basis", "UK GDPR Art. 6(1)(f)"),
+                ("format", "json"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 200);
+    let disposition = p
+        .headers
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(disposition.contains(&format!("{chat_ref}-disclosure.json")));
+    let package: serde_json::Value = serde_json::from_str(&p.body).unwrap();
+    assert_eq!(package["visitor"]["ip"], "203.0.113.45");
+    assert_eq!(
+        package["messages"][0]["text"],
+        "I know where your minister lives"
+    );
+    let trail = package["audit_trail"].to_string();
+    assert!(trail.contains("chat.hold_placed") && trail.contains("chat.flagged"));
+    let p = ruaridh.get(&page).await;
+    assert!(p.body.contains("to Police Scotland by ruaridh (test)"));
+
+    let p = ruaridh.submit(&page, &format!("{page}/release"), &[]).await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("The hold is released"));
+    let r = app.sweeper.run(SweepOptions::default()).await.unwrap();
+    assert_eq!(r.counts.chats_deleted, 1, "a released chat is due at once");
+    assert_eq!(ruaridh.get(&page).await.status, 404);
+    let trail = app.store.disclosures(chat_ref).await.unwrap();
+    assert_eq!(trail.len(), 1, "the disclosure log outlives the chat");
+    assert_eq!(trail[0].recipient, "Police Scotland");
+}
+
+async fn a_supervisor_edits_the_transcript_that_is_kept(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let operator = app.staff("morven", Role::Operator).await;
+    let chat_ref = ended_chat(
+        &app,
+        &operator,
+        "Write to jo.bloggs@example.org about the Smith case",
+    )
+    .await;
+    let (mut sup, _) = app.signed_in("shona", Role::Supervisor).await;
+    let path = format!("/console/review/{chat_ref}");
+    let p = sup.get(&path).await;
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body
+            .contains("Write to [email removed] about the Smith case"),
+        "{}",
+        p.body
+    );
+    let p = sup
+        .submit(
+            &path,
+            &path,
+            &[
+                ("line-1", "Write to [email removed] about a case"),
+                ("line-2", "I can help with that."),
+            ],
+        )
+        .await;
+    assert!(p
+        .body
+        .contains("Saved. This edited transcript is what will be kept."));
+    let p = sup.get(&format!("/console/chats/{chat_ref}")).await;
+    assert!(
+        p.body.contains(&path),
+        "the transcript page links to the review"
+    );
+
+    let trail = app
+        .store
+        .audit_trail("chat", &chat_ref.to_string())
+        .await
+        .unwrap();
+    let edit = trail
+        .iter()
+        .find(|e| e.action == "chat.transcript_edited")
+        .expect("edit audited");
+    let reason = edit.reason.clone().unwrap();
+    assert!(
+        reason.contains("sha256") && !reason.contains("case"),
+        "{reason}"
+    );
+    assert_eq!(edit.actor_name, "shona (test)");
+
+    let (mut op_browser, _) = app.signed_in("opsonly", Role::Operator).await;
+    assert_eq!(
+        op_browser.get(&path).await.status,
+        403,
+        "operators do not edit kept transcripts"
+    );
+
+    app.clock.advance(Duration::days(8));
+    app.sweeper.run(SweepOptions::default()).await.unwrap();
+    let e = app.store.chat_extract(chat_ref).await.unwrap().unwrap();
+    assert!(e.edited_by_staff);
+    assert_eq!(
+        e.question.as_deref(),
+        Some("Write to [email removed] about a case")
+    );
+    let content = e.content.unwrap();
+    assert_eq!(content[0].text, "Write to [email removed] about a case");
+}
