@@ -7,7 +7,9 @@
 
 mod load;
 mod relay;
+mod seed;
 mod server;
+mod sweep;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -55,6 +57,37 @@ enum Command {
         #[arg(long, default_value = "1")]
         generator_core: String,
     },
+    /// Measure retention sweeps: throughput on expired chats, and live
+    /// chat latency while a sweep runs against the same load without one.
+    Sweep {
+        /// What to measure: sqlite, postgres (repeatable).
+        #[arg(long = "target", default_values = ["sqlite", "postgres"])]
+        targets: Vec<String>,
+        /// Expired chats to sweep.
+        #[arg(long, default_value_t = 100_000)]
+        chats: usize,
+        /// Messages per chat.
+        #[arg(long, default_value_t = 20)]
+        messages: usize,
+        /// Concurrent live chats during the latency runs.
+        #[arg(long, default_value_t = 200)]
+        live_chats: usize,
+        #[arg(long, default_value_t = 10)]
+        operators: usize,
+        /// Live messages per second.
+        #[arg(long, default_value_t = 200.0)]
+        rate: f64,
+        /// Seconds of each recorded latency run.
+        #[arg(long, default_value_t = 20.0)]
+        seconds: f64,
+        /// Chats per sweep transaction (retention.batch_size).
+        #[arg(long, default_value_t = 500)]
+        batch_size: u32,
+        #[arg(long, default_value = "0")]
+        server_core: String,
+        #[arg(long, default_value = "1")]
+        generator_core: String,
+    },
     /// Run the bare relay (used by `run`).
     Relay {
         #[arg(long, default_value = "127.0.0.1:0")]
@@ -95,6 +128,38 @@ fn main() -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             rt.block_on(relay::serve(&listen))
+        }
+        Command::Sweep {
+            targets,
+            chats,
+            messages,
+            live_chats,
+            operators,
+            rate,
+            seconds,
+            batch_size,
+            server_core,
+            generator_core,
+        } => {
+            let _ = std::process::Command::new("taskset")
+                .args([
+                    "-a",
+                    "-cp",
+                    &generator_core,
+                    &std::process::id().to_string(),
+                ])
+                .output();
+            runtime.block_on(sweep::run(sweep::Options {
+                targets,
+                chats,
+                messages,
+                live_chats,
+                operators,
+                rate,
+                seconds,
+                batch_size,
+                server_core,
+            }))
         }
         Command::Run {
             targets,

@@ -30,6 +30,8 @@ pub struct Server {
     child: Child,
     /// Session cookies of signed-in operators (none for the relay).
     pub operators: Vec<String>,
+    /// The database URL (empty for the relay).
+    pub url: String,
     _data: tempfile::TempDir,
     _db: Option<TestDatabase>,
 }
@@ -42,7 +44,7 @@ impl Drop for Server {
 }
 
 /// The `tolbooth` binary beside this one.
-fn tolbooth_bin() -> anyhow::Result<std::path::PathBuf> {
+pub fn tolbooth_bin() -> anyhow::Result<std::path::PathBuf> {
     let me = std::env::current_exe()?;
     let bin = me.with_file_name("tolbooth");
     if !bin.exists() {
@@ -54,7 +56,7 @@ fn tolbooth_bin() -> anyhow::Result<std::path::PathBuf> {
     Ok(bin)
 }
 
-fn env_for(cmd: &mut Command, data: &std::path::Path, url: &str) {
+pub fn env_for(cmd: &mut Command, data: &std::path::Path, url: &str) {
     for (k, _) in std::env::vars() {
         if k.starts_with("TOLBOOTH_") {
             cmd.env_remove(k);
@@ -90,6 +92,16 @@ fn wait_for(child: &mut Child, prefix: &str) -> anyhow::Result<String> {
 }
 
 pub async fn start(kind: Kind, operators: usize, core: &str) -> anyhow::Result<Server> {
+    start_with(kind, operators, core, &[]).await
+}
+
+/// [`start`] with extra `TOLBOOTH_*` settings for the server.
+pub async fn start_with(
+    kind: Kind,
+    operators: usize,
+    core: &str,
+    settings: &[(&str, String)],
+) -> anyhow::Result<Server> {
     let data = tempfile::tempdir()?;
     let (db, url) = match kind {
         Kind::Sqlite => (
@@ -139,6 +151,9 @@ pub async fn start(kind: Kind, operators: usize, core: &str) -> anyhow::Result<S
             cmd.arg(tolbooth_bin()?)
                 .args(["serve", "--listen", "127.0.0.1:0"]);
             env_for(&mut cmd, data.path(), &url);
+            for (k, v) in settings {
+                cmd.env(k, v);
+            }
             "Tolbooth listening on "
         }
     };
@@ -166,6 +181,7 @@ pub async fn start(kind: Kind, operators: usize, core: &str) -> anyhow::Result<S
         base,
         child,
         operators: cookies,
+        url,
         _data: data,
         _db: db,
     })

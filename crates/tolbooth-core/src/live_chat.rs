@@ -134,6 +134,9 @@ pub struct LiveChat {
     sends: Arc<RateLimit<ChatId>>,
     refusals: Arc<RateLimit<Option<IpAddr>>>,
     hub: Arc<ChatHub>,
+    /// When a message was last written, in Unix milliseconds: background
+    /// work (the retention sweeper) reads it to stay out of live chat's way.
+    activity: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl std::fmt::Debug for LiveChat {
@@ -171,7 +174,13 @@ impl LiveChat {
             hub: Arc::new(ChatHub::new()),
             locator: None,
             schedule: None,
+            activity: Arc::default(),
         }
+    }
+
+    /// When a message was last written (Unix milliseconds), shared.
+    pub fn activity(&self) -> Arc<std::sync::atomic::AtomicI64> {
+        self.activity.clone()
     }
 
     /// Live chat as the configuration says: with the GeoIP database of
@@ -777,6 +786,10 @@ impl LiveChat {
     }
 
     async fn append(&self, chat: &StoredChat, message: NewMessage) -> Result<Appended, ChatError> {
+        self.activity.store(
+            tolbooth_domain::time_fmt::unix_millis(self.clock.now()),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let appended = match self.store.append_message(chat.id, message).await {
             Err(StoreError::Conflict(_)) => return Err(ChatError::Closed),
             other => other?,

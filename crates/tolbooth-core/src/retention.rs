@@ -75,9 +75,19 @@ pub enum SweepError {
     ClockJump { gap_hours: i64, due: u64 },
     #[error("the sweep stopped at {0} (injected failure)")]
     Interrupted(&'static str),
+    #[error("the extraction worker stopped")]
+    Worker,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+/// Live chat counts as busy for this long after its last message.
+pub const LIVE_WINDOW: Duration = Duration::seconds(2);
+/// Chats per batch while live chat is busy.
+pub const GENTLE_BATCH: u32 = 10;
+/// While live chat is busy, the pause after a batch, in multiples of the
+/// batch's own duration: the sweep takes about a fiftieth of the time.
+pub const GENTLE_PAUSE_FACTOR: u32 = 49;
 
 /// A test hook: returning true at a named point stops the sweep there, as a
 /// crash would.
@@ -111,6 +121,9 @@ pub struct Sweeper {
     redactor: Arc<Redactor>,
     settings: SweepSettings,
     failpoints: Option<Failpoints>,
+    /// When live chat last wrote a message (Unix ms); while it is recent
+    /// the sweep goes gently (see [`Sweeper::with_live_activity`]).
+    live_activity: Option<Arc<std::sync::atomic::AtomicI64>>,
     /// One sweep at a time in this process.
     running: Arc<tokio::sync::Mutex<()>>,
 }
@@ -163,8 +176,28 @@ impl Sweeper {
             redactor: Arc::new(Redactor::new()),
             settings,
             failpoints: None,
+            live_activity: None,
             running: Arc::default(),
         }
+    }
+
+    /// Makes the sweep yield to live chat: while a message was written in
+    /// the last [`LIVE_WINDOW`], chat records go [`GENTLE_BATCH`] at a
+    /// time with a pause of [`GENTLE_PAUSE_FACTOR`] times each batch's own
+    /// duration after it, so the sweep holds the database (and the CPU)
+    /// for a small share of the time. Idle, it runs at full speed.
+    pub fn with_live_activity(mut self, activity: Arc<std::sync::atomic::AtomicI64>) -> Self {
+        self.live_activity = Some(activity);
+        self
+    }
+
+    fn live_chat_busy(&self) -> bool {
+        let Some(a) = &self.live_activity else {
+            return false;
+        };
+        let last = a.load(std::sync::atomic::Ordering::Relaxed);
+        let now = tolbooth_domain::time_fmt::unix_millis(self.clock.now());
+        last > 0 && now - last < LIVE_WINDOW.whole_milliseconds() as i64
     }
 
     /// Stops sweeps at the named points (tests only).
@@ -301,7 +334,14 @@ impl Sweeper {
         if let Some(cutoff) = plan.chats {
             let extract = self.policy.extracts_chats();
             loop {
-                let ids = store.due_chats(cutoff, self.settings.batch_size).await?;
+                let gentle = self.live_chat_busy();
+                let batch = if gentle {
+                    self.settings.batch_size.min(GENTLE_BATCH)
+                } else {
+                    self.settings.batch_size
+                };
+                let started = std::time::Instant::now();
+                let ids = store.due_chats(cutoff, batch).await?;
                 if ids.is_empty() {
                     break;
                 }
@@ -309,8 +349,14 @@ impl Sweeper {
                 if extract {
                     let chats = store.chats_for_sweep(&ids).await?;
                     self.check("chats.after_read")?;
-                    let extracts: Vec<ExtractedChat> =
-                        chats.iter().filter_map(|c| self.extract(c, now)).collect();
+                    // Redaction is CPU work: off the async workers, so that
+                    // live chat on the same runtime is not held up by it.
+                    let me = self.clone();
+                    let extracts: Vec<ExtractedChat> = tokio::task::spawn_blocking(move || {
+                        chats.iter().filter_map(|c| me.extract(c, now)).collect()
+                    })
+                    .await
+                    .map_err(|_| SweepError::Worker)?;
                     counts.chats_extracted += store
                         .save_extracts(
                             &extracts,
@@ -328,6 +374,12 @@ impl Sweeper {
                     .await?;
                 counts.chats_deleted += deleted;
                 self.check("chats.after_delete")?;
+                if gentle {
+                    tokio::time::sleep(started.elapsed() * GENTLE_PAUSE_FACTOR).await;
+                } else {
+                    // Let live work queued behind the batch go first.
+                    tokio::task::yield_now().await;
+                }
                 if deleted == 0 {
                     // Held or reopened since they were listed: leave them.
                     break;

@@ -353,44 +353,57 @@ impl RetentionStore for SqlStore {
         audit: CountedAudit,
     ) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
-        let sql = format!(
-            "INSERT INTO chat_extracts ({EXTRACT_COLUMNS}) VALUES ({}) \
-             ON CONFLICT (chat_id) DO NOTHING RETURNING chat_id",
-            placeholders(1, 18)
-        );
         let mut by_day: BTreeMap<String, ChatStatistics> = BTreeMap::new();
         let mut stored = 0u64;
-        for item in extracts {
-            let e = &item.extract;
-            let content = e.content.as_deref().map(lines_to_json).transpose()?;
-            let inserted = sqlx::query(&sql)
-                .bind(e.chat_id.0)
-                .bind(e.chat_ref.map(|r| r.to_string()))
-                .bind(e.operator_name.clone())
-                .bind(unix_millis(e.requested_at))
-                .bind(e.accepted_at.map(unix_millis))
-                .bind(unix_millis(e.ended_at))
-                .bind(e.chat_seconds)
-                .bind(e.question.clone())
-                .bind(e.browser.clone())
-                .bind(e.referrer.clone())
-                .bind(e.launch_url.clone())
-                .bind(opt_u32(e.pages_visited))
-                .bind(opt_u32(e.seconds_on_site))
-                .bind(content)
-                .bind(e.ended_by.map(|b| b.name().to_owned()))
-                .bind(i64::from(e.edited_by_staff))
-                .bind(unix_millis(e.extracted_at))
-                .bind(e.anonymised_at.map(unix_millis))
-                .fetch_optional(&mut *tx)
-                .await
-                .store()?;
-            if inserted.is_some() {
-                stored += 1;
-                by_day
-                    .entry(item.day.clone())
-                    .or_default()
-                    .add(&item.statistics);
+        // Many rows per statement (one round trip each on PostgreSQL); the
+        // rows that come back are those inserted, not already there.
+        const ROWS: usize = 50;
+        for group in extracts.chunks(ROWS) {
+            let values = (0..group.len())
+                .map(|i| format!("({})", placeholders(i * 18 + 1, 18)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO chat_extracts ({EXTRACT_COLUMNS}) VALUES {values} \
+                 ON CONFLICT (chat_id) DO NOTHING RETURNING chat_id"
+            );
+            let mut q = sqlx::query(&sql);
+            for item in group {
+                let e = &item.extract;
+                let content = e.content.as_deref().map(lines_to_json).transpose()?;
+                q = q
+                    .bind(e.chat_id.0)
+                    .bind(e.chat_ref.map(|r| r.to_string()))
+                    .bind(e.operator_name.clone())
+                    .bind(unix_millis(e.requested_at))
+                    .bind(e.accepted_at.map(unix_millis))
+                    .bind(unix_millis(e.ended_at))
+                    .bind(e.chat_seconds)
+                    .bind(e.question.clone())
+                    .bind(e.browser.clone())
+                    .bind(e.referrer.clone())
+                    .bind(e.launch_url.clone())
+                    .bind(opt_u32(e.pages_visited))
+                    .bind(opt_u32(e.seconds_on_site))
+                    .bind(content)
+                    .bind(e.ended_by.map(|b| b.name().to_owned()))
+                    .bind(i64::from(e.edited_by_staff))
+                    .bind(unix_millis(e.extracted_at))
+                    .bind(e.anonymised_at.map(unix_millis));
+            }
+            let rows = q.fetch_all(&mut *tx).await.store()?;
+            let inserted: std::collections::HashSet<i64> = rows
+                .iter()
+                .map(|r| r.try_get::<i64, _>("chat_id").store())
+                .collect::<StoreResult<_>>()?;
+            for item in group {
+                if inserted.contains(&item.extract.chat_id.0) {
+                    stored += 1;
+                    by_day
+                        .entry(item.day.clone())
+                        .or_default()
+                        .add(&item.statistics);
+                }
             }
         }
         add_statistics(&mut tx, &by_day).await?;
@@ -415,9 +428,16 @@ impl RetentionStore for SqlStore {
         } else {
             ""
         };
+        // On PostgreSQL the rows are locked, so two nodes sweeping at once
+        // cannot both delete (and count) one chat: the second waits, then
+        // finds it gone. SQLite has one writer at a time anyway.
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
         let sql = format!(
             "SELECT {CHAT_COLUMNS} FROM chats c WHERE id IN ({}) AND state = 'ended' \
-             AND {NOT_HELD}{extracted} ORDER BY id",
+             AND {NOT_HELD}{extracted} ORDER BY id{lock}",
             placeholders(1, ids.len())
         );
         let mut q = sqlx::query(&sql);

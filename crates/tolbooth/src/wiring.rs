@@ -51,7 +51,8 @@ impl App {
             self.clock.clone(),
             Arc::new(policy.policy.clone()),
             self.config.retention.sweep_settings(),
-        );
+        )
+        .with_live_activity(self.live_chat.activity());
         Ok(PolicyServices {
             governance,
             sweeper,

@@ -8,6 +8,7 @@
 
 mod audit;
 mod chats;
+mod retention;
 mod schema;
 mod staff;
 

@@ -665,3 +665,70 @@ async fn a_swept_chat_leaves_no_trace_in_the_database_files_or_logs() {
         assert!(left.is_empty(), "{preset}: {left:#?}");
     }
 }
+
+/// While live chat is busy the sweep takes small batches and pauses
+/// between them; idle, it takes whole batches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweep_goes_gently_while_live_chat_is_busy() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    let operator = app.staff("morven", Role::Operator).await;
+    for n in 0..25 {
+        ended_chat(&app, &operator, 40 + n, &["Is the pool open?"]).await;
+    }
+    app.clock.advance(Duration::days(8));
+    let store: Arc<dyn Store> = Arc::new(app.store.clone());
+    let sweeper = Sweeper::new(
+        store,
+        Arc::new(app.clock.clone()),
+        Arc::new(app.sweeper.policy().clone()),
+        SweepSettings::default(),
+    )
+    .with_live_activity(app.live_chat.activity());
+    // Messages set the activity mark; put it at "just now": live chat is
+    // busy.
+    let activity = app.live_chat.activity();
+    assert!(
+        activity.load(Ordering::SeqCst) > 0,
+        "messages mark activity"
+    );
+    activity.store(
+        tolbooth_domain::time_fmt::unix_millis(app.clock.now()),
+        Ordering::SeqCst,
+    );
+    let before = all_audit(&app).await.len();
+    let r = sweeper
+        .run(SweepOptions {
+            dry_run: false,
+            force: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.counts.chats_deleted, 25);
+    let batches = all_audit(&app).await[before..]
+        .iter()
+        .filter(|e| e.action == "retention.deleted")
+        .count();
+    assert_eq!(batches, 3, "25 chats in gentle batches of 10");
+
+    // Quiet again (the mark is old): whole batches.
+    for n in 0..12 {
+        ended_chat(&app, &operator, 70 + n, &["Is the gym open?"]).await;
+    }
+    app.clock.advance(Duration::days(8));
+    let before = all_audit(&app).await.len();
+    let r = sweeper
+        .run(SweepOptions {
+            dry_run: false,
+            force: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.counts.chats_deleted, 12);
+    let batches = all_audit(&app).await[before..]
+        .iter()
+        .filter(|e| e.action == "retention.deleted")
+        .count();
+    assert_eq!(batches, 1, "one whole batch when live chat is quiet");
+}
