@@ -420,27 +420,36 @@ impl Governance {
         }
     }
 
-    /// The transcript as it would be kept now: the staff edit if there is
-    /// one, or the messages through the redaction engine. Reading it is
-    /// audited.
+    /// An ended chat and its transcript as it would be kept now: the staff
+    /// edit if there is one (and `true`), or the messages through the
+    /// redaction engine.
+    async fn kept_transcript(
+        &self,
+        staff: &StaffMember,
+        chat_ref: ChatRef,
+    ) -> Result<(StoredChat, Vec<TranscriptLine>, bool), GovernanceError> {
+        require(staff, Permission::EditTranscripts)?;
+        let chat = self.chat(chat_ref).await?;
+        if chat.lifecycle.state != ChatState::Ended {
+            return Err(GovernanceError::NotEnded);
+        }
+        Ok(match self.store.transcript_edit(chat.id).await? {
+            Some(lines) => (chat, lines, true),
+            None => {
+                let lines = self.redacted_lines(&self.all_messages(chat.id).await?);
+                (chat, lines, false)
+            }
+        })
+    }
+
+    /// The transcript as it would be kept now. Reading it is audited.
     pub async fn review(
         &self,
         staff: &StaffMember,
         chat_ref: ChatRef,
         ctx: &ClientContext,
     ) -> Result<TranscriptReview, GovernanceError> {
-        require(staff, Permission::EditTranscripts)?;
-        let chat = self.chat(chat_ref).await?;
-        if chat.lifecycle.state != ChatState::Ended {
-            return Err(GovernanceError::NotEnded);
-        }
-        let (lines, edited) = match self.store.transcript_edit(chat.id).await? {
-            Some(lines) => (lines, true),
-            None => (
-                self.redacted_lines(&self.all_messages(chat.id).await?),
-                false,
-            ),
-        };
+        let (_, lines, edited) = self.kept_transcript(staff, chat_ref).await?;
         self.store
             .append_audit(chat_audit(staff, "chat.transcript_reviewed", chat_ref, ctx))
             .await?;
@@ -463,15 +472,7 @@ impl Governance {
         texts: &[(i64, String)],
         ctx: &ClientContext,
     ) -> Result<bool, GovernanceError> {
-        require(staff, Permission::EditTranscripts)?;
-        let chat = self.chat(chat_ref).await?;
-        if chat.lifecycle.state != ChatState::Ended {
-            return Err(GovernanceError::NotEnded);
-        }
-        let before = match self.store.transcript_edit(chat.id).await? {
-            Some(lines) => lines,
-            None => self.redacted_lines(&self.all_messages(chat.id).await?),
-        };
+        let (chat, before, _) = self.kept_transcript(staff, chat_ref).await?;
         let mut after = Vec::with_capacity(before.len());
         for line in &before {
             let text = match texts.iter().find(|(seq, _)| *seq == line.seq) {

@@ -148,7 +148,55 @@ fn ids_of(rows: &[AnyRow]) -> StoreResult<Vec<i64>> {
         .collect()
 }
 
+/// The visitor details other than the name and the IP address.
+const VISITOR_DETAIL_COLUMNS: [&str; 9] = [
+    "browser",
+    "operating_system",
+    "device",
+    "referrer",
+    "launch_url",
+    "pages_visited",
+    "seconds_on_site",
+    "location",
+    "visitor_key",
+];
+
 impl SqlStore {
+    /// Empties `columns` of the visitor details of ended, unheld chats
+    /// that ended at or before `ended_before`; returns how many rows had
+    /// something to empty.
+    async fn clear_visitor_columns(
+        &self,
+        ended_before: OffsetDateTime,
+        columns: &[&str],
+        audit: CountedAudit,
+    ) -> StoreResult<u64> {
+        let set = columns
+            .iter()
+            .map(|c| format!("{c} = NULL"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let any = columns
+            .iter()
+            .map(|c| format!("{c} IS NOT NULL"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(&format!(
+            "UPDATE chat_visitors SET {set} WHERE ({any}) \
+             AND chat_id IN (SELECT id FROM chats c WHERE state = 'ended' AND ended_at <= $1 \
+             AND {NOT_HELD})"
+        ))
+        .bind(unix_millis(ended_before))
+        .execute(&mut *tx)
+        .await
+        .store()?
+        .rows_affected();
+        append_in(self, &mut tx, &audit(done)).await?;
+        tx.commit().await.store()?;
+        Ok(done)
+    }
+
     /// Deletes everything of the chats `ids` inside `tx`.
     async fn delete_chat_rows(
         &self,
@@ -239,13 +287,14 @@ impl RetentionStore for SqlStore {
             .await?;
         }
         if let Some(at) = plan.visitor_details {
+            let any = VISITOR_DETAIL_COLUMNS
+                .iter()
+                .map(|c| format!("{c} IS NOT NULL"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
             counts.visitor_details_deleted = count(
                 format!(
-                    "SELECT COUNT(*) AS n FROM chat_visitors WHERE (browser IS NOT NULL OR \
-                     operating_system IS NOT NULL OR device IS NOT NULL OR referrer IS NOT NULL \
-                     OR launch_url IS NOT NULL OR pages_visited IS NOT NULL OR seconds_on_site \
-                     IS NOT NULL OR location IS NOT NULL OR visitor_key IS NOT NULL) \
-                     AND chat_id IN ({ended})"
+                    "SELECT COUNT(*) AS n FROM chat_visitors WHERE ({any}) AND chat_id IN ({ended})"
                 ),
                 at,
             )
@@ -471,20 +520,8 @@ impl RetentionStore for SqlStore {
         ended_before: OffsetDateTime,
         audit: CountedAudit,
     ) -> StoreResult<u64> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(&format!(
-            "UPDATE chat_visitors SET ip_address = NULL WHERE ip_address IS NOT NULL \
-             AND chat_id IN (SELECT id FROM chats c WHERE state = 'ended' AND ended_at <= $1 \
-             AND {NOT_HELD})"
-        ))
-        .bind(unix_millis(ended_before))
-        .execute(&mut *tx)
-        .await
-        .store()?
-        .rows_affected();
-        append_in(self, &mut tx, &audit(done)).await?;
-        tx.commit().await.store()?;
-        Ok(done)
+        self.clear_visitor_columns(ended_before, &["ip_address"], audit)
+            .await
     }
 
     async fn clear_visitor_details(
@@ -492,25 +529,8 @@ impl RetentionStore for SqlStore {
         ended_before: OffsetDateTime,
         audit: CountedAudit,
     ) -> StoreResult<u64> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(&format!(
-            "UPDATE chat_visitors SET browser = NULL, operating_system = NULL, device = NULL, \
-             referrer = NULL, launch_url = NULL, pages_visited = NULL, seconds_on_site = NULL, \
-             location = NULL, visitor_key = NULL \
-             WHERE (browser IS NOT NULL OR operating_system IS NOT NULL OR device IS NOT NULL \
-             OR referrer IS NOT NULL OR launch_url IS NOT NULL OR pages_visited IS NOT NULL \
-             OR seconds_on_site IS NOT NULL OR location IS NOT NULL OR visitor_key IS NOT NULL) \
-             AND chat_id IN (SELECT id FROM chats c WHERE state = 'ended' AND ended_at <= $1 \
-             AND {NOT_HELD})"
-        ))
-        .bind(unix_millis(ended_before))
-        .execute(&mut *tx)
-        .await
-        .store()?
-        .rows_affected();
-        append_in(self, &mut tx, &audit(done)).await?;
-        tx.commit().await.store()?;
-        Ok(done)
+        self.clear_visitor_columns(ended_before, &VISITOR_DETAIL_COLUMNS, audit)
+            .await
     }
 
     async fn expire_extracts(

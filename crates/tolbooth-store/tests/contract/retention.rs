@@ -213,6 +213,29 @@ async fn held_open_and_recent_chats_are_not_due(backend: Backend) {
         "open: IP kept"
     );
     assert!(s.visitor_details(due).await.unwrap().unwrap().ip.is_none());
+    assert_eq!(
+        s.clear_visitor_details(cutoff, counted("t")).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        s.clear_visitor_details(cutoff, counted("t")).await.unwrap(),
+        0,
+        "nothing left"
+    );
+    assert!(s
+        .visitor_details(due)
+        .await
+        .unwrap()
+        .unwrap()
+        .browser
+        .is_none());
+    assert!(s
+        .visitor_details(held)
+        .await
+        .unwrap()
+        .unwrap()
+        .browser
+        .is_some());
 
     // A released hold, and a recent chat whose hold is released, are due at once.
     s.place_hold(recent, &hold(recent_ref), audit("chat.hold_placed"))
