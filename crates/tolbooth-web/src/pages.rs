@@ -225,6 +225,9 @@ pub struct GovernancePage {
     /// Started, outcome, extracted, deleted, IP addresses, anonymised.
     pub sweeps: Vec<(String, &'static str, u64, u64, u64, u64)>,
     pub holds: Vec<HoldView>,
+    /// Whether the viewer may hold and disclose (governance officers; an
+    /// administrator sees the retention status only).
+    pub can_hold: bool,
     pub error: Option<String>,
 }
 

@@ -100,6 +100,7 @@ async fn home_page(
         ],
         sweeps,
         holds,
+        can_hold: who.member.role.allows(Permission::HoldAndDisclose),
         error,
     };
     Ok((status, render(&page)).into_response())

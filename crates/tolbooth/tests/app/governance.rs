@@ -132,7 +132,13 @@ async fn officers_hold_release_and_disclose_from_the_console(backend: Backend) {
 
     let home = ailsa.get("/console/governance").await;
     assert_eq!(home.status, 200);
-    assert!(home.body.contains("Chat records due"));
+    assert!(home.body.contains("Chat records due") && home.body.contains("Find a chat"));
+    // An administrator sees the retention status, not the holds' tools.
+    let (mut admin, _) = app.signed_in_admin("root").await;
+    let status = admin.get("/console/governance").await;
+    assert_eq!(status.status, 200);
+    assert!(status.body.contains("Chat records due") && !status.body.contains("Find a chat"));
+    assert_eq!(admin.get(&page).await.status, 403);
     let found = ailsa
         .submit(
             "/console/governance",
