@@ -95,6 +95,13 @@ enum Command {
     },
 }
 
+/// Pins this process (all its threads) to `cores`, e.g. "1".
+fn pin_to(cores: &str) {
+    let _ = std::process::Command::new("taskset")
+        .args(["-a", "-cp", cores, &std::process::id().to_string()])
+        .output();
+}
+
 fn ms(ns: u64) -> f64 {
     ns as f64 / 1e6
 }
@@ -141,14 +148,7 @@ fn main() -> anyhow::Result<()> {
             server_core,
             generator_core,
         } => {
-            let _ = std::process::Command::new("taskset")
-                .args([
-                    "-a",
-                    "-cp",
-                    &generator_core,
-                    &std::process::id().to_string(),
-                ])
-                .output();
+            pin_to(&generator_core);
             runtime.block_on(sweep::run(sweep::Options {
                 targets,
                 chats,
@@ -173,14 +173,7 @@ fn main() -> anyhow::Result<()> {
             server_core,
             generator_core,
         } => {
-            let _ = std::process::Command::new("taskset")
-                .args([
-                    "-a",
-                    "-cp",
-                    &generator_core,
-                    &std::process::id().to_string(),
-                ])
-                .output();
+            pin_to(&generator_core);
             runtime.block_on(async {
                 let mut knees = Vec::new();
                 println!("| target | KB per idle connection | p50 ms | p99 ms | p99.9 ms | max ms | steady msg/s | knee msg/s | checks |");

@@ -16,7 +16,7 @@ use tolbooth_domain::ports::{ChatId, Store, StoreError, StoredChat, StoredMessag
 use tolbooth_domain::retention::{
     Disclosure, LegalHold, PolicyVersion, ReleaseRequest, TranscriptLine,
 };
-use tolbooth_domain::role::{Permission, Role};
+use tolbooth_domain::role::Permission;
 use tolbooth_domain::staff::StaffMember;
 use tolbooth_domain::time_fmt::rfc3339;
 use tolbooth_domain::visitor::VisitorDetails;
@@ -566,10 +566,5 @@ impl Governance {
 
     pub async fn disclosures(&self, chat_ref: ChatRef) -> Result<Vec<Disclosure>, GovernanceError> {
         Ok(self.store.disclosures(chat_ref).await?)
-    }
-
-    /// Whether `role` may see the governance pages at all.
-    pub fn console_visible(role: Role) -> bool {
-        role.allows(Permission::HoldAndDisclose) || role.allows(Permission::EditTranscripts)
     }
 }

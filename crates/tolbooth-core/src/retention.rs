@@ -239,18 +239,14 @@ impl Sweeper {
             .find(|s| s.outcome == SweepOutcome::Completed && !s.dry_run)
             .map(|s| s.started_at);
         if let Some((head, _)) = self.store.audit_head().await? {
-            let mut seq = head;
-            // Skip back over the sweeps' own entries (a few per sweep).
-            for _ in 0..200 {
-                let Some(e) = self.store.audit_entries(seq - 1, 1).await?.pop() else {
-                    break;
-                };
-                if !(e.actor_kind == "system" && e.actor_name == SWEEP_ACTOR) {
-                    let at = e.at();
-                    last = Some(last.map_or(at, |l| l.max(at)));
-                    break;
-                }
-                seq -= 1;
+            // The newest entries in one read; sweeps write a few each.
+            let recent = self.store.audit_entries((head - 200).max(0), 200).await?;
+            let outside = recent
+                .iter()
+                .rev()
+                .find(|e| !(e.actor_kind == "system" && e.actor_name == SWEEP_ACTOR));
+            if let Some(at) = outside.map(|e| e.at()) {
+                last = Some(last.map_or(at, |l| l.max(at)));
             }
         }
         Ok(last)
@@ -262,7 +258,13 @@ impl Sweeper {
         let now = self.clock.now();
         let plan = plan(&self.policy, now);
         if options.dry_run {
+            // Recorded, so the history shows who looked; it changes nothing
+            // and does not count as activity for the guard.
             let counts = self.store.preview_sweep(&plan).await?;
+            let id = self.store.start_sweep(now, true, options.force).await?;
+            self.store
+                .finish_sweep(id, self.clock.now(), SweepOutcome::Completed, &counts)
+                .await?;
             return Ok(SweepReport {
                 dry_run: true,
                 counts,
@@ -273,11 +275,7 @@ impl Sweeper {
                 let gap = now - last;
                 if gap > self.settings.clock_jump {
                     let p = self.store.preview_sweep(&plan).await?;
-                    let due = p.chats_due
-                        + p.ip_addresses_deleted
-                        + p.visitor_details_deleted
-                        + p.extracts_anonymised
-                        + p.extracts_deleted;
+                    let due = p.chats_due + p.removals();
                     if due > self.settings.mass_deletion {
                         let id = self.store.start_sweep(now, false, false).await?;
                         self.store
@@ -424,13 +422,7 @@ impl Sweeper {
             self.check("extracts.after_expiry")?;
         }
         self.check("before_compaction")?;
-        if counts.chats_deleted
-            + counts.ip_addresses_deleted
-            + counts.visitor_details_deleted
-            + counts.extracts_deleted
-            + counts.extracts_anonymised
-            > 0
-        {
+        if counts.removals() > 0 {
             store.compact_after_deletion().await?;
         }
         self.check("before_record")?;
@@ -520,13 +512,7 @@ impl Sweeper {
             match self.run(SweepOptions::default()).await {
                 Ok(r) => {
                     let c = r.counts;
-                    if c.chats_deleted
-                        + c.ip_addresses_deleted
-                        + c.visitor_details_deleted
-                        + c.extracts_anonymised
-                        + c.extracts_deleted
-                        > 0
-                    {
+                    if c.removals() > 0 {
                         tracing::info!(
                             chats_extracted = c.chats_extracted,
                             chats_deleted = c.chats_deleted,

@@ -183,6 +183,8 @@ pub struct Disclosure {
     pub by_name: String,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+    /// SHA-256 of the package's JSON form (the HTML form renders the same
+    /// package).
     pub package_sha256: String,
 }
 
@@ -237,6 +239,18 @@ pub struct SweepCounts {
     pub extracts_deleted: u64,
     /// Chats left alone because they are under legal hold.
     pub chats_held: u64,
+}
+
+impl SweepCounts {
+    /// Records deleted, cleared or anonymised (extraction aside). In a
+    /// preview, where nothing has been deleted yet, add `chats_due`.
+    pub fn removals(&self) -> u64 {
+        self.chats_deleted
+            + self.ip_addresses_deleted
+            + self.visitor_details_deleted
+            + self.extracts_anonymised
+            + self.extracts_deleted
+    }
 }
 
 /// One sweep as recorded.

@@ -43,7 +43,12 @@ pub fn load_policy(config: &Config) -> anyhow::Result<LoadedPolicy> {
 impl App {
     /// The governance service and the sweeper, under the configured policy.
     pub fn policy_services(&self) -> anyhow::Result<PolicyServices> {
-        let policy = Arc::new(load_policy(&self.config)?);
+        Ok(self.services_under(load_policy(&self.config)?))
+    }
+
+    /// The governance service and the sweeper, under `policy`.
+    pub fn services_under(&self, policy: LoadedPolicy) -> PolicyServices {
+        let policy = Arc::new(policy);
         let shared: Arc<dyn Store> = Arc::new(self.store.clone());
         let governance = Governance::new(shared.clone(), self.clock.clone(), policy.clone());
         let sweeper = Sweeper::new(
@@ -53,10 +58,10 @@ impl App {
             self.config.retention.sweep_settings(),
         )
         .with_live_activity(self.live_chat.activity());
-        Ok(PolicyServices {
+        PolicyServices {
             governance,
             sweeper,
-        })
+        }
     }
 }
 

@@ -31,9 +31,9 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         config.retention.policy = Some(crate::wiring::DEMO_POLICY.to_owned());
     }
     // Refuse before touching the database if there is no policy.
-    crate::wiring::load_policy(&config)?;
+    let policy = crate::wiring::load_policy(&config)?;
     let app = crate::wiring::open(config).await?;
-    let services = app.policy_services()?;
+    let services = app.services_under(policy);
     let notice = services
         .governance
         .adopt_running_policy()

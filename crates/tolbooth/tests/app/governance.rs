@@ -3,10 +3,9 @@
 //! the console (RET-4), and a supervisor's review of a transcript before
 //! it is kept (RED-5).
 
-use std::net::IpAddr;
+use crate::from_address as ctx;
 use std::sync::Arc;
 use time::Duration;
-use tolbooth_core::accounts::ClientContext;
 use tolbooth_core::governance::Governance;
 use tolbooth_core::live_chat::Arrival;
 use tolbooth_core::retention::SweepOptions;
@@ -20,13 +19,6 @@ backend_tests!(
     officers_hold_release_and_disclose_from_the_console,
     a_supervisor_edits_the_transcript_that_is_kept,
 );
-
-fn ctx(ip: &str) -> ClientContext {
-    ClientContext {
-        ip: Some(ip.parse::<IpAddr>().unwrap()),
-        request_id: None,
-    }
-}
 
 async fn ended_chat(app: &TestApp, operator: &TestStaff, question: &str) -> ChatRef {
     let started = app

@@ -20,3 +20,11 @@ mod second_factor;
 mod server;
 mod sessions;
 mod sign_in;
+
+/// The context of a request from `ip`.
+pub fn from_address(ip: &str) -> tolbooth_core::accounts::ClientContext {
+    tolbooth_core::accounts::ClientContext {
+        ip: Some(ip.parse().unwrap()),
+        request_id: None,
+    }
+}

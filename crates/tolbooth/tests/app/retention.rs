@@ -3,11 +3,10 @@
 //! step, legal holds, the clock-jump guard, and deletion that leaves
 //! nothing behind in the database files.
 
-use std::net::IpAddr;
+use crate::from_address as ctx;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use time::Duration;
-use tolbooth_core::accounts::ClientContext;
 use tolbooth_core::governance::GovernanceError;
 use tolbooth_core::live_chat::Arrival;
 use tolbooth_core::retention::{SweepError, SweepOptions, SweepSettings, Sweeper, FAILPOINTS};
@@ -24,13 +23,6 @@ backend_tests!(
     held_chats_are_kept_in_full_until_a_second_officer_releases_them,
     a_clock_jump_is_refused_unless_forced,
 );
-
-fn ctx(ip: &str) -> ClientContext {
-    ClientContext {
-        ip: Some(ip.parse::<IpAddr>().unwrap()),
-        request_id: None,
-    }
-}
 
 /// A chat that ran its course: asked, accepted, answered, ended by the
 /// operator. `n` keeps addresses apart (starts are rate-limited per
@@ -144,6 +136,11 @@ async fn sp_preset_extracts_then_deletes_and_anonymises_at_two_years(backend: Ba
         .await
         .unwrap();
     assert_eq!(dry.counts.chats_due, 1, "the dry run sees the chat");
+    let last = app.sweeper.history(1).await.unwrap().remove(0);
+    assert!(
+        last.dry_run && last.counts.chats_due == 1,
+        "dry runs are recorded"
+    );
     assert!(
         app.store.chat_by_ref(chat_ref).await.unwrap().is_some(),
         "a dry run changes nothing"
