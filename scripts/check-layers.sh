@@ -26,6 +26,9 @@ done
 for dep in sqlx axum hyper tokio reqwest tower clap anyhow tolbooth-store tolbooth-core; do
   forbid tolbooth-redact "$dep" "the redaction engine is a pure library: text in, findings out"
 done
+for dep in sqlx axum hyper tokio reqwest tower clap anyhow tolbooth-store tolbooth-core; do
+  forbid tolbooth-bot "$dep" "the chatbot library reads files and answers questions: no SQL, no HTTP, no runtime"
+done
 for dep in sqlx clap anyhow; do
   forbid tolbooth-web "$dep" "HTTP reaches the store only through the ports"
 done

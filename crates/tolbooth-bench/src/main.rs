@@ -5,6 +5,7 @@
 //! load, and the throughput knee, checking every message on the way.
 //! docs/benchmarks.md has the command and the results.
 
+mod bot;
 mod load;
 mod relay;
 mod seed;
@@ -88,6 +89,23 @@ enum Command {
         #[arg(long, default_value = "1")]
         generator_core: String,
     },
+    /// The chatbot's retrieval quality and speed on public data sets.
+    Bot {
+        /// What to measure: demo (the demo knowledge base and its
+        /// evaluation set, from the repository), stackfaq, govuk
+        /// (repeatable).
+        #[arg(long = "target", default_values = ["demo", "stackfaq", "govuk"])]
+        targets: Vec<String>,
+        /// The shared data folder.
+        #[arg(long, default_value = "../shared/data")]
+        data: std::path::PathBuf,
+        /// Also try other field boosts (tuning).
+        #[arg(long)]
+        sweep: bool,
+        /// Passages in the GOV.UK knowledge base for the latency figure.
+        #[arg(long, default_value_t = 10_000)]
+        passages: usize,
+    },
     /// Run the bare relay (used by `run`).
     Relay {
         #[arg(long, default_value = "127.0.0.1:0")]
@@ -135,6 +153,25 @@ fn main() -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             rt.block_on(relay::serve(&listen))
+        }
+        Command::Bot {
+            targets,
+            data,
+            sweep,
+            passages,
+        } => {
+            for target in targets {
+                match target.as_str() {
+                    "stackfaq" => bot::run_stackfaq(&data, sweep)?,
+                    "govuk" => {
+                        pin_to("1");
+                        bot::run_govuk(&data, passages)?
+                    }
+                    "demo" => bot::run_demo(std::path::Path::new("."), sweep)?,
+                    other => anyhow::bail!("unknown target {other:?}"),
+                }
+            }
+            Ok(())
         }
         Command::Sweep {
             targets,

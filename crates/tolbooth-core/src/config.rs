@@ -31,6 +31,44 @@ pub struct Config {
     pub log: LogConfig,
     pub chat: ChatConfig,
     pub retention: RetentionConfig,
+    pub chatbot: ChatbotConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChatbotConfig {
+    /// The organisation's website address, e.g.
+    /// `https://www.anytown.gov.uk`: imported pages without a canonical
+    /// link are cited at this address plus their path in the import folder.
+    pub site_url: Option<String>,
+    /// URL path prefixes and the service area their pages belong to, for
+    /// reports: `"/waste" = "Bins and recycling"`. Pages under no prefix
+    /// take the first segment of their path ("/council-tax/..." →
+    /// "Council tax").
+    pub service_areas: std::collections::BTreeMap<String, String>,
+    /// More questions the bot must not answer because they are about the
+    /// visitor's own case or eligibility (BOT-2): regular expressions,
+    /// matched case-insensitively, added to the built-in ones.
+    pub case_patterns: Vec<String>,
+    /// The bot answers only when the best passage holds at least this
+    /// share of the question's weight (0 to 1)...
+    pub min_confidence: f32,
+    /// ...and the best page leads the next by at least this share of its
+    /// score (0 to 1).
+    pub min_margin: f32,
+}
+
+impl Default for ChatbotConfig {
+    fn default() -> Self {
+        let thresholds = tolbooth_bot::Thresholds::default();
+        Self {
+            site_url: None,
+            service_areas: Default::default(),
+            case_patterns: Vec::new(),
+            min_confidence: thresholds.min_confidence,
+            min_margin: thresholds.min_margin,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -212,6 +250,7 @@ impl Default for Config {
             log: LogConfig::default(),
             chat: ChatConfig::default(),
             retention: RetentionConfig::default(),
+            chatbot: ChatbotConfig::default(),
         }
     }
 }
@@ -517,6 +556,30 @@ impl Config {
                     ),
                 ));
             }
+        }
+        for (key, value) in [
+            ("chatbot.min_confidence", self.chatbot.min_confidence),
+            ("chatbot.min_margin", self.chatbot.min_margin),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(invalid(key, value.to_string(), "a number from 0 to 1"));
+            }
+        }
+        if let Some(site) = &self.chatbot.site_url {
+            if !(site.starts_with("https://") || site.starts_with("http://")) {
+                return Err(invalid(
+                    "chatbot.site_url",
+                    format!("{site:?}"),
+                    "the website's address, starting https://",
+                ));
+            }
+        }
+        if let Err(e) = tolbooth_bot::CaseGuard::new(&self.chatbot.case_patterns) {
+            return Err(invalid(
+                "chatbot.case_patterns",
+                format!("{:?}", e.pattern),
+                &format!("regular expressions ({})", one_line(&e.reason)),
+            ));
         }
         if let Some(url) = &self.database_url {
             let u = url.expose();

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit_trail;
 pub mod chat_hub;
+pub mod chatbot;
 pub mod config;
 pub mod demo;
 pub mod geoip;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod canned;
 pub mod chat;
 pub mod clock;
+pub mod knowledge;
 pub mod lockout;
 pub mod network;
 pub mod opening_hours;

@@ -7,6 +7,7 @@
 use crate::audit::{AuditEntry, ChainHash, NewAuditEntry};
 use crate::canned::{CannedId, CannedResponse};
 use crate::chat::{ChatFlag, ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody};
+use crate::knowledge::{ImportCounts, KbPage, KbPageSummary, KbPhrasing};
 use crate::lockout::FailureState;
 use crate::retention::{
     ChatExtract, ChatForSweep, ChatStatistics, Disclosure, ExtractExpiry, ExtractedChat, LegalHold,
@@ -466,4 +467,40 @@ impl<T> Store for T where
         + GovernanceStore
         + StoreHealth
 {
+}
+
+/// The audit entry of an import, made once the store knows what changed.
+pub type ImportAudit = Box<dyn FnOnce(ImportCounts) -> NewAuditEntry + Send>;
+
+/// The chatbot's knowledge base (BOT-1).
+#[async_trait]
+pub trait KnowledgeStore: Send + Sync {
+    /// Saves an import in one transaction with its audit entry: pages new
+    /// or changed are written, unchanged ones left as they are, and pages
+    /// imported earlier from one of `roots` that this import no longer
+    /// holds are removed with their phrasings.
+    async fn save_import(
+        &self,
+        roots: &[String],
+        pages: &[KbPage],
+        at: OffsetDateTime,
+        audit: ImportAudit,
+    ) -> StoreResult<ImportCounts>;
+    /// Every page with its passages, in URL order.
+    async fn knowledge_pages(&self) -> StoreResult<Vec<KbPage>>;
+    async fn knowledge_summaries(&self) -> StoreResult<Vec<KbPageSummary>>;
+    /// Removes the pages with these URLs, and their phrasings; returns how
+    /// many there were.
+    async fn remove_pages(&self, urls: &[String], audit: NewAuditEntry) -> StoreResult<u64>;
+    /// `NotFound` when no page has the URL.
+    async fn add_phrasing(
+        &self,
+        page_url: &str,
+        text: &str,
+        added_by: &str,
+        at: OffsetDateTime,
+        audit: NewAuditEntry,
+    ) -> StoreResult<KbPhrasing>;
+    async fn remove_phrasing(&self, id: i64, audit: NewAuditEntry) -> StoreResult<()>;
+    async fn phrasings(&self) -> StoreResult<Vec<KbPhrasing>>;
 }

@@ -16,6 +16,7 @@ mod error;
 mod governance;
 mod group_commit;
 mod health;
+mod knowledge;
 mod login_throttle;
 mod migrate;
 mod retention;

@@ -28,6 +28,8 @@ pub const SCHEMA_TABLES: &[&str] = &[
     "chats",
     "disclosures",
     "enquiry_counts",
+    "kb_pages",
+    "kb_phrasings",
     "legal_holds",
     "login_failures",
     "policy_versions",

@@ -56,6 +56,78 @@ pub enum Command {
     /// disclosure.
     #[command(subcommand)]
     Disclosure(DisclosureCommand),
+    /// The chatbot's knowledge base: import the organisation's pages, list
+    /// and remove them, and manage staff phrasings.
+    #[command(subcommand)]
+    Kb(KbCommand),
+    /// Ask the chatbot questions, to test a knowledge base.
+    #[command(subcommand)]
+    Bot(BotCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbCommand {
+    /// Import HTML pages (files or folders: a mirror of the site), Markdown
+    /// pages and FAQ files, or sitemap.xml files that list such files.
+    /// Importing the same path again updates changed pages and removes
+    /// the ones that have gone.
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The site's address, for pages without a canonical link
+        /// [default: chatbot.site_url].
+        #[arg(long, value_name = "URL")]
+        site_url: Option<String>,
+        /// Read and report; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the pages in the knowledge base.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove pages by URL.
+    Remove {
+        #[arg(required = true, value_name = "URL")]
+        urls: Vec<String>,
+    },
+    /// Add another way a citizen might ask for a page.
+    AddPhrasing {
+        /// The page's URL, as `tolbooth kb list` shows it.
+        url: String,
+        /// The phrasing, e.g. "when do the binmen come".
+        text: String,
+        /// Who added it, as shown in the console.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+    },
+    /// Remove a phrasing by its number.
+    RemovePhrasing { id: i64 },
+    /// List the staff phrasings.
+    Phrasings {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BotCommand {
+    /// Ask one question and print the answer; with --jsonl, read
+    /// {"id": ..., "question": ...} per line from standard input and write
+    /// {"id", "answered", "answer", "sources", "confidence", "reason"} per
+    /// line.
+    Ask {
+        #[arg(required_unless_present = "jsonl", conflicts_with = "jsonl")]
+        question: Option<String>,
+        #[arg(long)]
+        jsonl: bool,
+        /// Print the one answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -9,7 +9,8 @@ pub fn init(config: &LogConfig) {
     let filter = std::env::var("RUST_LOG")
         .ok()
         .and_then(|f| EnvFilter::try_new(f).ok())
-        .or_else(|| EnvFilter::try_new(&config.level).ok())
+        // The search library narrates every index commit at info level.
+        .or_else(|| EnvFilter::try_new(format!("{},tantivy=warn", config.level)).ok())
         .unwrap_or_else(|| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -41,6 +41,15 @@ pub fn load_policy(config: &Config) -> anyhow::Result<LoadedPolicy> {
 }
 
 impl App {
+    /// The chatbot's knowledge base.
+    pub fn knowledge_base(&self) -> tolbooth_core::chatbot::KnowledgeBase {
+        tolbooth_core::chatbot::KnowledgeBase::new(
+            Arc::new(self.store.clone()),
+            self.clock.clone(),
+            self.config.chatbot.clone(),
+        )
+    }
+
     /// The governance service and the sweeper, under the configured policy.
     pub fn policy_services(&self) -> anyhow::Result<PolicyServices> {
         Ok(self.services_under(load_policy(&self.config)?))

@@ -8,6 +8,7 @@
 
 mod audit;
 mod chats;
+mod knowledge;
 mod retention;
 mod schema;
 mod staff;

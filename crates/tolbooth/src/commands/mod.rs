@@ -1,8 +1,10 @@
 //! One module per command.
 
 mod audit;
+mod bot;
 mod config;
 mod disclosure;
+mod kb;
 mod policy;
 mod redact;
 mod retention;
@@ -45,6 +47,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(c) => audit::run(config, c).await,
         Command::Retention(c) => retention::run(config, &c).await,
         Command::Disclosure(c) => disclosure::run(config, &c).await,
+        Command::Kb(c) => kb::run(config, c).await,
+        Command::Bot(c) => bot::run(config, c).await,
         Command::Config(_) | Command::Redact(_) | Command::Policy(_) => Ok(ExitCode::SUCCESS),
     }
 }

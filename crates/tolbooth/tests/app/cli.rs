@@ -12,7 +12,7 @@ backend_tests!(
     audit_checkpoint_catches_truncation,
 );
 
-fn tolbooth(dir: &Path, db: Option<&TestDatabase>, args: &[&str]) -> Output {
+pub fn tolbooth(dir: &Path, db: Option<&TestDatabase>, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tolbooth"));
     c.args(args).current_dir(dir).env("USER", "tester");
     for (k, _) in std::env::vars() {
@@ -26,11 +26,11 @@ fn tolbooth(dir: &Path, db: Option<&TestDatabase>, args: &[&str]) -> Output {
     c.output().expect("run tolbooth")
 }
 
-fn stdout(o: &Output) -> String {
+pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -60,6 +60,13 @@ fn every_command_has_help() {
         vec!["retention", "run", "--help"],
         vec!["retention", "status", "--help"],
         vec!["disclosure", "export", "--help"],
+        vec!["kb", "import", "--help"],
+        vec!["kb", "list", "--help"],
+        vec!["kb", "remove", "--help"],
+        vec!["kb", "add-phrasing", "--help"],
+        vec!["kb", "remove-phrasing", "--help"],
+        vec!["kb", "phrasings", "--help"],
+        vec!["bot", "ask", "--help"],
     ] {
         let o = tolbooth(dir.path(), None, &args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));

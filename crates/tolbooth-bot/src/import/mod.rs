@@ -1,0 +1,265 @@
+//! `tolbooth kb import`: reads HTML pages (files or whole folders — a
+//! mirror of the organisation's site), Markdown pages and FAQ files, and
+//! `sitemap.xml` files pointing at such files, and turns each into a
+//! [`KbPage`] of passages.
+
+pub mod html;
+pub mod markdown;
+pub mod sections;
+mod sitemap;
+
+use crate::area::ServiceAreas;
+use crate::url::{join_site_url, url_path};
+use std::path::{Path, PathBuf};
+use tolbooth_domain::knowledge::{KbPage, KbPassage, MAX_PASSAGES_PER_PAGE};
+
+/// Files larger than this are skipped, with the reason reported.
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+/// The most files one import reads.
+pub const MAX_FILES: usize = 200_000;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The site's address, for pages that give no canonical URL of their
+    /// own: a file at `bins/collection.html` under a folder becomes
+    /// `{site_url}/bins/collection`.
+    pub site_url: Option<String>,
+    pub areas: ServiceAreas,
+}
+
+/// A file that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub pages: Vec<KbPage>,
+    /// The import roots, as recorded on each page.
+    pub roots: Vec<String>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{path}: no such file or folder")]
+    Missing { path: String },
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a sitemap: {reason}")]
+    Sitemap { path: String, reason: String },
+    #[error("more than {MAX_FILES} files to import")]
+    TooManyFiles,
+}
+
+enum Kind {
+    Html,
+    Markdown,
+}
+
+fn kind_of(path: &Path) -> Option<Kind> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => Some(Kind::Html),
+        "md" | "markdown" => Some(Kind::Markdown),
+        _ => None,
+    }
+}
+
+/// Imports every path given. A file that cannot be used is skipped with a
+/// reason; a path that does not exist, or a sitemap that cannot be read,
+/// fails the whole import so that nothing is removed by mistake.
+pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<Imported, ImportError> {
+    let mut imported = Imported::default();
+    let mut seen = std::collections::HashSet::new();
+    for path in paths {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|_| ImportError::Missing {
+            path: shown.clone(),
+        })?;
+        let root = std::fs::canonicalize(path)
+            .map(|p| p.display().to_string())
+            .unwrap_or(shown.clone());
+        imported.roots.push(root.clone());
+        let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            found.sort();
+            for file in found {
+                let relative = file.strip_prefix(path).unwrap_or(&file).to_path_buf();
+                let fallback = options
+                    .site_url
+                    .as_deref()
+                    .map(|site| join_site_url(site, &relative));
+                files.push((file, fallback));
+            }
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+        {
+            let text = read(path)?;
+            let entries = sitemap::entries(&text).map_err(|reason| ImportError::Sitemap {
+                path: shown.clone(),
+                reason,
+            })?;
+            let dir = path.parent().unwrap_or(Path::new("."));
+            for loc in entries {
+                match sitemap::local_file(dir, &loc) {
+                    Some(file) => files.push((file, loc.starts_with("http").then_some(loc))),
+                    None => imported.skipped.push(Skipped {
+                        path: loc,
+                        reason: "listed in the sitemap but not found beside it".into(),
+                    }),
+                }
+            }
+        } else {
+            let fallback = options.site_url.as_deref().map(|site| {
+                join_site_url(
+                    site,
+                    path.file_name().map(Path::new).unwrap_or(Path::new("")),
+                )
+            });
+            files.push((path.clone(), fallback));
+        }
+        if files.len() + imported.pages.len() > MAX_FILES {
+            return Err(ImportError::TooManyFiles);
+        }
+        for (file, fallback_url) in files {
+            match page_from_file(&file, fallback_url, &root, options) {
+                Ok(page) => {
+                    if seen.insert(page.url.clone()) {
+                        imported.pages.push(page);
+                    } else {
+                        imported.skipped.push(Skipped {
+                            path: file.display().to_string(),
+                            reason: format!("another file already gave {}", page.url),
+                        });
+                    }
+                }
+                Err(reason) => imported.skipped.push(Skipped {
+                    path: file.display().to_string(),
+                    reason,
+                }),
+            }
+        }
+    }
+    Ok(imported)
+}
+
+fn read(path: &Path) -> Result<String, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ImportError::Read {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(&path, out)?;
+        } else if kind.is_file() && kind_of(&path).is_some() {
+            if out.len() >= MAX_FILES {
+                return Err(ImportError::TooManyFiles);
+            }
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads one file into a page, or says why it cannot be used.
+fn page_from_file(
+    path: &Path,
+    fallback_url: Option<String>,
+    root: &str,
+    options: &ImportOptions,
+) -> Result<KbPage, String> {
+    let kind = kind_of(path).ok_or("not an HTML or Markdown file")?;
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!("larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024));
+    }
+    let text = read(path).map_err(|e| e.to_string())?;
+    let (declared_url, title, area, sections) = match kind {
+        Kind::Html => {
+            let page = html::extract(&text);
+            (page.canonical, page.title, None, page.sections)
+        }
+        Kind::Markdown => {
+            let page = markdown::extract(&text);
+            (page.front.url, page.title, page.front.area, page.sections)
+        }
+    };
+    let url = declared_url
+        .and_then(|u| absolute(&u, options.site_url.as_deref()))
+        .or(fallback_url)
+        .or_else(|| {
+            let stem = path.file_stem()?.to_str()?;
+            Some(format!("/{stem}"))
+        })
+        .ok_or("no URL: give the page a canonical link or set the site URL")?;
+    let title = if title.is_empty() {
+        crate::area::prettify(
+            path.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("Untitled"),
+        )
+    } else {
+        title
+    };
+    let passages: Vec<KbPassage> = sections
+        .into_iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .take(MAX_PASSAGES_PER_PAGE)
+        .map(|(headings, text)| KbPassage { headings, text })
+        .collect();
+    if passages.is_empty() {
+        return Err("no content found in the page's main part".into());
+    }
+    let service_area = area.unwrap_or_else(|| options.areas.for_path(url_path(&url)));
+    Ok(KbPage {
+        url,
+        title,
+        service_area,
+        import_root: root.to_owned(),
+        passages,
+    })
+}
+
+/// A canonical URL as given when absolute; a site-relative one joined to
+/// the site URL (or kept as a site-relative link without one).
+fn absolute(url: &str, site: Option<&str>) -> Option<String> {
+    let url = url.trim();
+    if url.starts_with("https://") || url.starts_with("http://") {
+        return Some(url.to_owned());
+    }
+    if url.starts_with('/') && !url.starts_with("//") {
+        return Some(match site {
+            Some(site) => format!("{}{url}", site.trim_end_matches('/')),
+            None => url.to_owned(),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,166 @@
+//! `tolbooth bot ask`: the chatbot's answers, for testing a knowledge base
+//! from the command line. Questions asked here are not stored.
+
+use crate::cli::BotCommand;
+use anyhow::Result;
+use serde::Serialize;
+use serde_json::Value;
+use std::io::{BufRead, Read, Write};
+use std::process::ExitCode;
+use tolbooth_bot::answer::{Answerer, Reply};
+use tolbooth_core::Config;
+
+/// The longest input line read.
+const MAX_LINE: u64 = 64 * 1024;
+
+/// One output line of `--jsonl`, fields in the documented order.
+#[derive(Serialize)]
+struct OutRecord<'a> {
+    id: Value,
+    answered: bool,
+    /// The answer when answered, else null.
+    answer: Option<&'a str>,
+    /// Source pages, best first.
+    sources: Vec<&'a str>,
+    confidence: f32,
+    /// Why it declined: low_confidence, ambiguous, no_match,
+    /// case_specific or empty_question; null when answered.
+    reason: Option<&'static str>,
+    /// What the visitor is shown: the answer, or the reply in its place.
+    message: &'a str,
+    /// The cited page's title and heading.
+    heading: Option<&'a str>,
+}
+
+fn record(id: Value, reply: &Reply) -> OutRecord<'_> {
+    OutRecord {
+        id,
+        answered: reply.answered,
+        answer: reply.answered.then_some(reply.text.as_str()),
+        sources: reply.sources.iter().map(|s| s.url.as_str()).collect(),
+        confidence: (reply.confidence * 1000.0).round() / 1000.0,
+        reason: reply.reason.map(|r| r.as_str()),
+        message: &reply.text,
+        heading: reply.heading.as_deref(),
+    }
+}
+
+#[derive(Serialize)]
+struct ErrRecord {
+    id: Value,
+    line: usize,
+    error: String,
+}
+
+pub async fn run(config: Config, command: BotCommand) -> Result<ExitCode> {
+    let app = crate::wiring::open(config).await?;
+    let answerer = app.knowledge_base().answerer().await?;
+    app.store.close().await;
+    let BotCommand::Ask {
+        question,
+        jsonl,
+        json,
+    } = command;
+    if answerer.index().passages().is_empty() {
+        eprintln!("The knowledge base is empty: add pages with `tolbooth kb import PATH`.");
+    }
+    if jsonl {
+        return ask_lines(&answerer);
+    }
+    let reply = answerer.answer(question.as_deref().unwrap_or_default())?;
+    if json {
+        println!("{}", serde_json::to_string(&record(Value::Null, &reply))?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(heading) = &reply.heading {
+        println!("{heading}");
+    }
+    println!("{}", reply.text);
+    for (i, source) in reply.sources.iter().enumerate() {
+        let label = if reply.answered && i == 0 {
+            "Source"
+        } else {
+            "See"
+        };
+        println!("{label}: {} <{}>", source.title, source.url);
+    }
+    match reply.reason {
+        None => println!(
+            "(answered; confidence {:.2}, margin {:.2})",
+            reply.confidence, reply.margin
+        ),
+        Some(r) => println!(
+            "(declined: {}; confidence {:.2}, margin {:.2})",
+            r.as_str(),
+            reply.confidence,
+            reply.margin
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ask_lines(answerer: &Answerer) -> Result<ExitCode> {
+    let stdin = std::io::stdin();
+    let mut reader = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (mut number, mut bad) = (0usize, 0usize);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line)?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        match parse_line(&line) {
+            Ok(None) => continue,
+            Ok(Some((id, question))) => {
+                let reply = answerer.answer(&question)?;
+                serde_json::to_writer(&mut out, &record(id, &reply))?;
+            }
+            Err((id, error)) => {
+                bad += 1;
+                serde_json::to_writer(
+                    &mut out,
+                    &ErrRecord {
+                        id,
+                        line: number,
+                        error,
+                    },
+                )?;
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    if bad > 0 {
+        eprintln!(
+            "{bad} of {number} line(s) could not be read; each has an error line in the output."
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+type BadLine = (Value, String);
+
+fn parse_line(line: &[u8]) -> Result<Option<(Value, String)>, BadLine> {
+    let Ok(s) = std::str::from_utf8(line) else {
+        return Err((Value::Null, "the line is not UTF-8".into()));
+    };
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if !line.ends_with(b"\n") && line.len() as u64 >= MAX_LINE {
+        return Err((Value::Null, "the line is too long".into()));
+    }
+    let v: Value = serde_json::from_str(s).map_err(|e| (Value::Null, format!("not JSON: {e}")))?;
+    let id = v.get("id").cloned().unwrap_or(Value::Null);
+    match v.get("question") {
+        Some(Value::String(q)) => Ok(Some((id, q.clone()))),
+        Some(_) => Err((id, "\"question\" must be a string".into())),
+        None => Err((id, "no \"question\"".into())),
+    }
+}
