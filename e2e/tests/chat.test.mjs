@@ -81,7 +81,13 @@ test('a visitor asks through the widget and an operator answers in real time', a
   const launcher = page.getByRole('button', { name: 'Live chat' });
   await launcher.click();
   assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
-  // Focus moves into the panel: the optional name first.
+  // The demo has a chatbot: the panel opens on it. The visitor asks it
+  // first, then asks for a person, and focus moves to the optional name.
+  await page.locator('#tolbooth-chat #tb-ask:focus').waitFor();
+  await page.keyboard.type('when is garden waste collected');
+  await page.keyboard.press('Enter');
+  await page.locator('#tolbooth-chat ol.log li.bot a', { hasText: 'Garden waste collection' }).first().waitFor();
+  await page.getByRole('button', { name: 'Talk to a person' }).click();
   await page.waitForFunction(() => document.querySelector('#tolbooth-chat').shadowRoot.activeElement?.id === 'tb-name');
   await page.keyboard.type('<img src=x onerror="window.__xss=1">Ailsa');
   await page.keyboard.press('Tab');
@@ -106,6 +112,9 @@ test('a visitor asks through the widget and an operator answers in real time', a
   const view = operator.locator(`.chat-view[data-chat="${chatId}"]`);
   await view.locator('.state', { hasText: 'accepted' }).waitFor();
   await page.locator('#tolbooth-chat .status', { hasText: 'You are chatting with Demo Operator.' }).waitFor();
+  // BOT-3: the operator sees what the visitor asked the chatbot.
+  await view.locator('ol.log li', { hasText: 'asked the chatbot' }).waitFor();
+  assert.match(await view.textContent(), /when is garden waste collected/);
 
   // The visitor panel shows what was captured; the name is text.
   await view.getByRole('button', { name: 'Visitor details' }).click();
@@ -148,7 +157,9 @@ test('a visitor asks through the widget and an operator answers in real time', a
     assert.equal(await p.locator('img[src=x]').count(), 0);
     assert.equal(await p.locator('a[href^="javascript:"]').count(), 0);
   }
-  assert.deepEqual(await texts(operator, `.chat-view[data-chat="${chatId}"] ol.log li`), [
+  const transcript = await texts(operator, `.chat-view[data-chat="${chatId}"] ol.log li`);
+  assert.match(transcript[1], /^Before asking for a person, the visitor asked the chatbot:\n• "when is garden waste collected" → Garden waste collection: /);
+  assert.deepEqual([transcript[0], ...transcript.slice(2)], [
     '<script>window.__xss=2</script>When is the brown bin collected in Dunmore Street?',
     'Hello, Ailsa. Brown bins are collected every second Tuesday.',
     '<a href="javascript:window.__xss=3">Thanks</a> and "blue" ones?',
@@ -198,6 +209,7 @@ test('a cut connection: both sides write meanwhile, then see every message once,
   await page.routeWebSocket(/\/ws\/chat$/, relay);
   await page.reload();
   await page.getByRole('button', { name: 'Live chat' }).click();
+  await page.getByRole('button', { name: 'Talk to a person' }).click();
   await page.locator('#tolbooth-chat #tb-question').fill('Can I change my bin day?');
   await page.getByRole('button', { name: 'Start chat' }).click();
   await page.locator('#tolbooth-chat .ref').waitFor();
@@ -266,6 +278,13 @@ test('the widget works from the keyboard, in Gàidhlig, and passes axe; so does 
   await launcher.focus();
   await page.keyboard.press('Enter');
   await page.locator('#tolbooth-chat .panel:not([hidden])').waitFor();
+  // The chatbot first, in Gàidhlig; Tab reaches the way to a person.
+  await page.locator('#tolbooth-chat #tb-ask:focus').waitFor();
+  assert.deepEqual(await axe(page, { include: [['#tolbooth-chat']] }), [], 'widget, chatbot');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.querySelector('#tolbooth-chat').shadowRoot.activeElement?.id), 'tb-name');
   assert.equal(await page.locator('#tolbooth-chat label[for=tb-question]').textContent(), 'Do cheist');
   const violations = await axe(page, { include: [['#tolbooth-chat']] });
   assert.deepEqual(violations, [], 'widget: no WCAG A/AA violations');
@@ -286,7 +305,9 @@ test('the widget works from the keyboard, in Gàidhlig, and passes axe; so does 
   const english = await visitor('/demo');
   await english.page.getByRole('button', { name: 'Live chat' }).click();
   await english.page.locator('#tolbooth-chat .status', { hasText: 'No one is available' }).waitFor();
-  assert.equal(await english.page.getByRole('button', { name: 'Start chat' }).isDisabled(), true);
+  // The chatbot stays; the way to a person is not offered.
+  await english.page.locator('#tolbooth-chat .bot-box .notice', { hasText: 'No one is available' }).waitFor();
+  assert.equal(await english.page.getByRole('button', { name: 'Talk to a person' }).isHidden(), true);
   assert.deepEqual(await axe(english.page, { include: [['#tolbooth-chat']] }), [], 'widget, no one available');
   await shot(english.page, 'widget-unavailable');
   assert.deepEqual(await axe(english.page), [], 'demo page with the widget');

@@ -11,10 +11,11 @@ const here = new URL('.', import.meta.url).pathname;
 export const BIN = process.env.TOLBOOTH_BIN || resolve(here, '../../target/debug/tolbooth');
 
 /** Runs the demo and resolves once it has printed its URLs and logins. */
-export async function startDemo() {
+export async function startDemo(settings = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tolbooth-e2e-'));
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('TOLBOOTH_')) delete env[k];
+  Object.assign(env, settings);
   const child = spawn(BIN, ['demo', '--listen', '127.0.0.1:0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

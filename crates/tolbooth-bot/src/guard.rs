@@ -13,8 +13,8 @@
 
 use regex::{Regex, RegexBuilder};
 
-const OWN_THING: &str = r"\b(my|our)\s+(?:[a-z']+\s+){0,3}?(application|claim|case|appeal|complaint|request|assessment|award|benefits?|refund|payment|bill|account|booking|permit|licen[cs]e|reference|enquiry|register|banding|band|points|repair|rent|arrears|fine|penalty|pcn|ticket|grant|tenancy|form|badge|planning|council\s+tax|reduction|discount|exemption|allowance|place|bid|offer|decision)\b";
-const STATE: &str = r"\b(approved|accepted|rejected|refused|granted|denied|declined|decided|processed|received|successful|status|progress|outcome|update|happening|cancell?ed|overdue|turned\s+down|gone\s+through|go\s+through|been|stuck|delayed|why\s+(?:was|has|did|is|were|have)|when\s+will|how\s+long\s+will|where\s+is|what\s+happened|has\s+it|is\s+it|any\s+news|heard\s+back|look\s+(?:at|into|up)|check)\b";
+const OWN_THING: &str = r"\b(my|our)\s+(?:[a-z']+\s+){0,3}?(application|claim|case|appeal|complaint|request|assessment|award|benefits?|refund|payment|bill|account|booking|permit|licen[cs]e|reference|enquiry|register|banding|band|points|repair|rent|arrears|fine|penalty|pcn|ticket|grant|tenancy|form|badge|planning|council\s+tax|reduction|discount|exemption|allowance|place|bid|offer|decision|pass|card)\b";
+const STATE: &str = r"\b(approved|accepted|rejected|refused|granted|denied|declined|decided|processed|received|successful|status|progress|outcome|update|happening|cancell?ed|overdue|turned\s+down|gone\s+through|go\s+through|been|stuck|delayed|why\s+(?:was|has|did|is|were|have)|when\s+will|how\s+long\s+will|where\s+is|what\s+happened|has\s+it|is\s+it|any\s+news|heard\s+back|look\s+(?:at|into|up)|check|arrived|come)\b";
 const ELIGIBILITY: &[&str] = &[
     r"\b(am\s+i|are\s+we|would\s+i\s+be|will\s+i\s+be|is\s+my\s+\w+)\s+(eligible|entitled|allowed|qualified)\b",
     r"\b(do|would|will|could|can|should)\s+(i|we)\s+(qualify|be\s+eligible|be\s+entitled)\b",
@@ -102,6 +102,7 @@ mod tests {
             "what band am I in on the housing register",
             "why have I not been offered a house yet",
             "will my extension get planning permission",
+            "where is my bus pass it hasnt arrived",
             "My income is low, would I get a discount?",
         ] {
             assert!(guard.is_case_specific(q), "{q}");

@@ -25,6 +25,7 @@ const ANALYZER: &str = "tolbooth_en";
 const CHAT_FILLER: &str = "hi hello hey please thanks thank cheers help need want wanted wondering \
     know tell like just also still hoping trying try yesterday today tomorrow morning \
     wasn't isn't doesn't don't didn't can't won't couldn't wouldn't haven't hasn't \
+    wasnt isnt doesnt dont didnt cant wont couldnt wouldnt havent hasnt im ive \
     how what when where why who which whom whose can could would should will shall may might must do does did \
     i i'm i've i'd me my mine you your we our us get got";
 

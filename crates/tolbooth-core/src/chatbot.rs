@@ -4,20 +4,24 @@
 //! Parsing and index building run on blocking threads.
 
 use crate::config::ChatbotConfig;
+use crate::rate_limit::RateLimit;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tolbooth_bot::answer::{Answerer, Thresholds, Wording};
+use tolbooth_bot::answer::{Answerer, Reply, Thresholds, Wording};
 use tolbooth_bot::area::ServiceAreas;
 use tolbooth_bot::guard::PatternError;
 use tolbooth_bot::import::{ImportError, ImportOptions, Skipped};
 use tolbooth_bot::index::{FieldBoosts, IndexError, KnowledgeIndex};
 use tolbooth_bot::CaseGuard;
 use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
+use tolbooth_domain::bot_questions::{BotQuestion, BotQuestionId, BotReport};
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::knowledge::{
     tidy_phrasing, ImportCounts, KbPageSummary, KbPhrasing, PhrasingError,
 };
-use tolbooth_domain::ports::{KnowledgeStore, StoreError};
+use tolbooth_domain::policy::{CategoryKind, ValidPolicy};
+use tolbooth_domain::ports::{ChatbotStore, KnowledgeStore, StoreError};
+use tolbooth_redact::Redactor;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChatbotError {
@@ -33,6 +37,10 @@ pub enum ChatbotError {
     NoSuchPage,
     #[error("no phrasing has that number")]
     NoSuchPhrasing,
+    #[error("no question has that id")]
+    NoSuchQuestion,
+    #[error("too many questions from one address; wait a minute")]
+    RateLimited,
     #[error(transparent)]
     Store(StoreError),
     #[error("a background task failed")]
@@ -187,5 +195,164 @@ impl KnowledgeBase {
         })
         .await
         .map_err(|_| ChatbotError::Task)?
+    }
+}
+
+/// Questions one address may ask per [`ASK_WINDOW`].
+pub const ASKS_PER_ADDRESS: u32 = 30;
+pub const ASK_WINDOW: time::Duration = time::Duration::minutes(1);
+
+/// A question asked and what the bot said.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    /// The handle for feedback; `None` when the policy keeps no questions.
+    pub id: Option<BotQuestionId>,
+    pub reply: Reply,
+}
+
+/// The chatbot as the widget meets it (BOT-1..BOT-6): answers from the
+/// knowledge base held in memory, and — only when the running policy has a
+/// `chatbot_question` category — the question kept, with its redacted
+/// form for reports.
+#[derive(Clone)]
+pub struct Chatbot {
+    kb: KnowledgeBase,
+    store: Arc<dyn ChatbotStore>,
+    clock: Arc<dyn Clock>,
+    answerer: Arc<std::sync::RwLock<Arc<Answerer>>>,
+    redactor: Arc<Redactor>,
+    keeps_questions: bool,
+    limiter: Arc<RateLimit<String>>,
+}
+
+impl std::fmt::Debug for Chatbot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chatbot")
+            .field("keeps_questions", &self.keeps_questions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Chatbot {
+    /// Builds the answerer from the stored knowledge base.
+    pub async fn start(
+        kb: KnowledgeBase,
+        store: Arc<dyn ChatbotStore>,
+        clock: Arc<dyn Clock>,
+        policy: &ValidPolicy,
+    ) -> Result<Self, ChatbotError> {
+        let answerer = kb.answerer().await?;
+        Ok(Self {
+            kb,
+            store,
+            clock,
+            answerer: Arc::new(std::sync::RwLock::new(Arc::new(answerer))),
+            redactor: Arc::new(Redactor::new()),
+            keeps_questions: policy.rule(CategoryKind::ChatbotQuestion).is_some(),
+            limiter: Arc::new(RateLimit::new(ASKS_PER_ADDRESS, ASK_WINDOW, 100_000)),
+        })
+    }
+
+    pub fn knowledge_base(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    /// Whether the running policy keeps chatbot questions (and so whether
+    /// there are reports and feedback).
+    pub fn keeps_questions(&self) -> bool {
+        self.keeps_questions
+    }
+
+    fn current(&self) -> Arc<Answerer> {
+        match self.answerer.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Whether there is anything to answer from.
+    pub fn has_knowledge(&self) -> bool {
+        !self.current().index().passages().is_empty()
+    }
+
+    /// Rebuilds the answerer after the knowledge base changed.
+    pub async fn reload(&self) -> Result<(), ChatbotError> {
+        let fresh = Arc::new(self.kb.answerer().await?);
+        match self.answerer.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+
+    /// Answers a question from `address` (rate limited per address).
+    pub async fn ask(&self, question: &str, address: &str) -> Result<Asked, ChatbotError> {
+        if !self.limiter.allow(address.to_owned(), self.clock.now()) {
+            return Err(ChatbotError::RateLimited);
+        }
+        let answerer = self.current();
+        let redactor = self.redactor.clone();
+        let owned: String = question
+            .chars()
+            .take(tolbooth_bot::answer::MAX_QUESTION_CHARS)
+            .collect();
+        let (reply, redacted) = tokio::task::spawn_blocking(move || {
+            // Contact details and identifiers say nothing about what is
+            // asked and only dilute the search: they are left out of it.
+            // (Special category words — "diabetes" — stay: they can be
+            // what the question is about.)
+            let findings = redactor.find(&owned);
+            let mut search = String::with_capacity(owned.len());
+            let mut at = 0;
+            for f in findings.iter().filter(|f| !f.category.is_special()) {
+                search.push_str(&owned[at..f.start]);
+                search.push(' ');
+                at = f.end;
+            }
+            search.push_str(&owned[at..]);
+            let redacted = redactor.redact(&owned).text;
+            answerer.answer(&search).map(|reply| (reply, redacted))
+        })
+        .await
+        .map_err(|_| ChatbotError::Task)??;
+        if !self.keeps_questions || reply.reason == Some(tolbooth_bot::Decline::EmptyQuestion) {
+            return Ok(Asked { id: None, reply });
+        }
+        let question: String = question
+            .chars()
+            .take(tolbooth_bot::answer::MAX_QUESTION_CHARS)
+            .collect();
+        let id = BotQuestionId::from_random(rand::random());
+        let record = BotQuestion {
+            id: id.clone(),
+            asked_at: self.clock.now(),
+            question: Some(question),
+            redacted: Some(redacted),
+            service_area: reply.service_area.clone(),
+            answered: reply.answered,
+            reason: reply.reason.map(|r| r.as_str().to_owned()),
+            page_url: reply.sources.first().map(|s| s.url.clone()),
+            helpful: None,
+        };
+        self.store.save_bot_question(&record).await?;
+        Ok(Asked {
+            id: Some(id),
+            reply,
+        })
+    }
+
+    /// "Did this help?" for a question asked earlier.
+    pub async fn feedback(&self, id: &str, helpful: bool) -> Result<(), ChatbotError> {
+        let id = BotQuestionId::parse(id).ok_or(ChatbotError::NoSuchQuestion)?;
+        match self.store.set_bot_feedback(&id, helpful).await {
+            Err(StoreError::NotFound) => Err(ChatbotError::NoSuchQuestion),
+            other => Ok(other?),
+        }
+    }
+
+    /// The console report over the last `weeks` weeks.
+    pub async fn report(&self, weeks: u32) -> Result<BotReport, ChatbotError> {
+        let since = self.clock.now() - time::Duration::weeks(i64::from(weeks));
+        Ok(self.store.bot_report(since, 50).await?)
     }
 }

@@ -87,6 +87,9 @@ pub struct StartedChat {
     pub token: Secret<String>,
 }
 
+/// The most chatbot turns carried into a live chat at hand-over.
+pub const HANDOVER_TURNS: usize = 8;
+
 /// Chats one address may start in [`START_WINDOW`], unless configured.
 pub const STARTS_PER_ADDRESS: u32 = 10;
 pub const START_WINDOW: Duration = Duration::minutes(10);
@@ -776,6 +779,49 @@ impl LiveChat {
             )
             .await?;
         Ok((ended, abandoned))
+    }
+
+    /// Hand-over from the chatbot (BOT-3): puts the visitor's conversation
+    /// with the bot into the new chat as a note from Tolbooth, so that the
+    /// operator sees what was asked and answered. At most
+    /// [`HANDOVER_TURNS`] turns, each shortened.
+    pub async fn note_chatbot_conversation(
+        &self,
+        chat: &StoredChat,
+        turns: &[(String, String)],
+    ) -> Result<(), ChatError> {
+        if turns.is_empty() {
+            return Ok(());
+        }
+        let short = |s: &str, n: usize| -> String {
+            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            if s.chars().count() <= n {
+                s
+            } else {
+                let cut: String = s.chars().take(n).collect();
+                format!("{cut}…")
+            }
+        };
+        let mut text = String::from("Before asking for a person, the visitor asked the chatbot:");
+        for (question, answer) in turns.iter().rev().take(HANDOVER_TURNS).rev() {
+            text.push_str(&format!(
+                "\n• \"{}\" → {}",
+                short(question, 250),
+                short(answer, 150)
+            ));
+        }
+        let body = MessageBody::parse(&text)?;
+        self.append(
+            chat,
+            NewMessage {
+                sender: Sender::System,
+                client_id: None,
+                body,
+                sent_at: self.clock.now(),
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     async fn by_ref(&self, chat_ref: ChatRef) -> Result<StoredChat, ChatError> {

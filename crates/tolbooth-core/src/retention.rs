@@ -159,6 +159,13 @@ pub fn plan(policy: &ValidPolicy, now: OffsetDateTime) -> SweepPlan {
             };
             (r.period.cutoff(now), expiry)
         }),
+        bot_questions: policy.rule(CategoryKind::ChatbotQuestion).map(|r| {
+            let expiry = match r.action {
+                ExpiryAction::Delete => ExtractExpiry::Delete,
+                _ => ExtractExpiry::Anonymise,
+            };
+            (r.period.cutoff(now), expiry)
+        }),
     }
 }
 
@@ -420,6 +427,25 @@ impl Sweeper {
                 ExtractExpiry::Delete => counts.extracts_deleted += n,
             }
             self.check("extracts.after_expiry")?;
+        }
+        if let Some((cutoff, expiry)) = plan.bot_questions {
+            let (action, what) = match expiry {
+                ExtractExpiry::Anonymise => (
+                    "retention.bot_questions_anonymised",
+                    "chatbot questions anonymised",
+                ),
+                ExtractExpiry::Delete => (
+                    "retention.bot_questions_deleted",
+                    "chatbot questions deleted",
+                ),
+            };
+            let n = store
+                .expire_bot_questions(cutoff, expiry, sweep_audit(action, what))
+                .await?;
+            match expiry {
+                ExtractExpiry::Anonymise => counts.bot_questions_anonymised += n,
+                ExtractExpiry::Delete => counts.bot_questions_deleted += n,
+            }
         }
         self.check("before_compaction")?;
         if counts.removals() > 0 {

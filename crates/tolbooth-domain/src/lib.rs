@@ -6,6 +6,7 @@
 //! implement. Everything here can be tested with plain values.
 
 pub mod audit;
+pub mod bot_questions;
 pub mod canned;
 pub mod chat;
 pub mod clock;

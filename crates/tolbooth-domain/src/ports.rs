@@ -5,6 +5,7 @@
 //! one transaction: a change without its audit entry cannot happen.
 
 use crate::audit::{AuditEntry, ChainHash, NewAuditEntry};
+use crate::bot_questions::{BotQuestion, BotQuestionId, BotReport};
 use crate::canned::{CannedId, CannedResponse};
 use crate::chat::{ChatFlag, ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody};
 use crate::knowledge::{ImportCounts, KbPage, KbPageSummary, KbPhrasing};
@@ -452,6 +453,8 @@ pub trait Store:
     + CannedStore
     + RetentionStore
     + GovernanceStore
+    + KnowledgeStore
+    + ChatbotStore
     + StoreHealth
 {
 }
@@ -465,6 +468,8 @@ impl<T> Store for T where
         + CannedStore
         + RetentionStore
         + GovernanceStore
+        + KnowledgeStore
+        + ChatbotStore
         + StoreHealth
 {
 }
@@ -503,4 +508,24 @@ pub trait KnowledgeStore: Send + Sync {
     ) -> StoreResult<KbPhrasing>;
     async fn remove_phrasing(&self, id: i64, audit: NewAuditEntry) -> StoreResult<()>;
     async fn phrasings(&self) -> StoreResult<Vec<KbPhrasing>>;
+}
+
+/// The chatbot's questions (BOT-4, BOT-5).
+#[async_trait]
+pub trait ChatbotStore: Send + Sync {
+    async fn save_bot_question(&self, question: &BotQuestion) -> StoreResult<()>;
+    /// Records "did this help?"; `NotFound` for an unknown (or expired) id.
+    async fn set_bot_feedback(&self, id: &BotQuestionId, helpful: bool) -> StoreResult<()>;
+    /// Questions per service area per week since `since`, and the latest
+    /// `limit` unanswered ones (redacted).
+    async fn bot_report(&self, since: OffsetDateTime, limit: u32) -> StoreResult<BotReport>;
+    async fn count_bot_questions(&self, asked_before: OffsetDateTime) -> StoreResult<u64>;
+    /// Deletes the questions asked before `cutoff`, or (anonymise) clears
+    /// their words and keeps area, outcome and feedback for the figures.
+    async fn expire_bot_questions(
+        &self,
+        cutoff: OffsetDateTime,
+        expiry: crate::retention::ExtractExpiry,
+        audit: CountedAudit,
+    ) -> StoreResult<u64>;
 }

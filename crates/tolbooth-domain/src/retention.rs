@@ -149,6 +149,8 @@ pub struct SweepPlan {
     pub ip_addresses: Option<OffsetDateTime>,
     pub visitor_details: Option<OffsetDateTime>,
     pub extracts: Option<(OffsetDateTime, ExtractExpiry)>,
+    /// Chatbot questions asked before the instant, and what happens to them.
+    pub bot_questions: Option<(OffsetDateTime, ExtractExpiry)>,
 }
 
 /// A legal hold on a chat (RET-4).
@@ -237,6 +239,10 @@ pub struct SweepCounts {
     pub visitor_details_deleted: u64,
     pub extracts_anonymised: u64,
     pub extracts_deleted: u64,
+    #[serde(default)]
+    pub bot_questions_deleted: u64,
+    #[serde(default)]
+    pub bot_questions_anonymised: u64,
     /// Chats left alone because they are under legal hold.
     pub chats_held: u64,
 }
@@ -250,6 +256,8 @@ impl SweepCounts {
             + self.visitor_details_deleted
             + self.extracts_anonymised
             + self.extracts_deleted
+            + self.bot_questions_deleted
+            + self.bot_questions_anonymised
     }
 }
 

@@ -35,6 +35,9 @@ pub enum Permission {
     HoldAndDisclose,
     /// See the retention schedule and run sweeps from the console.
     ManageRetention,
+    /// See the chatbot's reports and keep the staff phrasings of its
+    /// knowledge base (BOT-1, BOT-4).
+    ManageChatbot,
 }
 
 impl Role {
@@ -80,6 +83,7 @@ impl Role {
             Permission::EditTranscripts => matches!(self, Role::Supervisor | Role::Governance),
             Permission::HoldAndDisclose => self == Role::Governance,
             Permission::ManageRetention => matches!(self, Role::Governance | Role::Admin),
+            Permission::ManageChatbot => matches!(self, Role::Supervisor | Role::Admin),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! it commits its audit entry in the same transaction (see [`audit`]).
 
 mod audit;
+mod bot_questions;
 mod canned;
 mod chats;
 mod connect;

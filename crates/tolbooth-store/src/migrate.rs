@@ -19,6 +19,7 @@ static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 /// scan for leftovers.
 pub const SCHEMA_TABLES: &[&str] = &[
     "audit_log",
+    "bot_questions",
     "canned_responses",
     "chat_extracts",
     "chat_flags",

@@ -318,6 +318,19 @@ impl RetentionStore for SqlStore {
                 ExtractExpiry::Anonymise => counts.extracts_anonymised = n,
             }
         }
+        if let Some((at, expiry)) = plan.bot_questions {
+            let sql = match expiry {
+                ExtractExpiry::Delete => "SELECT COUNT(*) AS n FROM bot_questions WHERE asked_at <= $1",
+                ExtractExpiry::Anonymise => {
+                    "SELECT COUNT(*) AS n FROM bot_questions WHERE asked_at <= $1 AND question IS NOT NULL"
+                }
+            };
+            let n = count(sql.into(), at).await?;
+            match expiry {
+                ExtractExpiry::Delete => counts.bot_questions_deleted = n,
+                ExtractExpiry::Anonymise => counts.bot_questions_anonymised = n,
+            }
+        }
         counts.chats_held = self.count_held_chats().await?;
         Ok(counts)
     }

@@ -40,6 +40,7 @@ pub struct TestApp {
     pub live_chat: LiveChat,
     pub governance: Governance,
     pub sweeper: Sweeper,
+    pub chatbot: tolbooth_core::chatbot::Chatbot,
     pub clock: ManualClock,
     pub config: Arc<Config>,
     pub data_dir: tempfile::TempDir,
@@ -101,11 +102,24 @@ impl TestApp {
             Arc::new(policy.policy.clone()),
             config.retention.sweep_settings(),
         );
+        let chatbot = tolbooth_core::chatbot::Chatbot::start(
+            tolbooth_core::chatbot::KnowledgeBase::new(
+                Arc::new(store.clone()),
+                Arc::new(clock.clone()),
+                config.chatbot.clone(),
+            ),
+            Arc::new(store.clone()),
+            Arc::new(clock.clone()),
+            &policy.policy,
+        )
+        .await
+        .unwrap();
         let state = AppState::new(
             accounts.clone(),
             live_chat.clone(),
             governance.clone(),
             sweeper.clone(),
+            chatbot.clone(),
             config.clone(),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -124,6 +138,7 @@ impl TestApp {
             live_chat,
             governance,
             sweeper,
+            chatbot,
             clock,
             config,
             data_dir,

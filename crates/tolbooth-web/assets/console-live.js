@@ -5,6 +5,17 @@
 // visitor wrote is shown with textContent: nothing they type can run here.
 (() => {
   'use strict';
+
+  // Messages stand in the order the server stored them (their seq); the
+  // operator's own, not yet acknowledged, wait at the end. An
+  // acknowledgement can arrive before the other side's earlier messages
+  // (after a reconnection), so each item is placed by its seq.
+  function placeBySeq(log, item, seq) {
+    item.dataset.seq = String(seq);
+    const next = Array.from(log.children).find((li) => li !== item
+      && (li.classList.contains('is-pending') || (li.dataset.seq && Number(li.dataset.seq) > seq)));
+    log.insertBefore(item, next || null);
+  }
   const $ = (id) => document.getElementById(id);
   const connection = $('connection');
   const queueList = $('queue');
@@ -177,12 +188,13 @@
           view.pending.delete(f.client_id);
           item.classList.remove('is-pending');
           item.querySelector('.when').textContent = clock(f.sent_at);
+          placeBySeq(log, item, f.seq);
           return;
         }
         const who = f.from === 'visitor' ? 'Visitor' : f.from === 'operator' ? (f.client_id ? 'You' : 'Operator') : 'Tolbooth';
         const item = el('li', { class: f.from }, [el('span', { class: 'who' }, [who, el('span', { class: 'when', text: clock(f.sent_at) })])]);
         item.append(document.createTextNode(f.text));
-        log.insertBefore(item, log.querySelector('li.is-pending'));
+        placeBySeq(log, item, f.seq);
         log.scrollTop = log.scrollHeight;
         if (f.from === 'visitor') {
           typing.textContent = '';
@@ -349,7 +361,11 @@
       case 'ack': {
         const view = chats.get(f.chat_id);
         const item = view && view.pending.get(f.client_id);
-        if (item) { item.classList.remove('is-pending'); item.querySelector('.when').textContent = 'sent'; }
+        if (item) {
+          item.classList.remove('is-pending');
+          item.querySelector('.when').textContent = 'sent';
+          placeBySeq(view.log, item, f.seq);
+        }
         break;
       }
       case 'typing': {

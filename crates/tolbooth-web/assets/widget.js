@@ -51,6 +51,19 @@
       again: 'Start a new chat',
       slowDown: 'Please wait a moment before sending more.',
       failed: 'Something went wrong. Please try again.',
+      botIntro: 'Ask our automated assistant. It answers from our website, day and night, and cannot see or decide your own case.',
+      botPrivacy: 'Please do not enter personal details such as your name, address, phone number or reference numbers.',
+      askLabel: 'Your question for the assistant',
+      ask: 'Ask',
+      bot: 'Assistant',
+      from: 'From: ',
+      helped: 'Did this help?',
+      yes: 'Yes',
+      no: 'No',
+      thanks: 'Thank you for your feedback.',
+      person: 'Talk to a person',
+      personClosed: 'Live chat with a person is closed now; the assistant is here at any time.',
+      backToBot: 'Back to the assistant',
     },
     gd: {
       launcher: 'Cabadaich bheò',
@@ -85,6 +98,19 @@
       again: 'Tòisich cabadaich ùr',
       slowDown: 'Fuirich greiseag mus cuir thu an còrr.',
       failed: 'Chaidh rudeigin ceàrr. Feuch a-rithist.',
+      botIntro: "Faighnich dhen chuidiche fèin-obrachail againn. Bidh e a' freagairt bhon làrach-lìn againn, a latha 's a dh'oidhche, agus chan fhaic e do chùis fhèin.",
+      botPrivacy: 'Na cuir a-steach fiosrachadh pearsanta mar d’ ainm, do sheòladh, àireamh fòn no àireamhan iomraidh.',
+      askLabel: 'Do cheist dhan chuidiche',
+      ask: 'Faighnich',
+      bot: 'Cuidiche',
+      from: 'Bho: ',
+      helped: 'An do chuidich seo?',
+      yes: 'Chuidich',
+      no: 'Cha do chuidich',
+      thanks: 'Tapadh leat airson do bheachd.',
+      person: 'Bruidhinn ri neach',
+      personClosed: "Tha a' chabadaich le neach dùinte an-dràsta; tha an cuidiche an seo uair sam bith.",
+      backToBot: 'Air ais dhan chuidiche',
     },
   };
 
@@ -164,7 +190,7 @@ textarea { min-height: 5rem; resize: vertical; }
 ol.log { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .5rem; }
 ol.log li { max-width: 85%; padding: .45rem .65rem; border-radius: .4rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 ol.log li.visitor { align-self: flex-end; background: #1d4f91; color: #fff; }
-ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2f1; color: #0b0c0c; border: 1px solid #b1b4b6; }
+ol.log li.operator, ol.log li.system, ol.log li.bot { align-self: flex-start; background: #f3f2f1; color: #0b0c0c; border: 1px solid #b1b4b6; }
 .who { display: block; font-size: .8rem; font-weight: 700; }
 .pending { display: block; font-size: .8rem; font-style: italic; }
 .typing { min-height: 1.4em; margin: 0; padding: 0 .8rem; font-size: .9rem; font-style: italic; color: #505a5f; }
@@ -172,6 +198,13 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
 .compose textarea { min-height: 2.6rem; height: 2.6rem; }
 .compose .primary { margin: 0; }
 .foot { display: flex; justify-content: space-between; align-items: center; padding: 0 .8rem .6rem; }
+.bot-box .ask { display: flex; gap: .4rem; align-items: flex-end; margin-top: .6rem; }
+.bot-box .ask input { flex: 1; }
+.bot-box .ask .primary { margin: 0; }
+ol.log li.bot a { color: #1d4f91; }
+ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
+.feedback { display: flex; gap: .4rem; align-items: center; margin-top: .4rem; font-size: .9rem; }
+.person { margin-top: .8rem; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); border: 0; white-space: nowrap; }
 @media (prefers-reduced-motion: no-preference) { .launcher { transition: background-color .15s; } }
@@ -215,12 +248,28 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
     el('label', { for: 'tb-question', text: T.question }), questionInput,
     startError, startButton,
   ]);
-  const intro = el('div', { class: 'intro' }, [el('p', { class: 'notice', id: 'tb-privacy', text: T.privacy }), startForm]);
+  const backButton = el('button', { class: 'secondary', type: 'button', text: T.backToBot, hidden: true });
+  const intro = el('div', { class: 'intro' }, [el('p', { class: 'notice', id: 'tb-privacy', text: T.privacy }), startForm, backButton]);
+  // The chatbot (BOT-1..BOT-5): its own log, question box and the way to a person.
+  const botLog = el('ol', { class: 'log' });
+  const botInput = el('input', { id: 'tb-ask', name: 'ask', maxlength: '1000', autocomplete: 'off', 'aria-describedby': 'tb-bot-privacy' });
+  const askForm = el('form', { class: 'ask', novalidate: true }, [
+    el('label', { for: 'tb-ask', class: 'visually-hidden', text: T.askLabel }), botInput,
+    el('button', { class: 'primary', type: 'submit', text: T.ask }),
+  ]);
+  const personButton = el('button', { class: 'secondary person', type: 'button', text: T.person });
+  const personNote = el('p', { class: 'notice', hidden: true, text: T.personClosed });
+  const botBox = el('div', { class: 'bot-box', hidden: true }, [
+    el('p', { class: 'notice', text: T.botIntro }),
+    el('p', { class: 'notice', id: 'tb-bot-privacy', text: T.botPrivacy }),
+    el('div', { role: 'log', 'aria-live': 'polite', 'aria-label': T.messages }, [botLog]),
+    askForm, personButton, personNote,
+  ]);
   // The log region wraps the list, so that its items stay list items.
   const log = el('ol', { class: 'log' });
   const logRegion = el('div', { role: 'log', 'aria-live': 'polite', 'aria-label': T.messages, hidden: true }, [log]);
   // Scrollable, so reachable from the keyboard to scroll back.
-  const bodyBox = el('div', { class: 'body', tabindex: '0' }, [intro, logRegion]);
+  const bodyBox = el('div', { class: 'body', tabindex: '0' }, [botBox, intro, logRegion]);
   const typing = el('p', { class: 'typing', 'aria-live': 'polite' });
   const messageInput = el('textarea', { id: 'tb-message', name: 'message', maxlength: '4000', rows: '1' });
   const compose = el('form', { class: 'compose', hidden: true }, [
@@ -248,6 +297,9 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
   let typingTimer = null;
   let typingSent = false;
   let counter = 0;
+  // The bot conversation of this page view, carried to a person on hand-over.
+  let botTurns = [];
+  let mode = 'bot';
 
   const persist = () => { if (chat) remember.save(KEY, chat); else remember.forget(KEY); };
   const newId = () => `w${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -263,7 +315,10 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
     launcher.setAttribute('aria-expanded', 'true');
     if (chat) { chat.open = true; persist(); }
     connect();
-    if (focus !== false) (compose.hidden ? (nameInput.value ? questionInput : nameInput) : messageInput).focus();
+    if (focus !== false) {
+      if (!botBox.hidden) botInput.focus();
+      else (compose.hidden ? (nameInput.value ? questionInput : nameInput) : messageInput).focus();
+    }
   }
   function hide() {
     panel.hidden = true;
@@ -274,6 +329,7 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
 
   function showChat() {
     intro.hidden = true;
+    botBox.hidden = true;
     logRegion.hidden = false;
     compose.hidden = closed;
     foot.hidden = false;
@@ -287,9 +343,15 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
   }
 
   // LC-9: closed, or open with no one free, is said before anyone writes.
-  let availability = { open: true, hours: null, operators: true };
+  let availability = { open: true, hours: null, operators: true, chatbot: false };
   function showIntro() {
-    intro.hidden = false;
+    const bot = availability.chatbot && mode === 'bot';
+    botBox.hidden = !bot;
+    intro.hidden = bot;
+    backButton.hidden = !availability.chatbot;
+    personButton.hidden = !availability.open || !availability.operators;
+    personNote.hidden = availability.open && availability.operators;
+    personNote.textContent = availability.open ? T.unavailable : T.personClosed;
     logRegion.hidden = true;
     compose.hidden = true;
     foot.hidden = true;
@@ -300,12 +362,22 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
     else setStatus(operators ? '' : T.unavailable);
   }
 
-  // Messages not yet acknowledged stay at the end, below what arrives.
-  function line(from, text, who, clientId, pending) {
+  // Messages stand in the order the server stored them (their seq); those
+  // not yet acknowledged wait at the end, below what arrives. An
+  // acknowledgement can arrive before the other side's earlier messages
+  // (after a reconnection), so each item is placed by its seq.
+  function placeBySeq(item, seq) {
+    item.dataset.seq = String(seq);
+    const next = Array.from(log.children).find((li) => li !== item
+      && (li.classList.contains('is-pending') || (li.dataset.seq && Number(li.dataset.seq) > seq)));
+    log.insertBefore(item, next || null);
+  }
+  function line(from, text, who, clientId, pending, seq) {
     const item = el('li', { class: from });
     item.append(el('span', { class: 'who', text: who }), document.createTextNode(text));
     if (clientId) item.dataset.client = clientId;
     if (pending) log.append(item);
+    else if (seq) placeBySeq(item, seq);
     else log.insertBefore(item, log.querySelector('li.is-pending'));
     scrollDown();
     return item;
@@ -393,8 +465,12 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
       case 'welcome':
         organisation = f.organisation || '';
         if (organisation) title.textContent = say('titleWith', { org: organisation });
-        availability = { open: f.open !== false, hours: f.hours || null, operators: f.operators_available !== false };
-        if (!chat) showIntro();
+        availability = { open: f.open !== false, hours: f.hours || null, operators: f.operators_available !== false,
+          chatbot: f.chatbot === true };
+        if (!chat) {
+          showIntro();
+          if (!panel.hidden && !botBox.hidden && shadow.activeElement !== botInput) botInput.focus();
+        }
         break;
       case 'started':
         chat = { token: f.token, chatId: f.chat_id, pending: [], open: true };
@@ -413,11 +489,19 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
         typing.textContent = '';
         if (f.from === 'visitor') {
           const mine = f.client_id && settle(f.client_id);
-          if (mine) { mine.dataset.seq = f.seq; break; }
-          line('visitor', f.text, T.you);
+          if (mine) { placeBySeq(mine, f.seq); break; }
+          line('visitor', f.text, T.you, null, false, f.seq);
         } else {
-          line(f.from, f.text, f.from === 'operator' ? (operator || T.adviser) : organisation);
+          line(f.from, f.text, f.from === 'operator' ? (operator || T.adviser) : organisation, null, false, f.seq);
         }
+        break;
+      }
+      case 'answer':
+        botAnswer(f);
+        break;
+      case 'feedback_saved': {
+        const box = botLog.querySelector(`.feedback[data-id="${CSS.escape(f.id)}"]`);
+        if (box) box.replaceChildren(document.createTextNode(T.thanks));
         break;
       }
       case 'ack':
@@ -425,13 +509,17 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
           chat.pending = chat.pending.filter((p) => p.client_id !== f.client_id);
           persist();
         }
-        settle(f.client_id);
+        {
+          const item = settle(f.client_id);
+          if (item && f.seq) placeBySeq(item, f.seq);
+        }
         break;
       case 'typing':
         typing.textContent = f.active ? say('typing', { name: operator || T.adviser }) : '';
         break;
       case 'error':
         if (f.code === 'rate_limited') setStatus(T.slowDown);
+        else if (f.client_id && f.client_id.startsWith('q')) botLine(f.message || T.failed);
         else if (f.code === 'out_of_hours') {
           startPending = null;
           availability.open = false;
@@ -486,9 +574,64 @@ ol.log li.operator, ol.log li.system { align-self: flex-start; background: #f3f2
         pages_visited: visit.pages,
         seconds_on_site: Math.round((Date.now() - visit.first) / 1000),
       },
+      bot_transcript: botTurns.filter((t) => t.answer).map((t) => ({ question: t.question, answer: t.answer })),
     };
     if (!send(startPending)) connect();
   });
+
+  // --- chatbot -----------------------------------------------------------
+  function botLine(text) {
+    const item = el('li', { class: 'bot' }, [el('span', { class: 'who', text: T.bot }), document.createTextNode(text)]);
+    botLog.append(item);
+    scrollDown();
+    return item;
+  }
+  function botAnswer(f) {
+    const item = botLine('');
+    item.lastChild.remove();
+    if (f.heading) item.append(el('strong', { text: f.heading }), document.createElement('br'));
+    item.append(document.createTextNode(f.text));
+    if (f.sources && f.sources.length) {
+      const list = el('ul');
+      for (const s of f.sources) {
+        const a = el('a', { href: s.url, text: s.title, rel: 'noopener' });
+        list.append(el('li', {}, [a]));
+      }
+      if (f.answered) item.append(el('span', { class: 'who', text: T.from }));
+      item.append(list);
+    }
+    if (f.id && f.answered) {
+      const yes = el('button', { class: 'secondary', type: 'button', text: T.yes });
+      const no = el('button', { class: 'secondary', type: 'button', text: T.no });
+      const box = el('div', { class: 'feedback', 'data-id': f.id }, [el('span', { text: T.helped }), yes, no]);
+      yes.addEventListener('click', () => send({ type: 'feedback', id: f.id, helpful: true }));
+      no.addEventListener('click', () => send({ type: 'feedback', id: f.id, helpful: false }));
+      item.append(box);
+    }
+    const turn = botTurns[botTurns.length - 1];
+    if (turn && !turn.answer) turn.answer = f.answered ? `${f.heading || ''}: ${f.text}` : f.text;
+    scrollDown();
+  }
+  askForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const question = botInput.value.trim();
+    if (!question) { botInput.focus(); return; }
+    const item = el('li', { class: 'visitor' }, [el('span', { class: 'who', text: T.you }), document.createTextNode(question)]);
+    botLog.append(item);
+    botTurns.push({ question, answer: '' });
+    if (botTurns.length > 8) botTurns.shift();
+    botInput.value = '';
+    scrollDown();
+    const frame = { type: 'ask', question, client_id: `q${newId()}` };
+    if (!send(frame)) { connect(); setTimeout(() => { if (!send(frame)) botLine(T.failed); }, 1500); }
+    botInput.focus();
+  });
+  personButton.addEventListener('click', () => {
+    mode = 'person';
+    showIntro();
+    nameInput.focus();
+  });
+  backButton.addEventListener('click', () => { mode = 'bot'; showIntro(); botInput.focus(); });
 
   function sendMessage() {
     const text = messageInput.value.trim();

@@ -87,6 +87,18 @@ impl From<ChatError> for WebError {
     }
 }
 
+impl From<tolbooth_core::chatbot::ChatbotError> for WebError {
+    fn from(e: tolbooth_core::chatbot::ChatbotError) -> Self {
+        use tolbooth_core::chatbot::ChatbotError as E;
+        match e {
+            E::Store(s) => s.into(),
+            E::NoSuchPage | E::NoSuchPhrasing | E::NoSuchQuestion => WebError::NotFound,
+            E::Index(_) | E::Task | E::Pattern(_) => WebError::Internal(e.to_string()),
+            other => WebError::BadInput(other.to_string()),
+        }
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         WebError::Internal(format!("template: {e}"))

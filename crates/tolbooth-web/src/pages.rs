@@ -118,6 +118,7 @@ pub struct ConsolePage {
     pub can_answer_chats: bool,
     pub can_manage_canned: bool,
     pub can_govern: bool,
+    pub can_manage_chatbot: bool,
 }
 
 pub struct StaffNotice {
@@ -165,6 +166,26 @@ pub struct CannedPage {
     pub layout: Layout,
     pub responses: Vec<tolbooth_domain::canned::CannedResponse>,
     pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "chatbot.html")]
+pub struct ChatbotPage {
+    pub layout: Layout,
+    pub keeps_questions: bool,
+    pub weeks: Vec<tolbooth_domain::bot_questions::AreaWeek>,
+    pub unanswered: Vec<UnansweredRow>,
+    pub pages: usize,
+    pub phrasings: Vec<tolbooth_domain::knowledge::KbPhrasing>,
+    pub error: Option<String>,
+}
+
+/// An unanswered question as the report lists it.
+pub struct UnansweredRow {
+    pub asked_at: String,
+    pub redacted: String,
+    pub reason: String,
+    pub service_area: String,
 }
 
 #[derive(Template)]

@@ -16,6 +16,8 @@ pub struct AppState {
     pub governance: Governance,
     /// The retention sweeper, for its status and dry runs.
     pub sweeper: Sweeper,
+    /// The chatbot: answers, feedback, reports and the knowledge base.
+    pub chatbot: tolbooth_core::chatbot::Chatbot,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     /// Whether cookies carry `Secure` (see [`AppState::new`]).
@@ -36,6 +38,7 @@ impl AppState {
         live_chat: LiveChat,
         governance: Governance,
         sweeper: Sweeper,
+        chatbot: tolbooth_core::chatbot::Chatbot,
         config: Arc<Config>,
     ) -> Self {
         let tls = config.server.tls.is_some();
@@ -55,6 +58,7 @@ impl AppState {
             live_chat,
             governance,
             sweeper,
+            chatbot,
             config: config.clone(),
             metrics: Arc::new(Metrics::new()),
             secure_cookies,

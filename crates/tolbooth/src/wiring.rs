@@ -41,6 +41,22 @@ pub fn load_policy(config: &Config) -> anyhow::Result<LoadedPolicy> {
 }
 
 impl App {
+    /// The chatbot, answering from the stored knowledge base and keeping
+    /// questions only if `policy` has a `chatbot_question` category.
+    pub async fn chatbot(
+        &self,
+        policy: &tolbooth_domain::policy::ValidPolicy,
+    ) -> anyhow::Result<tolbooth_core::chatbot::Chatbot> {
+        tolbooth_core::chatbot::Chatbot::start(
+            self.knowledge_base(),
+            Arc::new(self.store.clone()),
+            self.clock.clone(),
+            policy,
+        )
+        .await
+        .context("cannot build the chatbot's index")
+    }
+
     /// The chatbot's knowledge base.
     pub fn knowledge_base(&self) -> tolbooth_core::chatbot::KnowledgeBase {
         tolbooth_core::chatbot::KnowledgeBase::new(

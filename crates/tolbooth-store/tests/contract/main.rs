@@ -7,6 +7,7 @@
 )]
 
 mod audit;
+mod bot_questions;
 mod chats;
 mod knowledge;
 mod retention;

@@ -193,6 +193,7 @@ async fn held_open_and_recent_chats_are_not_due(backend: Backend) {
         ip_addresses: Some(cutoff),
         visitor_details: None,
         extracts: None,
+        bot_questions: None,
     };
     let preview = s.preview_sweep(&plan).await.unwrap();
     assert_eq!(

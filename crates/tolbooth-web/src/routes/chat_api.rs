@@ -86,6 +86,16 @@ pub struct StartRequest {
     referrer: Option<String>,
     pages_visited: Option<u64>,
     seconds_on_site: Option<u64>,
+    /// The visitor's conversation with the chatbot before asking for a
+    /// person (BOT-3), shown to the operator.
+    bot_transcript: Option<Vec<BotTurn>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotTurn {
+    question: String,
+    answer: String,
 }
 
 #[derive(Serialize)]
@@ -119,6 +129,14 @@ pub async fn start(
         .live_chat
         .start(&req.question, req.client_id.as_deref(), &arrival, &client)
         .await?;
+    if let Some(turns) = req.bot_transcript {
+        let turns: Vec<(String, String)> =
+            turns.into_iter().map(|t| (t.question, t.answer)).collect();
+        state
+            .live_chat
+            .note_chatbot_conversation(&started.chat, &turns)
+            .await?;
+    }
     let body = Started {
         chat_id: started.chat.lifecycle.chat_ref.to_string(),
         token: started.token.expose().to_owned(),

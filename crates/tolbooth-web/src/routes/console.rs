@@ -19,6 +19,7 @@ pub async fn home(State(state): State<AppState>, Staff(who): Staff) -> WebResult
         can_answer_chats: who.member.role.allows(Permission::AnswerChats),
         can_manage_canned: who.member.role.allows(Permission::ManageCannedResponses),
         can_govern: who.member.role.allows(Permission::ManageRetention),
+        can_manage_chatbot: who.member.role.allows(Permission::ManageChatbot),
         member: who.member,
     };
     Ok(render(&page))

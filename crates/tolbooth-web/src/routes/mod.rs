@@ -4,6 +4,7 @@ mod account;
 mod canned;
 mod chat_api;
 mod chat_console;
+mod chatbot;
 mod console;
 mod governance;
 mod health;
@@ -65,6 +66,14 @@ pub fn router(state: AppState) -> Router {
             get(chat_api::fetch).post(chat_api::send),
         )
         .route("/api/chats/leave", post(chat_api::leave))
+        .route("/api/bot/ask", post(chatbot::ask))
+        .route("/api/bot/feedback", post(chatbot::feedback))
+        .route("/console/chatbot", get(chatbot::console))
+        .route("/console/chatbot/phrasings", post(chatbot::add_phrasing))
+        .route(
+            "/console/chatbot/phrasings/{id}/delete",
+            post(chatbot::remove_phrasing),
+        )
         .route("/ws/chat", get(crate::socket::visitor::upgrade))
         .route("/ws/console", get(crate::socket::console::upgrade))
         .route("/console/live", get(chat_console::live))

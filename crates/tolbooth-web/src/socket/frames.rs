@@ -21,6 +21,20 @@ pub enum VisitorIn {
         visitor_id: Option<String>,
         #[serde(default)]
         context: VisitContext,
+        /// The conversation with the chatbot before asking for a person
+        /// (BOT-3), shown to the operator.
+        #[serde(default)]
+        bot_transcript: Vec<BotTurnIn>,
+    },
+    /// A question for the chatbot (BOT-1); answered with `answer`.
+    Ask {
+        question: String,
+        client_id: Option<String>,
+    },
+    /// "Did this help?" for an answer's `id`.
+    Feedback {
+        id: String,
+        helpful: bool,
     },
     Resume {
         token: String,
@@ -36,6 +50,20 @@ pub enum VisitorIn {
     },
     Leave,
     Ping,
+}
+
+/// One question and answer of the visitor's conversation with the bot.
+#[derive(Debug, Deserialize)]
+pub struct BotTurnIn {
+    pub question: String,
+    pub answer: String,
+}
+
+/// A page the chatbot cites or offers.
+#[derive(Debug, Serialize)]
+pub struct SourceOut {
+    pub url: String,
+    pub title: String,
 }
 
 /// Where the visitor came from (LC-2), as the widget counts it.
@@ -177,6 +205,23 @@ pub enum Out {
         hours: Option<String>,
         /// Whether an operator has the console open now (LC-9).
         operators_available: bool,
+        /// Whether the chatbot has a knowledge base to answer from.
+        chatbot: bool,
+    },
+    /// The chatbot's reply to `ask`.
+    Answer {
+        client_id: Option<String>,
+        /// For `feedback`; null when the policy keeps no questions.
+        id: Option<String>,
+        answered: bool,
+        text: String,
+        heading: Option<String>,
+        sources: Vec<SourceOut>,
+        reason: Option<&'static str>,
+    },
+    /// Feedback recorded.
+    FeedbackSaved {
+        id: String,
     },
     Started {
         chat_id: String,

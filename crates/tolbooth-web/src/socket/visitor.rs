@@ -3,7 +3,7 @@
 //! the last sequence number seen); after it, `send`, `typing` and `leave`.
 
 use super::delivery::Watching;
-use super::frames::{ErrorCode, Out, Viewer, VisitorIn};
+use super::frames::{ErrorCode, Out, SourceOut, Viewer, VisitorIn};
 use super::{limited, visitor_origin_allowed, Ending, Read, Wire};
 use crate::client::Client;
 use crate::state::AppState;
@@ -68,6 +68,7 @@ async fn converse(state: &AppState, peer: &Peer, wire: &mut Wire) -> Ending {
         open,
         hours,
         operators_available: !live_chat.hub().operators_on_duty().is_empty(),
+        chatbot: state.chatbot.has_knowledge(),
     };
     if let Err(e) = wire.send(&welcome).await {
         return e;
@@ -115,6 +116,7 @@ async fn handle(
             name,
             visitor_id,
             context,
+            bot_transcript,
         } => {
             if joined.is_some() {
                 return wire
@@ -140,6 +142,15 @@ async fn handle(
             {
                 Ok(started) => {
                     let chat = started.chat;
+                    if !bot_transcript.is_empty() {
+                        let turns: Vec<(String, String)> = bot_transcript
+                            .into_iter()
+                            .map(|t| (t.question, t.answer))
+                            .collect();
+                        if let Err(e) = live_chat.note_chatbot_conversation(&chat, &turns).await {
+                            tracing::warn!(error = %e, "the chatbot conversation was not added to the chat");
+                        }
+                    }
                     wire.send(&Out::Started {
                         chat_id: chat.lifecycle.chat_ref.to_string(),
                         token: started.token.expose().clone(),
@@ -158,6 +169,39 @@ async fn handle(
                 Err(e) => wire.send(&Out::chat_error(&e, client_id, None)).await,
             }
         }
+        VisitorIn::Ask {
+            question,
+            client_id,
+        } => {
+            let address = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
+            match state.chatbot.ask(&question, &address).await {
+                Ok(asked) => {
+                    let reply = asked.reply;
+                    wire.send(&Out::Answer {
+                        client_id,
+                        id: asked.id.map(|id| id.as_str().to_owned()),
+                        answered: reply.answered,
+                        text: reply.text,
+                        heading: reply.heading,
+                        sources: reply
+                            .sources
+                            .into_iter()
+                            .map(|s| SourceOut {
+                                url: s.url,
+                                title: s.title,
+                            })
+                            .collect(),
+                        reason: reply.reason.map(|r| r.as_str()),
+                    })
+                    .await
+                }
+                Err(e) => wire.send(&bot_error(&e, client_id)).await,
+            }
+        }
+        VisitorIn::Feedback { id, helpful } => match state.chatbot.feedback(&id, helpful).await {
+            Ok(()) => wire.send(&Out::FeedbackSaved { id }).await,
+            Err(e) => wire.send(&bot_error(&e, None)).await,
+        },
         VisitorIn::Resume { token, after } => {
             if joined.is_some() {
                 return wire
@@ -236,4 +280,21 @@ async fn not_started(wire: &mut Wire, client_id: Option<String>) -> Result<(), E
         client_id,
     ))
     .await
+}
+
+fn bot_error(e: &tolbooth_core::chatbot::ChatbotError, client_id: Option<String>) -> Out {
+    use tolbooth_core::chatbot::ChatbotError as E;
+    let code = match e {
+        E::RateLimited => ErrorCode::RateLimited,
+        E::NoSuchQuestion => ErrorCode::NotFound,
+        _ => {
+            tracing::error!(error = %e, "chatbot request failed");
+            return Out::error(
+                ErrorCode::Unavailable,
+                "the service is temporarily unavailable",
+                client_id,
+            );
+        }
+    };
+    Out::error(code, &e.to_string(), client_id)
 }

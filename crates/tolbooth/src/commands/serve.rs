@@ -33,6 +33,10 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     // Refuse before touching the database if there is no policy.
     let policy = crate::wiring::load_policy(&config)?;
     let app = crate::wiring::open(config).await?;
+    if demo_mode {
+        import_demo_knowledge(&app).await;
+    }
+    let chatbot = app.chatbot(&policy.policy).await?;
     let services = app.services_under(policy);
     let notice = services
         .governance
@@ -113,6 +117,7 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         app.live_chat.clone(),
         services.governance.clone(),
         services.sweeper.clone(),
+        chatbot,
         app.config.clone(),
     );
     server::serve(state, listener, server::shutdown_signal()).await?;
@@ -172,5 +177,40 @@ async fn close_idle_chats(
             }
             Err(e) => tracing::warn!(error = %e, "closing idle chats failed; will retry"),
         }
+    }
+}
+
+mod demo_kb {
+    include!(concat!(env!("OUT_DIR"), "/demo_kb.rs"));
+}
+
+/// The demo council's knowledge base (`kb/demo`, built into the binary),
+/// written to the data directory and imported when the knowledge base is
+/// still empty.
+async fn import_demo_knowledge(app: &crate::wiring::App) {
+    let kb = app.knowledge_base();
+    let empty = kb.pages().await.map(|p| p.is_empty()).unwrap_or(false);
+    if !empty || demo_kb::DEMO_KB.is_empty() {
+        return;
+    }
+    let folder = app.config.data_dir.join("demo-knowledge-base");
+    for (path, text) in demo_kb::DEMO_KB {
+        let file = folder.join(path);
+        let written = file
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|()| std::fs::write(&file, text));
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "could not write the demo knowledge base");
+            return;
+        }
+    }
+    match kb
+        .import(vec![folder], None, super::cli_actor(), false)
+        .await
+    {
+        Ok(outcome) => tracing::info!(pages = outcome.pages, "imported the demo knowledge base"),
+        Err(e) => tracing::warn!(error = %e, "could not import the demo knowledge base"),
     }
 }

@@ -11,6 +11,7 @@ mod chat_api;
 mod chat_console;
 mod chat_socket;
 mod chat_visitor;
+mod chatbot;
 mod chatbot_cli;
 mod cli;
 mod csrf;

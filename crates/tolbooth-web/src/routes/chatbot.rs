@@ -1,0 +1,225 @@
+//! The chatbot over HTTP: the widget's questions and feedback (JSON, no
+//! cookies, nothing in the URL), and the console page with the reports and
+//! staff phrasings (BOT-1, BOT-4).
+
+use super::canned::NoFields;
+use crate::authz::require;
+use crate::client::Client;
+use crate::error::WebResult;
+use crate::forms::StaffForm;
+use crate::pages::{render, ChatbotPage, Layout, UnansweredRow};
+use crate::session::Staff;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tolbooth_core::accounts::Authenticated;
+use tolbooth_core::chatbot::ChatbotError;
+use tolbooth_domain::role::Permission;
+use tolbooth_domain::time_fmt::rfc3339;
+
+/// The weeks the console report covers.
+const REPORT_WEEKS: u32 = 8;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskRequest {
+    question: String,
+}
+
+#[derive(Serialize)]
+struct SourceOut {
+    url: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct Person {
+    /// Whether live chat is open now (LC-9); out of hours the bot stays.
+    open: bool,
+    hours: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AskResponse {
+    /// For feedback; null when the policy keeps no questions.
+    id: Option<String>,
+    answered: bool,
+    text: String,
+    heading: Option<String>,
+    sources: Vec<SourceOut>,
+    reason: Option<&'static str>,
+    person: Person,
+}
+
+fn api_error(e: ChatbotError) -> Response {
+    let (status, code) = match &e {
+        ChatbotError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        ChatbotError::NoSuchQuestion => (StatusCode::NOT_FOUND, "not_found"),
+        _ => {
+            tracing::error!(error = %e, "chatbot request failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        }
+    };
+    let message = match status {
+        StatusCode::SERVICE_UNAVAILABLE => "the service is temporarily unavailable".to_owned(),
+        _ => e.to_string(),
+    };
+    (
+        status,
+        Json(serde_json::json!({"error": code, "message": message})),
+    )
+        .into_response()
+}
+
+/// `POST /api/bot/ask`: `{"question": ...}`.
+pub async fn ask(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Json(req): Json<AskRequest>,
+) -> Response {
+    let address = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
+    let asked = match state.chatbot.ask(&req.question, &address).await {
+        Ok(asked) => asked,
+        Err(e) => return api_error(e),
+    };
+    let (open, hours) = state.live_chat.opening();
+    let reply = asked.reply;
+    Json(AskResponse {
+        id: asked.id.map(|id| id.as_str().to_owned()),
+        answered: reply.answered,
+        text: reply.text,
+        heading: reply.heading,
+        sources: reply
+            .sources
+            .into_iter()
+            .map(|s| SourceOut {
+                url: s.url,
+                title: s.title,
+            })
+            .collect(),
+        reason: reply.reason.map(|r| r.as_str()),
+        person: Person { open, hours },
+    })
+    .into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackRequest {
+    id: String,
+    helpful: bool,
+}
+
+/// `POST /api/bot/feedback`: `{"id": ..., "helpful": true|false}`.
+pub async fn feedback(State(state): State<AppState>, Json(req): Json<FeedbackRequest>) -> Response {
+    match state.chatbot.feedback(&req.id, req.helpful).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => api_error(e),
+    }
+}
+
+async fn page(state: &AppState, who: &Authenticated, error: Option<String>) -> WebResult<Response> {
+    let report = state.chatbot.report(REPORT_WEEKS).await?;
+    let kb = state.chatbot.knowledge_base();
+    let page = ChatbotPage {
+        layout: Layout::for_session(&state.config.organisation.name, who),
+        keeps_questions: state.chatbot.keeps_questions(),
+        weeks: report.weeks,
+        unanswered: report
+            .unanswered
+            .into_iter()
+            .map(|u| UnansweredRow {
+                asked_at: rfc3339(u.asked_at),
+                redacted: u.redacted,
+                reason: u.reason.replace('_', " "),
+                service_area: u.service_area.unwrap_or_default(),
+            })
+            .collect(),
+        pages: kb.pages().await?.len(),
+        phrasings: kb.phrasings().await?,
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /console/chatbot`.
+pub async fn console(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Staff(who): Staff,
+) -> WebResult<Response> {
+    require(&state, &who, Permission::ManageChatbot, &client).await?;
+    page(&state, &who, None).await
+}
+
+#[derive(Deserialize)]
+pub struct PhrasingForm {
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn changed(
+    state: &AppState,
+    who: &Authenticated,
+    result: Result<(), ChatbotError>,
+) -> WebResult<Response> {
+    match result {
+        Ok(()) => {
+            state.chatbot.reload().await?;
+            Ok(Redirect::to("/console/chatbot").into_response())
+        }
+        Err(
+            e @ (ChatbotError::NoSuchPage
+            | ChatbotError::Phrasing(_)
+            | ChatbotError::NoSuchPhrasing),
+        ) => page(state, who, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /console/chatbot/phrasings`: adds a phrasing to a page.
+pub async fn add_phrasing(
+    State(state): State<AppState>,
+    Client(client): Client,
+    StaffForm { who, form }: StaffForm<PhrasingForm>,
+) -> WebResult<Response> {
+    require(&state, &who, Permission::ManageChatbot, &client).await?;
+    let result = state
+        .chatbot
+        .knowledge_base()
+        .add_phrasing(
+            form.url.trim(),
+            &form.text,
+            who.member.display_name.as_str(),
+            who.actor(),
+        )
+        .await
+        .map(|_| ());
+    changed(&state, &who, result).await
+}
+
+/// `POST /console/chatbot/phrasings/{id}/delete`.
+pub async fn remove_phrasing(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Path(id): Path<i64>,
+    StaffForm { who, .. }: StaffForm<NoFields>,
+) -> WebResult<Response> {
+    require(&state, &who, Permission::ManageChatbot, &client).await?;
+    let result = state
+        .chatbot
+        .knowledge_base()
+        .remove_phrasing(id, who.actor())
+        .await;
+    changed(&state, &who, result).await
+}
