@@ -14,7 +14,10 @@ use tolbooth_domain::knowledge::{KbPage, KbPassage};
 /// StackFAQ as knowledge base pages (one per FAQ thread: the question as
 /// title, each answer a passage) and the paraphrases with the page each
 /// should find.
-pub fn stackfaq(data: &Path) -> anyhow::Result<(Vec<KbPage>, Vec<(String, usize)>)> {
+/// Questions with the index of the page that answers each.
+pub type Questions = Vec<(String, usize)>;
+
+pub fn stackfaq(data: &Path) -> anyhow::Result<(Vec<KbPage>, Questions)> {
     let path = data.join("stackfaq/stackExchange-FAQ.json");
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
@@ -479,5 +482,146 @@ pub fn run_govuk(data: &Path, passages_wanted: usize) -> anyhow::Result<()> {
         percentile(&times, 0.99),
         times.last().copied().unwrap_or_default()
     );
+    Ok(())
+}
+
+/// Dense page vectors for StackFAQ-like sets: each page's title and each
+/// of its passages embedded; a page's dense score for a question is the
+/// best cosine among them.
+#[cfg(feature = "dense")]
+pub struct DensePages {
+    pub embedder: tolbooth_bot::dense::Embedder,
+    pub vectors: Vec<Vec<Vec<f32>>>,
+}
+
+#[cfg(feature = "dense")]
+impl DensePages {
+    pub fn build(model: &Path, pages: &[KbPage]) -> anyhow::Result<Self> {
+        let embedder = tolbooth_bot::dense::Embedder::load(model)?;
+        let mut vectors = Vec::with_capacity(pages.len());
+        for page in pages {
+            let mut page_vectors = vec![embedder.embed(&page.title)?];
+            for passage in &page.passages {
+                page_vectors.push(embedder.embed(&format!("{}. {}", page.title, passage.text))?);
+            }
+            vectors.push(page_vectors);
+        }
+        Ok(Self { embedder, vectors })
+    }
+
+    pub fn scores(&self, question: &str) -> anyhow::Result<Vec<f32>> {
+        let q = self.embedder.embed(question)?;
+        Ok(self
+            .vectors
+            .iter()
+            .map(|vs| {
+                vs.iter()
+                    .map(|v| tolbooth_bot::dense::cosine(&q, v))
+                    .fold(f32::MIN, f32::max)
+            })
+            .collect())
+    }
+}
+
+/// Top-1 and MRR@5 for each weight of the dense score against BM25's
+/// (normalised by the question's best BM25 page score).
+#[cfg(feature = "dense")]
+pub fn hybrid_quality(
+    answerer: &Answerer,
+    dense: &DensePages,
+    questions: &[(String, usize)],
+    weights: &[f32],
+) -> anyhow::Result<Vec<(f32, f64, f64)>> {
+    let mut sums = vec![(0.0f64, 0.0f64); weights.len()];
+    for (question, expected) in questions {
+        let ranked = answerer.rank(question)?;
+        let top = ranked
+            .first()
+            .map(|r| r.best.score)
+            .unwrap_or(1.0)
+            .max(1e-6);
+        let mut bm25 = vec![0.0f32; dense.vectors.len()];
+        for r in &ranked {
+            bm25[r.page] = r.best.score / top;
+        }
+        let cos = dense.scores(question)?;
+        for (wi, &w) in weights.iter().enumerate() {
+            let mut order: Vec<(usize, f32)> = (0..cos.len())
+                .map(|p| (p, (1.0 - w) * bm25[p] + w * cos[p]))
+                .collect();
+            order.sort_by(|a, b| b.1.total_cmp(&a.1));
+            if let Some(pos) = order.iter().take(5).position(|(p, _)| p == expected) {
+                sums[wi].1 += 1.0 / (pos as f64 + 1.0);
+                if pos == 0 {
+                    sums[wi].0 += 1.0;
+                }
+            }
+        }
+    }
+    let n = questions.len() as f64;
+    Ok(weights
+        .iter()
+        .zip(sums)
+        .map(|(&w, (t, m))| (w, t / n, m / n))
+        .collect())
+}
+
+#[cfg(feature = "dense")]
+pub fn run_dense(data: &Path, model: &Path, repo: &Path) -> anyhow::Result<()> {
+    let weights = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0];
+    let (pages, questions) = stackfaq(data)?;
+    let started = std::time::Instant::now();
+    let dense = DensePages::build(model, &pages)?;
+    let vectors: usize = dense.vectors.iter().map(Vec::len).sum();
+    println!(
+        "StackFAQ dense: {vectors} texts embedded in {:.1} s ({:.1} ms each, one thread)",
+        started.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64() * 1000.0 / vectors as f64
+    );
+    let mut times = Vec::new();
+    for (question, _) in questions.iter().take(300) {
+        let started = std::time::Instant::now();
+        std::hint::black_box(dense.embedder.embed(question)?);
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "Question embedding, 300 StackFAQ questions, one at a time: p50 {:.1} ms, p99 {:.1} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+    let stack_answerer = answerer(&pages, FieldBoosts::default())?;
+    let started = std::time::Instant::now();
+    let results = hybrid_quality(&stack_answerer, &dense, &questions, &weights)?;
+    println!(
+        "{} questions ranked at {} weights in {:.1} s",
+        questions.len(),
+        weights.len(),
+        started.elapsed().as_secs_f64()
+    );
+    println!("| retrieval | dense weight | top-1 | MRR@5 |");
+    println!("| --- | ---: | ---: | ---: |");
+    for (w, top1, mrr) in results {
+        println!("| StackFAQ, BM25 + MiniLM | {w} | {top1:.3} | {mrr:.3} |");
+    }
+    // The demo council's answerable questions.
+    let imported = tolbooth_bot::import::import(&[repo.join("kb/demo")], &Default::default())?;
+    let pages = imported.pages;
+    let eval = read_eval(&repo.join("kb/eval/demo-questions.jsonl"))?;
+    let url_index: std::collections::HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
+    let ranked: Vec<(String, usize)> = eval
+        .iter()
+        .filter(|q| q.kind == "answerable")
+        .filter_map(|q| Some((q.question.clone(), *url_index.get(q.page.as_deref()?)?)))
+        .collect();
+    let dense = DensePages::build(model, &pages)?;
+    let demo_answerer = answerer(&pages, FieldBoosts::default())?;
+    for (w, top1, mrr) in hybrid_quality(&demo_answerer, &dense, &ranked, &weights)? {
+        println!("| demo council, BM25 + MiniLM | {w} | {top1:.3} | {mrr:.3} |");
+    }
     Ok(())
 }

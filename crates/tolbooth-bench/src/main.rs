@@ -102,6 +102,10 @@ enum Command {
         /// Also try other field boosts (tuning).
         #[arg(long)]
         sweep: bool,
+        /// The sentence embedding model's folder, for the `dense` target
+        /// (scripts/fetch-embedding-model.sh fetches it).
+        #[arg(long, default_value = "target/models/all-minilm-l6-v2")]
+        model: std::path::PathBuf,
         /// Passages in the GOV.UK knowledge base for the latency figure.
         #[arg(long, default_value_t = 10_000)]
         passages: usize,
@@ -159,6 +163,7 @@ fn main() -> anyhow::Result<()> {
             data,
             sweep,
             passages,
+            model,
         } => {
             for target in targets {
                 match target.as_str() {
@@ -166,6 +171,13 @@ fn main() -> anyhow::Result<()> {
                     "govuk" => {
                         pin_to("1");
                         bot::run_govuk(&data, passages)?
+                    }
+                    #[cfg(feature = "dense")]
+                    "dense" => bot::run_dense(&data, &model, std::path::Path::new("."))?,
+                    #[cfg(not(feature = "dense"))]
+                    "dense" => {
+                        let _ = &model;
+                        anyhow::bail!("build with --features dense for the dense target")
                     }
                     "demo" => bot::run_demo(std::path::Path::new("."), sweep)?,
                     other => anyhow::bail!("unknown target {other:?}"),

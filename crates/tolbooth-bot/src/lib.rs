@@ -10,6 +10,8 @@
 
 pub mod answer;
 pub mod area;
+#[cfg(feature = "dense")]
+pub mod dense;
 pub mod guard;
 pub mod import;
 pub mod index;

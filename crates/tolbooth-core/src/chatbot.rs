@@ -275,6 +275,44 @@ impl Chatbot {
         !self.current().index().passages().is_empty()
     }
 
+    /// A digest of what the answerer is built from (pages as imported,
+    /// phrasings), to notice changes made by another process — `tolbooth
+    /// kb import` while the server runs, or another node.
+    pub async fn knowledge_fingerprint(&self) -> Result<String, ChatbotError> {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for page in self.kb.pages().await? {
+            hasher.update(page.url.as_bytes());
+            hasher.update(page.imported_at.unix_timestamp_nanos().to_be_bytes());
+        }
+        for phrasing in self.kb.phrasings().await? {
+            hasher.update(phrasing.id.to_be_bytes());
+        }
+        Ok(hex::encode(hasher.finalize()))
+    }
+
+    /// Checks the knowledge base every `every` and rebuilds the answerer
+    /// when it changed. Errors are logged and the loop goes on.
+    pub async fn follow_changes(self, every: std::time::Duration) {
+        let mut last = self.knowledge_fingerprint().await.ok();
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            match self.knowledge_fingerprint().await {
+                Ok(now) if last.as_ref() != Some(&now) => match self.reload().await {
+                    Ok(()) => {
+                        tracing::info!("the knowledge base changed: chatbot index rebuilt");
+                        last = Some(now);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not rebuild the chatbot index"),
+                },
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not check the knowledge base"),
+            }
+        }
+    }
+
     /// Rebuilds the answerer after the knowledge base changed.
     pub async fn reload(&self) -> Result<(), ChatbotError> {
         let fresh = Arc::new(self.kb.answerer().await?);

@@ -112,6 +112,7 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         app.live_chat.clone(),
         app.config.chat.clone(),
     ));
+    let knowledge = tokio::spawn(chatbot.clone().follow_changes(Duration::from_secs(60)));
     let state = AppState::new(
         app.accounts.clone(),
         app.live_chat.clone(),
@@ -121,6 +122,7 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         app.config.clone(),
     );
     server::serve(state, listener, server::shutdown_signal()).await?;
+    knowledge.abort();
     sweeper.abort();
     chat_timer.abort();
     retention.abort();

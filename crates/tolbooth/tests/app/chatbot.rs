@@ -14,6 +14,7 @@ use tolbooth_store::{backend_tests, Backend};
 use tolbooth_testkit::TestApp;
 
 backend_tests!(
+    a_change_made_elsewhere_is_noticed,
     the_chatbot_answers_reports_and_forgets_as_the_policy_says,
     without_a_chatbot_category_no_question_is_kept,
     a_hand_over_shows_the_bot_conversation_to_the_operator,
@@ -243,4 +244,37 @@ async fn a_hand_over_shows_the_bot_conversation_to_the_operator(backend: Backend
     assert!(note.contains("asked the chatbot"), "{note}");
     assert!(note.contains("can i pay council tax monthly"));
     assert!(note.contains("has my discount been applied"));
+}
+
+/// `serve` rebuilds its index when the knowledge base changes under it
+/// (`tolbooth kb import` in another process): the fingerprint it watches
+/// changes with an import and a phrasing, and not otherwise.
+async fn a_change_made_elsewhere_is_noticed(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let empty = app.chatbot.knowledge_fingerprint().await.unwrap();
+    assert_eq!(app.chatbot.knowledge_fingerprint().await.unwrap(), empty);
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb/demo");
+    app.chatbot
+        .knowledge_base()
+        .import(vec![folder], None, Actor::system("test"), false)
+        .await
+        .unwrap();
+    let imported = app.chatbot.knowledge_fingerprint().await.unwrap();
+    assert_ne!(imported, empty);
+    assert!(!app.chatbot.has_knowledge(), "not yet rebuilt");
+    app.chatbot
+        .knowledge_base()
+        .add_phrasing(
+            "https://www.kelderby.example/parking/blue-badge",
+            "disabled parking permit",
+            "Ops",
+            Actor::system("test"),
+        )
+        .await
+        .unwrap();
+    assert_ne!(app.chatbot.knowledge_fingerprint().await.unwrap(), imported);
+    app.chatbot.reload().await.unwrap();
+    assert!(app.chatbot.has_knowledge());
 }
