@@ -5,12 +5,8 @@
 // console go to $E2E_SCREENSHOTS when set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startDemo, launch, watchConsole } from './helpers.mjs';
+import { startDemo, launch, watchConsole, axe } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let demo;
 let browser;
@@ -62,16 +58,6 @@ async function visitor(path = '/demo') {
 /** Texts of the messages in a log, in order, without the sender line. */
 const texts = (page, selector) => page.locator(selector).evaluateAll((items) =>
   items.map((li) => Array.from(li.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('')));
-
-async function axe(page, context) {
-  // Evaluated through the DevTools protocol: the page's CSP, rightly,
-  // refuses inline scripts.
-  await page.evaluate(AXE);
-  return page.evaluate(async (ctx) => {
-    const result = await window.axe.run(ctx || document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }, context);
-}
 
 test('a visitor asks through the widget and an operator answers in real time', async () => {
   const consoleErrors = watchConsole(operator);

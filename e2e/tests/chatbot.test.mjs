@@ -6,12 +6,8 @@
 // show.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startDemo, launch, watchConsole } from './helpers.mjs';
+import { startDemo, launch, watchConsole, axe } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let demo;
 let browser;
@@ -25,14 +21,6 @@ after(async () => {
   await browser?.close();
   await demo?.stop();
 });
-
-async function axe(page, context) {
-  await page.evaluate(AXE);
-  return page.evaluate(async (ctx) => {
-    const result = await window.axe.run(ctx || document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }, context);
-}
 
 test('a visitor asks the chatbot, gets a cited answer, gives feedback and no decision', async () => {
   const context = await browser.newContext();

@@ -1,13 +1,16 @@
 // Starts `tolbooth demo` in a fresh directory on a free port and drives
 // Debian's Chromium through playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHmac } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const here = new URL('.', import.meta.url).pathname;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
 export const BIN = process.env.TOLBOOTH_BIN || resolve(here, '../../target/debug/tolbooth');
 
 /** Runs the demo and resolves once it has printed its URLs and logins. */
@@ -75,4 +78,13 @@ export function totp(base32Secret, at = Date.now()) {
   const offset = mac[mac.length - 1] & 0xf;
   const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
   return String(code).padStart(6, '0');
+}
+
+/** WCAG 2.2 A/AA violations found by axe-core on the page, or within `context`. */
+export async function axe(page, context) {
+  await page.evaluate(AXE);
+  return page.evaluate(async (ctx) => {
+    const result = await window.axe.run(ctx || document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, context);
 }

@@ -4,12 +4,8 @@
 // accessible (axe-core, WCAG 2.2 AA) with nothing broken by the CSP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startDemo, launch, watchConsole } from './helpers.mjs';
+import { startDemo, launch, watchConsole, axe } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let demo;
 let browser;
@@ -23,14 +19,6 @@ after(async () => {
   await browser?.close();
   await demo?.stop();
 });
-
-async function axe(page) {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 test('a visitor finds the privacy notice and every version of it', async () => {
   const page = await browser.newPage();

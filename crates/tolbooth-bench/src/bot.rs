@@ -129,6 +129,20 @@ pub fn read_eval(path: &Path) -> anyhow::Result<Vec<EvalQuestion>> {
         .collect()
 }
 
+/// The answerable questions of an evaluation set, with the index of the
+/// page that answers each.
+pub fn answerable(pages: &[KbPage], eval: &[EvalQuestion]) -> Questions {
+    let url_index: std::collections::HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
+    eval.iter()
+        .filter(|q| q.kind == "answerable")
+        .filter_map(|q| Some((q.question.clone(), *url_index.get(q.page.as_deref()?)?)))
+        .collect()
+}
+
 /// How an answerer does on an evaluation set at its thresholds.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeclineQuality {
@@ -233,16 +247,7 @@ pub fn run_demo(repo: &Path, sweep: bool) -> anyhow::Result<()> {
         count("out_of_scope"),
         count("case_specific")
     );
-    let url_index: std::collections::HashMap<&str, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.url.as_str(), i))
-        .collect();
-    let ranked: Vec<(String, usize)> = eval
-        .iter()
-        .filter(|q| q.kind == "answerable")
-        .filter_map(|q| Some((q.question.clone(), *url_index.get(q.page.as_deref()?)?)))
-        .collect();
+    let ranked = answerable(&pages, &eval);
     for boosts in boost_grid(sweep) {
         let (top1, mrr) = ranking_quality(&answerer(&pages, boosts)?, &ranked)?;
         println!(
@@ -608,16 +613,7 @@ pub fn run_dense(data: &Path, model: &Path, repo: &Path) -> anyhow::Result<()> {
     let imported = tolbooth_bot::import::import(&[repo.join("kb/demo")], &Default::default())?;
     let pages = imported.pages;
     let eval = read_eval(&repo.join("kb/eval/demo-questions.jsonl"))?;
-    let url_index: std::collections::HashMap<&str, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.url.as_str(), i))
-        .collect();
-    let ranked: Vec<(String, usize)> = eval
-        .iter()
-        .filter(|q| q.kind == "answerable")
-        .filter_map(|q| Some((q.question.clone(), *url_index.get(q.page.as_deref()?)?)))
-        .collect();
+    let ranked = answerable(&pages, &eval);
     let dense = DensePages::build(model, &pages)?;
     let demo_answerer = answerer(&pages, FieldBoosts::default())?;
     for (w, top1, mrr) in hybrid_quality(&demo_answerer, &dense, &ranked, &weights)? {

@@ -423,15 +423,16 @@ impl KnowledgeIndex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use tolbooth_domain::knowledge::KbPassage;
 
-    fn page(url: &str, title: &str, passages: &[(&str, &str)]) -> KbPage {
+    /// A page for tests: passages as (heading, text), "" for no heading.
+    pub(crate) fn page_in(url: &str, title: &str, area: &str, passages: &[(&str, &str)]) -> KbPage {
         KbPage {
             url: url.into(),
             title: title.into(),
-            service_area: "Test".into(),
+            service_area: area.into(),
             import_root: "test".into(),
             passages: passages
                 .iter()
@@ -445,6 +446,10 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    fn page(url: &str, title: &str, passages: &[(&str, &str)]) -> KbPage {
+        page_in(url, title, "Test", passages)
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod pages;
 mod routes;
 pub mod server;
 mod session;
-mod socket;
+pub(crate) mod socket;
 mod state;
 
 pub use error::WebError;

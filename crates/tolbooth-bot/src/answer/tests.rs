@@ -1,26 +1,6 @@
 use super::*;
+use crate::index::tests::page_in as page;
 use crate::index::FieldBoosts;
-use tolbooth_domain::knowledge::{KbPage, KbPassage};
-
-fn page(url: &str, title: &str, area: &str, passages: &[(&str, &str)]) -> KbPage {
-    KbPage {
-        url: url.into(),
-        title: title.into(),
-        service_area: area.into(),
-        import_root: "test".into(),
-        passages: passages
-            .iter()
-            .map(|(h, t)| KbPassage {
-                headings: if h.is_empty() {
-                    vec![]
-                } else {
-                    vec![(*h).into()]
-                },
-                text: (*t).into(),
-            })
-            .collect(),
-    }
-}
 
 fn answerer() -> Answerer {
     let pages = vec![

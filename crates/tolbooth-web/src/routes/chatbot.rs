@@ -9,6 +9,7 @@ use crate::error::WebResult;
 use crate::forms::StaffForm;
 use crate::pages::{render, ChatbotPage, Layout, UnansweredRow};
 use crate::session::Staff;
+use crate::socket::frames::BotAnswer;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -30,12 +31,6 @@ pub struct AskRequest {
 }
 
 #[derive(Serialize)]
-struct SourceOut {
-    url: String,
-    title: String,
-}
-
-#[derive(Serialize)]
 struct Person {
     /// Whether live chat is open now (LC-9); out of hours the bot stays.
     open: bool,
@@ -44,13 +39,8 @@ struct Person {
 
 #[derive(Serialize)]
 struct AskResponse {
-    /// For feedback; null when the policy keeps no questions.
-    id: Option<String>,
-    answered: bool,
-    text: String,
-    heading: Option<String>,
-    sources: Vec<SourceOut>,
-    reason: Option<&'static str>,
+    #[serde(flatten)]
+    answer: BotAnswer,
     person: Person,
 }
 
@@ -86,21 +76,8 @@ pub async fn ask(
         Err(e) => return api_error(e),
     };
     let (open, hours) = state.live_chat.opening();
-    let reply = asked.reply;
     Json(AskResponse {
-        id: asked.id.map(|id| id.as_str().to_owned()),
-        answered: reply.answered,
-        text: reply.text,
-        heading: reply.heading,
-        sources: reply
-            .sources
-            .into_iter()
-            .map(|s| SourceOut {
-                url: s.url,
-                title: s.title,
-            })
-            .collect(),
-        reason: reply.reason.map(|r| r.as_str()),
+        answer: asked.into(),
         person: Person { open, hours },
     })
     .into_response()

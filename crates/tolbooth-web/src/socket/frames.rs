@@ -66,6 +66,40 @@ pub struct SourceOut {
     pub title: String,
 }
 
+/// The chatbot's reply as the widget (socket `answer`) and
+/// `POST /api/bot/ask` both give it.
+#[derive(Debug, Serialize)]
+pub struct BotAnswer {
+    /// For `feedback`; null when the policy keeps no questions.
+    pub id: Option<String>,
+    pub answered: bool,
+    pub text: String,
+    pub heading: Option<String>,
+    pub sources: Vec<SourceOut>,
+    pub reason: Option<&'static str>,
+}
+
+impl From<tolbooth_core::chatbot::Asked> for BotAnswer {
+    fn from(asked: tolbooth_core::chatbot::Asked) -> Self {
+        let reply = asked.reply;
+        Self {
+            id: asked.id.map(|id| id.as_str().to_owned()),
+            answered: reply.answered,
+            text: reply.text,
+            heading: reply.heading,
+            sources: reply
+                .sources
+                .into_iter()
+                .map(|s| SourceOut {
+                    url: s.url,
+                    title: s.title,
+                })
+                .collect(),
+            reason: reply.reason.map(|r| r.as_str()),
+        }
+    }
+}
+
 /// Where the visitor came from (LC-2), as the widget counts it.
 #[derive(Debug, Default, Deserialize)]
 pub struct VisitContext {
@@ -211,13 +245,8 @@ pub enum Out {
     /// The chatbot's reply to `ask`.
     Answer {
         client_id: Option<String>,
-        /// For `feedback`; null when the policy keeps no questions.
-        id: Option<String>,
-        answered: bool,
-        text: String,
-        heading: Option<String>,
-        sources: Vec<SourceOut>,
-        reason: Option<&'static str>,
+        #[serde(flatten)]
+        answer: BotAnswer,
     },
     /// Feedback recorded.
     FeedbackSaved {

@@ -5,7 +5,7 @@
 
 pub mod console;
 mod delivery;
-mod frames;
+pub(crate) mod frames;
 pub mod visitor;
 
 use crate::middleware::is_same_origin as same_origin;

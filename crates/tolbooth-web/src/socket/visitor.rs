@@ -3,7 +3,7 @@
 //! the last sequence number seen); after it, `send`, `typing` and `leave`.
 
 use super::delivery::Watching;
-use super::frames::{ErrorCode, Out, SourceOut, Viewer, VisitorIn};
+use super::frames::{ErrorCode, Out, Viewer, VisitorIn};
 use super::{limited, visitor_origin_allowed, Ending, Read, Wire};
 use crate::client::Client;
 use crate::state::AppState;
@@ -176,22 +176,9 @@ async fn handle(
             let address = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
             match state.chatbot.ask(&question, &address).await {
                 Ok(asked) => {
-                    let reply = asked.reply;
                     wire.send(&Out::Answer {
                         client_id,
-                        id: asked.id.map(|id| id.as_str().to_owned()),
-                        answered: reply.answered,
-                        text: reply.text,
-                        heading: reply.heading,
-                        sources: reply
-                            .sources
-                            .into_iter()
-                            .map(|s| SourceOut {
-                                url: s.url,
-                                title: s.title,
-                            })
-                            .collect(),
-                        reason: reply.reason.map(|r| r.as_str()),
+                        answer: asked.into(),
                     })
                     .await
                 }

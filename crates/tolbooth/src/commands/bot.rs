@@ -5,7 +5,6 @@ use crate::cli::BotCommand;
 use anyhow::Result;
 use serde::Serialize;
 use serde_json::Value;
-use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 use tolbooth_bot::answer::{Answerer, Reply};
 use tolbooth_core::Config;
@@ -43,13 +42,6 @@ fn record(id: Value, reply: &Reply) -> OutRecord<'_> {
         message: &reply.text,
         heading: reply.heading.as_deref(),
     }
-}
-
-#[derive(Serialize)]
-struct ErrRecord {
-    id: Value,
-    line: usize,
-    error: String,
 }
 
 pub async fn run(config: Config, command: BotCommand) -> Result<ExitCode> {
@@ -100,67 +92,9 @@ pub async fn run(config: Config, command: BotCommand) -> Result<ExitCode> {
 }
 
 fn ask_lines(answerer: &Answerer) -> Result<ExitCode> {
-    let stdin = std::io::stdin();
-    let mut reader = stdin.lock();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let (mut number, mut bad) = (0usize, 0usize);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line)?;
-        if n == 0 {
-            break;
-        }
-        number += 1;
-        match parse_line(&line) {
-            Ok(None) => continue,
-            Ok(Some((id, question))) => {
-                let reply = answerer.answer(&question)?;
-                serde_json::to_writer(&mut out, &record(id, &reply))?;
-            }
-            Err((id, error)) => {
-                bad += 1;
-                serde_json::to_writer(
-                    &mut out,
-                    &ErrRecord {
-                        id,
-                        line: number,
-                        error,
-                    },
-                )?;
-            }
-        }
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    if bad > 0 {
-        eprintln!(
-            "{bad} of {number} line(s) could not be read; each has an error line in the output."
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-type BadLine = (Value, String);
-
-fn parse_line(line: &[u8]) -> Result<Option<(Value, String)>, BadLine> {
-    let Ok(s) = std::str::from_utf8(line) else {
-        return Err((Value::Null, "the line is not UTF-8".into()));
-    };
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    if !line.ends_with(b"\n") && line.len() as u64 >= MAX_LINE {
-        return Err((Value::Null, "the line is too long".into()));
-    }
-    let v: Value = serde_json::from_str(s).map_err(|e| (Value::Null, format!("not JSON: {e}")))?;
-    let id = v.get("id").cloned().unwrap_or(Value::Null);
-    match v.get("question") {
-        Some(Value::String(q)) => Ok(Some((id, q.clone()))),
-        Some(_) => Err((id, "\"question\" must be a string".into())),
-        None => Err((id, "no \"question\"".into())),
-    }
+    super::jsonl::each_line("question", MAX_LINE, |out, id, question| {
+        let reply = answerer.answer(&question)?;
+        serde_json::to_writer(out, &record(id, &reply))?;
+        Ok(())
+    })
 }

@@ -4,6 +4,7 @@ mod audit;
 mod bot;
 mod config;
 mod disclosure;
+mod jsonl;
 mod kb;
 mod policy;
 mod redact;

@@ -187,7 +187,7 @@ async fn kb_and_bot_commands_work_on_a_live_database(backend: Backend) {
     assert!(
         ["no_match", "low_confidence", "ambiguous"].contains(&lines[2]["reason"].as_str().unwrap())
     );
-    assert_eq!(lines[3]["error"], "no \"question\"");
+    assert_eq!(lines[3]["error"], "missing \"question\"");
 
     // Removal, audited.
     let o = tolbooth(dir.path(), Some(&db), &["kb", "remove", url]);
