@@ -105,7 +105,6 @@ struct PageIndex {
 }
 
 pub struct KnowledgeIndex {
-    index: Index,
     reader: IndexReader,
     fields: Fields,
     page_index: PageIndex,
@@ -113,6 +112,11 @@ pub struct KnowledgeIndex {
     pages: Vec<IndexedPage>,
     passages: Vec<IndexedPassage>,
     document_frequency: HashMap<String, u32>,
+    /// The analyser questions go through (cloned per question: a token
+    /// stream needs it mutable).
+    analyzer: TextAnalyzer,
+    /// [`CHAT_FILLER`], analysed once.
+    filler: HashSet<String>,
 }
 
 impl std::fmt::Debug for KnowledgeIndex {
@@ -167,8 +171,7 @@ fn analyzer() -> TextAnalyzer {
 }
 
 /// The analysed terms of a text, in order, repeats kept.
-pub fn analyse(text: &str) -> Vec<String> {
-    let mut analyzer = analyzer();
+fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut terms = Vec::new();
     while stream.advance() {
@@ -208,6 +211,7 @@ impl KnowledgeIndex {
         index.tokenizers().register(ANALYZER, analyzer());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64 * 1024 * 1024)?;
 
+        let mut terms_analyzer = analyzer();
         let mut by_page: HashMap<&str, Vec<&str>> = HashMap::new();
         for phrasing in phrasings {
             by_page
@@ -241,9 +245,9 @@ impl KnowledgeIndex {
             page_doc.add_text(page_fields.2, &page_text);
             page_doc.add_u64(page_fields.3, page_no as u64);
             page_writer.add_document(page_doc)?;
-            let page_terms: Vec<String> = analyse(&page.title)
+            let page_terms: Vec<String> = analyse(&mut terms_analyzer, &page.title)
                 .into_iter()
-                .chain(analyse(&page_phrasings))
+                .chain(analyse(&mut terms_analyzer, &page_phrasings))
                 .collect();
             for passage in &page.passages {
                 let headings = passage.headings.join("\n");
@@ -257,8 +261,8 @@ impl KnowledgeIndex {
                 let terms: HashSet<String> = page_terms
                     .iter()
                     .cloned()
-                    .chain(analyse(&headings))
-                    .chain(analyse(&passage.text))
+                    .chain(analyse(&mut terms_analyzer, &headings))
+                    .chain(analyse(&mut terms_analyzer, &passage.text))
                     .collect();
                 for term in &terms {
                     *document_frequency.entry(term.clone()).or_default() += 1;
@@ -281,7 +285,6 @@ impl KnowledgeIndex {
             text: page_fields.2,
         };
         Ok(Self {
-            index,
             reader,
             fields,
             page_index,
@@ -289,6 +292,10 @@ impl KnowledgeIndex {
             pages: indexed_pages,
             passages,
             document_frequency,
+            filler: analyse(&mut terms_analyzer, CHAT_FILLER)
+                .into_iter()
+                .collect(),
+            analyzer: terms_analyzer,
         })
     }
 
@@ -308,10 +315,10 @@ impl KnowledgeIndex {
     /// The distinct analysed terms of a question, without the words of
     /// conversation that say nothing about the subject, bounded.
     pub fn query_terms(&self, question: &str) -> Vec<String> {
-        let mut seen: HashSet<String> = analyse(CHAT_FILLER).into_iter().collect();
-        analyse(question)
+        let mut seen = HashSet::new();
+        analyse(&mut self.analyzer.clone(), question)
             .into_iter()
-            .filter(|t| seen.insert(t.clone()))
+            .filter(|t| !self.filler.contains(t) && seen.insert(t.clone()))
             .take(MAX_QUERY_TERMS)
             .collect()
     }
@@ -414,11 +421,6 @@ impl KnowledgeIndex {
         hits.sort_by(|x, y| y.score.total_cmp(&x.score));
         hits.truncate(limit);
         Ok(hits)
-    }
-
-    /// The index's own tantivy handle, for diagnostics.
-    pub fn tantivy(&self) -> &Index {
-        &self.index
     }
 }
 

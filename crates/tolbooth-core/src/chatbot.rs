@@ -339,17 +339,20 @@ impl Chatbot {
             // asked and only dilute the search: they are left out of it.
             // (Special category words — "diabetes" — stay: they can be
             // what the question is about.)
-            let findings = redactor.find(&owned);
+            let redacted = redactor.redact(&owned);
             let mut search = String::with_capacity(owned.len());
             let mut at = 0;
-            for f in findings.iter().filter(|f| !f.category.is_special()) {
-                search.push_str(&owned[at..f.start]);
+            for f in redacted
+                .findings
+                .iter()
+                .filter(|f| !f.category.is_special())
+            {
+                search.push_str(owned.get(at..f.start).unwrap_or_default());
                 search.push(' ');
                 at = f.end;
             }
-            search.push_str(&owned[at..]);
-            let redacted = redactor.redact(&owned).text;
-            answerer.answer(&search).map(|reply| (reply, redacted))
+            search.push_str(owned.get(at..).unwrap_or_default());
+            answerer.answer(&search).map(|reply| (reply, redacted.text))
         })
         .await
         .map_err(|_| ChatbotError::Task)??;

@@ -22,7 +22,8 @@ pub const MAX_FILES: usize = 200_000;
 pub struct ImportOptions {
     /// The site's address, for pages that give no canonical URL of their
     /// own: a file at `bins/collection.html` under a folder becomes
-    /// `{site_url}/bins/collection`.
+    /// `{site_url}/bins/collection`; without one, the site-relative
+    /// `/bins/collection`.
     pub site_url: Option<String>,
     pub areas: ServiceAreas,
 }
@@ -87,18 +88,17 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<Imported, Im
             .map(|p| p.display().to_string())
             .unwrap_or(shown.clone());
         imported.roots.push(root.clone());
-        let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
+        let mut files: Vec<(PathBuf, String)> = Vec::new();
         if meta.is_dir() {
             let mut found = Vec::new();
             walk(path, &mut found)?;
             found.sort();
             for file in found {
                 let relative = file.strip_prefix(path).unwrap_or(&file).to_path_buf();
-                let fallback = options
-                    .site_url
-                    .as_deref()
-                    .map(|site| join_site_url(site, &relative));
-                files.push((file, fallback));
+                // Without a site URL, a site-relative link that keeps the
+                // folder path ("/bins/collection-days").
+                let site = options.site_url.as_deref().unwrap_or("");
+                files.push((file, join_site_url(site, &relative)));
             }
         } else if path
             .extension()
@@ -112,7 +112,15 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<Imported, Im
             let dir = path.parent().unwrap_or(Path::new("."));
             for loc in entries {
                 match sitemap::local_file(dir, &loc) {
-                    Some(file) => files.push((file, loc.starts_with("http").then_some(loc))),
+                    Some(file) => {
+                        let url = if loc.starts_with("http://") || loc.starts_with("https://") {
+                            loc
+                        } else {
+                            let site = options.site_url.as_deref().unwrap_or("");
+                            join_site_url(site, Path::new(loc.trim_start_matches('/')))
+                        };
+                        files.push((file, url));
+                    }
                     None => imported.skipped.push(Skipped {
                         path: loc,
                         reason: "listed in the sitemap but not found beside it".into(),
@@ -120,13 +128,9 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<Imported, Im
                 }
             }
         } else {
-            let fallback = options.site_url.as_deref().map(|site| {
-                join_site_url(
-                    site,
-                    path.file_name().map(Path::new).unwrap_or(Path::new("")),
-                )
-            });
-            files.push((path.clone(), fallback));
+            let site = options.site_url.as_deref().unwrap_or("");
+            let name = path.file_name().map(Path::new).unwrap_or(Path::new(""));
+            files.push((path.clone(), join_site_url(site, name)));
         }
         if files.len() + imported.pages.len() > MAX_FILES {
             return Err(ImportError::TooManyFiles);
@@ -189,7 +193,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
 /// Reads one file into a page, or says why it cannot be used.
 fn page_from_file(
     path: &Path,
-    fallback_url: Option<String>,
+    fallback_url: String,
     root: &str,
     options: &ImportOptions,
 ) -> Result<KbPage, String> {
@@ -211,12 +215,7 @@ fn page_from_file(
     };
     let url = declared_url
         .and_then(|u| absolute(&u, options.site_url.as_deref()))
-        .or(fallback_url)
-        .or_else(|| {
-            let stem = path.file_stem()?.to_str()?;
-            Some(format!("/{stem}"))
-        })
-        .ok_or("no URL: give the page a canonical link or set the site URL")?;
+        .unwrap_or(fallback_url);
     let title = if title.is_empty() {
         crate::area::prettify(
             path.file_stem()

@@ -136,3 +136,26 @@ fn oversized_files_are_skipped_with_a_reason() {
     assert!(imported.pages.is_empty());
     assert!(imported.skipped[0].reason.contains("larger than"));
 }
+
+#[test]
+fn without_a_site_url_links_are_site_relative_and_keep_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "bins/collection-days.html",
+        "<h1>Collection days</h1><p>Fortnightly.</p>",
+    );
+    write(
+        dir.path(),
+        "parking/collection-days.html",
+        "<h1>Parking</h1><p>x</p>",
+    );
+    let imported = import(&[dir.path().to_path_buf()], &ImportOptions::default()).unwrap();
+    let mut urls: Vec<&str> = imported.pages.iter().map(|p| p.url.as_str()).collect();
+    urls.sort();
+    assert_eq!(
+        urls,
+        vec!["/bins/collection-days", "/parking/collection-days"]
+    );
+    assert!(imported.skipped.is_empty());
+}

@@ -20,13 +20,19 @@ backend_tests!(
     a_hand_over_shows_the_bot_conversation_to_the_operator,
 );
 
-async fn with_demo_knowledge(app: &TestApp) {
+/// Imports the demo council's pages into the store (the chatbot's index
+/// is not rebuilt).
+async fn import_demo(app: &TestApp) {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb/demo");
     app.chatbot
         .knowledge_base()
         .import(vec![folder], None, Actor::system("test"), false)
         .await
         .unwrap();
+}
+
+async fn with_demo_knowledge(app: &TestApp) {
+    import_demo(app).await;
     app.chatbot.reload().await.unwrap();
 }
 
@@ -255,12 +261,7 @@ async fn a_change_made_elsewhere_is_noticed(backend: Backend) {
     };
     let empty = app.chatbot.knowledge_fingerprint().await.unwrap();
     assert_eq!(app.chatbot.knowledge_fingerprint().await.unwrap(), empty);
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb/demo");
-    app.chatbot
-        .knowledge_base()
-        .import(vec![folder], None, Actor::system("test"), false)
-        .await
-        .unwrap();
+    import_demo(&app).await;
     let imported = app.chatbot.knowledge_fingerprint().await.unwrap();
     assert_ne!(imported, empty);
     assert!(!app.chatbot.has_knowledge(), "not yet rebuilt");

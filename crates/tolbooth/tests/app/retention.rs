@@ -98,6 +98,26 @@ async fn all_audit(app: &TestApp) -> Vec<tolbooth_domain::audit::AuditEntry> {
     app.store.audit_entries(0, 100_000).await.unwrap()
 }
 
+/// Runs a forced sweep and counts the deletion batches it audited.
+async fn sweep_counting_batches(
+    app: &TestApp,
+    sweeper: &Sweeper,
+) -> (tolbooth_core::retention::SweepReport, usize) {
+    let before = all_audit(app).await.len();
+    let report = sweeper
+        .run(SweepOptions {
+            dry_run: false,
+            force: true,
+        })
+        .await
+        .unwrap();
+    let batches = all_audit(app).await[before..]
+        .iter()
+        .filter(|e| e.action == "retention.deleted")
+        .count();
+    (report, batches)
+}
+
 async fn sp_preset_extracts_then_deletes_and_anonymises_at_two_years(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
@@ -694,19 +714,8 @@ async fn the_sweep_goes_gently_while_live_chat_is_busy() {
         tolbooth_domain::time_fmt::unix_millis(app.clock.now()),
         Ordering::SeqCst,
     );
-    let before = all_audit(&app).await.len();
-    let r = sweeper
-        .run(SweepOptions {
-            dry_run: false,
-            force: true,
-        })
-        .await
-        .unwrap();
+    let (r, batches) = sweep_counting_batches(&app, &sweeper).await;
     assert_eq!(r.counts.chats_deleted, 25);
-    let batches = all_audit(&app).await[before..]
-        .iter()
-        .filter(|e| e.action == "retention.deleted")
-        .count();
     assert_eq!(batches, 3, "25 chats in gentle batches of 10");
 
     // Quiet again (the mark is old): whole batches.
@@ -714,18 +723,7 @@ async fn the_sweep_goes_gently_while_live_chat_is_busy() {
         ended_chat(&app, &operator, 70 + n, &["Is the gym open?"]).await;
     }
     app.clock.advance(Duration::days(8));
-    let before = all_audit(&app).await.len();
-    let r = sweeper
-        .run(SweepOptions {
-            dry_run: false,
-            force: true,
-        })
-        .await
-        .unwrap();
+    let (r, batches) = sweep_counting_batches(&app, &sweeper).await;
     assert_eq!(r.counts.chats_deleted, 12);
-    let batches = all_audit(&app).await[before..]
-        .iter()
-        .filter(|e| e.action == "retention.deleted")
-        .count();
     assert_eq!(batches, 1, "one whole batch when live chat is quiet");
 }
