@@ -26,7 +26,7 @@ done
 for dep in sqlx axum hyper tokio reqwest tower clap anyhow tolbooth-store tolbooth-core; do
   forbid tolbooth-redact "$dep" "the redaction engine is a pure library: text in, findings out"
 done
-for dep in sqlx axum hyper tokio reqwest tower clap anyhow tolbooth-store tolbooth-core; do
+for dep in sqlx axum hyper tokio reqwest ureq hf-hub tower clap anyhow tolbooth-store tolbooth-core; do
   forbid tolbooth-bot "$dep" "the chatbot library reads files and answers questions: no SQL, no HTTP, no runtime"
 done
 for dep in sqlx clap anyhow; do

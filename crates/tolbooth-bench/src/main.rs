@@ -92,8 +92,9 @@ enum Command {
     /// The chatbot's retrieval quality and speed on public data sets.
     Bot {
         /// What to measure: demo (the demo knowledge base and its
-        /// evaluation set, from the repository), stackfaq, govuk
-        /// (repeatable).
+        /// evaluation set, from the repository), stackfaq, govuk, dense
+        /// (all three with the embedding model), dense-demo, dense-govuk
+        /// (parts of dense) (repeatable).
         #[arg(long = "target", default_values = ["demo", "stackfaq", "govuk"])]
         targets: Vec<String>,
         /// The shared data folder.
@@ -118,7 +119,7 @@ enum Command {
 }
 
 /// Pins this process (all its threads) to `cores`, e.g. "1".
-fn pin_to(cores: &str) {
+pub(crate) fn pin_to(cores: &str) {
     let _ = std::process::Command::new("taskset")
         .args(["-a", "-cp", cores, &std::process::id().to_string()])
         .output();
@@ -146,6 +147,9 @@ fn knee(result: &RunResult) -> Option<f64> {
 }
 
 fn main() -> anyhow::Result<()> {
+    // Before any thread starts: the embedding model runs each text on
+    // the thread that asks.
+    tolbooth_bot::dense::one_thread_per_text();
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -172,13 +176,17 @@ fn main() -> anyhow::Result<()> {
                         pin_to("1");
                         bot::run_govuk(&data, passages)?
                     }
-                    #[cfg(feature = "dense")]
-                    "dense" => bot::run_dense(&data, &model, std::path::Path::new("."))?,
-                    #[cfg(not(feature = "dense"))]
-                    "dense" => {
-                        let _ = &model;
-                        anyhow::bail!("build with --features dense for the dense target")
-                    }
+                    "dense" => bot::run_dense(&data, &model, std::path::Path::new("."), passages)?,
+                    "dense-demo" => bot::run_dense_demo(
+                        &std::sync::Arc::new(tolbooth_bot::dense::Embedder::load(&model)?),
+                        std::path::Path::new("."),
+                    )?,
+                    "dense-govuk" => bot::run_dense_govuk(
+                        &std::sync::Arc::new(tolbooth_bot::dense::Embedder::load(&model)?),
+                        &data,
+                        std::path::Path::new("."),
+                        passages,
+                    )?,
                     "demo" => bot::run_demo(std::path::Path::new("."), sweep)?,
                     other => anyhow::bail!("unknown target {other:?}"),
                 }

@@ -4,11 +4,20 @@
 //! bot says it is not sure and offers the closest pages and a person. A
 //! question about the visitor's own case or eligibility is declined
 //! whatever the match, with the page that explains the rules.
+//!
+//! With the dense half ([`Dense`]) pages are ranked by a weighted sum of
+//! BM25 (divided by the question's best page's, so 1 at the top) and the
+//! cosine of the question's embedding with the page; the passage answered
+//! with is the page's best by the same sum, and confidence mixes the
+//! share of the question's terms with the cosine by the same weight.
 
+use crate::dense::{DenseError, DenseIndex, Embedder};
 use crate::guard::CaseGuard;
 use crate::index::{Hit, IndexError, KnowledgeIndex};
 use crate::text::{readable_answer, ANSWER_CHARS};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Questions are cut to this many characters before searching.
 pub const MAX_QUESTION_CHARS: usize = 1_000;
@@ -35,6 +44,42 @@ impl Default for Thresholds {
             min_margin: 0.1,
         }
     }
+}
+
+impl Thresholds {
+    /// The defaults with the dense half, whose confidence and margin run
+    /// on another scale. Tuned like [`Thresholds::default`].
+    pub fn hybrid() -> Self {
+        Self {
+            min_confidence: HYBRID_MIN_CONFIDENCE,
+            min_margin: HYBRID_MIN_MARGIN,
+        }
+    }
+}
+
+const HYBRID_MIN_CONFIDENCE: f32 = 0.5;
+const HYBRID_MIN_MARGIN: f32 = 0.05;
+
+/// The weight of the dense cosine against normalised BM25, tuned on
+/// StackFAQ and the demo council's questions (docs/benchmarks.md).
+pub const DENSE_WEIGHT: f32 = 0.7;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnswerError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Dense(#[from] DenseError),
+}
+
+/// The dense half of retrieval: the model questions are embedded with and
+/// the knowledge base's vectors.
+#[derive(Debug, Clone)]
+pub struct Dense {
+    pub embedder: Arc<Embedder>,
+    pub vectors: DenseIndex,
+    /// The cosine's weight; BM25 has the rest.
+    pub weight: f32,
 }
 
 /// Why the bot did not answer.
@@ -119,9 +164,17 @@ impl Default for Wording {
 #[derive(Debug)]
 pub struct Answerer {
     index: KnowledgeIndex,
+    dense: Option<Dense>,
     guard: CaseGuard,
     thresholds: Thresholds,
     wording: Wording,
+}
+
+/// Pages ranked for a question, and the best page's cosine when the dense
+/// half took part.
+struct Ranking {
+    pages: Vec<RankedPage>,
+    cosine: Option<f32>,
 }
 
 impl Answerer {
@@ -133,10 +186,21 @@ impl Answerer {
     ) -> Self {
         Self {
             index,
+            dense: None,
             guard,
             thresholds,
             wording,
         }
+    }
+
+    /// Adds the dense half (the thresholds are left as they are).
+    pub fn with_dense(mut self, dense: Dense) -> Self {
+        self.dense = Some(dense);
+        self
+    }
+
+    pub fn dense(&self) -> Option<&Dense> {
+        self.dense.as_ref()
     }
 
     pub fn index(&self) -> &KnowledgeIndex {
@@ -153,21 +217,99 @@ impl Answerer {
     }
 
     /// Pages for the question, best first, each with its best passage.
-    pub fn rank(&self, question: &str) -> Result<Vec<RankedPage>, IndexError> {
-        let terms = self.index.query_terms(bounded(question));
-        let hits = self.index.search(&terms, CANDIDATES)?;
-        Ok(group_by_page(&self.index, &hits))
+    pub fn rank(&self, question: &str) -> Result<Vec<RankedPage>, AnswerError> {
+        let question = bounded(question);
+        let terms = self.index.query_terms(question);
+        Ok(self.ranking(question, &terms)?.pages)
     }
 
-    pub fn answer(&self, question: &str) -> Result<Reply, IndexError> {
+    fn ranking(&self, question: &str, terms: &[String]) -> Result<Ranking, AnswerError> {
+        let hits = self.index.search(terms, CANDIDATES)?;
+        let Some(dense) = &self.dense else {
+            return Ok(Ranking {
+                pages: group_by_page(&self.index, &hits),
+                cosine: None,
+            });
+        };
+        let question_vector = dense.embedder.embed(question)?;
+        let cosines = dense.vectors.scores(&question_vector);
+        let top = hits
+            .first()
+            .map(|h| h.score)
+            .filter(|s| *s > 0.0)
+            .unwrap_or(1.0);
+        let w = dense.weight;
+        let pages = self.index.pages().len();
+        let mut page_bm25 = vec![0.0f32; pages];
+        let mut passage_bm25: HashMap<usize, f32> = HashMap::with_capacity(hits.len());
+        for hit in &hits {
+            let share = hit.score / top;
+            passage_bm25.insert(hit.passage, share);
+            if let Some(page) = self
+                .index
+                .passages()
+                .get(hit.passage)
+                .and_then(|p| page_bm25.get_mut(p.page))
+            {
+                *page = page.max(share);
+            }
+        }
+        // Each page's best passage by the weighted sum.
+        let mut best: Vec<Option<Hit>> = vec![None; pages];
+        for ((number, passage), cosine) in self
+            .index
+            .passages()
+            .iter()
+            .enumerate()
+            .zip(&cosines.passages)
+        {
+            let score = (1.0 - w) * passage_bm25.get(&number).copied().unwrap_or(0.0) + w * cosine;
+            if let Some(slot) = best.get_mut(passage.page) {
+                if slot.is_none_or(|b| score > b.score) {
+                    *slot = Some(Hit {
+                        passage: number,
+                        score,
+                    });
+                }
+            }
+        }
+        let mut ranked: Vec<RankedPage> = best
+            .iter()
+            .enumerate()
+            .filter_map(|(page, hit)| {
+                let hit = (*hit)?;
+                let cosine = cosines.pages.get(page).copied().unwrap_or(0.0);
+                Some(RankedPage {
+                    page,
+                    best: Hit {
+                        passage: hit.passage,
+                        score: (1.0 - w) * page_bm25[page] + w * cosine,
+                    },
+                })
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.best.score.total_cmp(&a.best.score));
+        ranked.truncate(CANDIDATES);
+        let cosine = ranked
+            .first()
+            .and_then(|r| cosines.pages.get(r.page).copied());
+        Ok(Ranking {
+            pages: ranked,
+            cosine,
+        })
+    }
+
+    pub fn answer(&self, question: &str) -> Result<Reply, AnswerError> {
         let question = bounded(question);
         let terms = self.index.query_terms(question);
         let case_specific = self.guard.is_case_specific(question);
         if terms.is_empty() && !case_specific {
             return Ok(self.decline(Decline::EmptyQuestion, &[], 0.0, 0.0));
         }
-        let hits = self.index.search(&terms, CANDIDATES)?;
-        let ranked = group_by_page(&self.index, &hits);
+        let Ranking {
+            pages: ranked,
+            cosine,
+        } = self.ranking(question, &terms)?;
         let Some(best) = ranked.first() else {
             let reason = if case_specific {
                 Decline::CaseSpecific
@@ -176,7 +318,11 @@ impl Answerer {
             };
             return Ok(self.decline(reason, &ranked, 0.0, 0.0));
         };
-        let confidence = self.index.coverage(&terms, best.best.passage);
+        let coverage = self.index.coverage(&terms, best.best.passage);
+        let confidence = match (cosine, &self.dense) {
+            (Some(cosine), Some(dense)) => (1.0 - dense.weight) * coverage + dense.weight * cosine,
+            _ => coverage,
+        };
         let margin = match ranked.get(1) {
             Some(next) if best.best.score > 0.0 => {
                 (best.best.score - next.best.score) / best.best.score

@@ -13,16 +13,17 @@
 
 use regex::{Regex, RegexBuilder};
 
-const OWN_THING: &str = r"\b(my|our)\s+(?:[a-z']+\s+){0,3}?(application|claim|case|appeal|complaint|request|assessment|award|benefits?|refund|payment|bill|account|booking|permit|licen[cs]e|reference|enquiry|register|banding|band|points|repair|rent|arrears|fine|penalty|pcn|ticket|grant|tenancy|form|badge|planning|council\s+tax|reduction|discount|exemption|allowance|place|bid|offer|decision|pass|card)\b";
-const STATE: &str = r"\b(approved|accepted|rejected|refused|granted|denied|declined|decided|processed|received|successful|status|progress|outcome|update|happening|cancell?ed|overdue|turned\s+down|gone\s+through|go\s+through|been|stuck|delayed|why\s+(?:was|has|did|is|were|have)|when\s+will|how\s+long\s+will|where\s+is|what\s+happened|has\s+it|is\s+it|any\s+news|heard\s+back|look\s+(?:at|into|up)|check|arrived|come)\b";
+const OWN_THING: &str = r"\b(my|our)\s+(?:[a-z']+\s+){0,3}?(application|claim|case|appeal|complaint|request|assessment|award|benefits?|refund|payment|bill|account|booking|permit|licen[cs]e|reference|enquiry|register|banding|band|points|repair|rent|arrears|fine|penalty|pcn|ticket|grant|tenancy|form|badge|planning|council\s+tax|reduction|discount|exemption|allowance|place|bid|offer|decision|pass|card|subscription|membership)\b";
+const STATE: &str = r"\b(approved|accepted|rejected|refused|granted|denied|declined|decided|processed|received|successful|status|progress|outcome|update|happening|cancell?ed|overdue|turned\s+down|gone\s+through|go\s+through|been|stuck|delayed|why\s+(?:was|has|did|is|were|have)|when\s+will|how\s+long\s+will|where\s+is|what\s+happened|has\s+it|is\s+it|any\s+news|heard\s+back|look\s+(?:at|into|up)|check|arrived|come|did\s+you\s+(?:receive|get)|have\s+you\s+(?:received|got))\b";
 const ELIGIBILITY: &[&str] = &[
     r"\b(am\s+i|are\s+we|would\s+i\s+be|will\s+i\s+be|is\s+my\s+\w+)\s+(eligible|entitled|allowed|qualified)\b",
     r"\b(do|would|will|could|can|should)\s+(i|we)\s+(qualify|be\s+eligible|be\s+entitled)\b",
-    r"\b(i|we)\s+(earn|make|get\s+paid|am\s+paid|receive|am\s+on|'m\s+on|have\s+savings)\b",
+    r"\b(i|we)\s+(earn|make|get\s+paid|am\s+paid|receive\s+(?:£|\d|universal|pension|benefits?|housing|child|carers?|disability|pip|esa|jsa|attendance|income)|am\s+on|'m\s+on|have\s+savings)",
     r"\bmy\s+(income|salary|wages?|earnings|savings|pension)\b",
     r"\bhow\s+much\s+(will|would|can|could|do)\s+(i|we)\s+(get|receive|be\s+paid|be\s+given|be\s+awarded)\b",
     r"\b(will|would)\s+(i|we)\s+(get|be\s+given|be\s+offered|be\s+approved|be\s+evicted|lose|win)\b",
     r"\bdo\s+i\s+have\s+(a\s+)?(right|case)\b",
+    r"\b(will|would)\s+(the\s+council|you|they)\s+(give|offer|pay|award|grant|house|rehouse)\s+(me|us)\b",
     r"\bwhat\s+(band|priority|points|position|number)\s+(am|are)\s+(i|we)\b",
     r"\bhow\s+many\s+points\s+(do|have|did)\s+(i|we)\b",
     r"\bwhy\s+(have|haven't|havent|has|hasn't|hasnt)\s+(i|we)\s+(not\s+)?(been|got|had|heard)\b",
@@ -104,6 +105,10 @@ mod tests {
             "will my extension get planning permission",
             "where is my bus pass it hasnt arrived",
             "My income is low, would I get a discount?",
+            "did you receive my council tax payment",
+            "we receive universal credit, can we get help",
+            "has my garden waste subscription been paid",
+            "will the council give me somewhere to live",
         ] {
             assert!(guard.is_case_specific(q), "{q}");
         }
@@ -123,6 +128,9 @@ mod tests {
             "can I get a parking permit for a second car",
             "when will my bin be collected",
             "what band is my house in for council tax",
+            "how do I renew my garden waste subscription",
+            "can the council give me advice about damp",
+            "how do I receive my council tax bill by email",
         ] {
             assert!(!guard.is_case_specific(q), "{q}");
         }

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
@@ -136,8 +136,19 @@ fn text_options() -> TextOptions {
     )
 }
 
-fn term_queries(terms: &[String], fields: &[(Field, f32)]) -> BooleanQuery {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(terms.len() * fields.len());
+/// Every term in every field, each clause scored by BM25 times the
+/// field's boost — except staff phrasings (`phrasings`), scored by the
+/// term's rarity times the boost whatever their length: so few passages
+/// have phrasings that BM25's length normalisation would all but silence
+/// them.
+fn term_queries(
+    terms: &[String],
+    fields: &[(Field, f32)],
+    phrasings: Option<(Field, f32)>,
+    idf: impl Fn(&str) -> f32,
+) -> BooleanQuery {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        Vec::with_capacity(terms.len() * (fields.len() + 1));
     for term in terms {
         for &(field, boost) in fields {
             if boost <= 0.0 {
@@ -150,6 +161,14 @@ fn term_queries(terms: &[String], fields: &[(Field, f32)]) -> BooleanQuery {
             clauses.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(query), boost)),
+            ));
+        }
+        if let Some((field, boost)) = phrasings.filter(|(_, b)| *b > 0.0) {
+            let query =
+                TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::Basic);
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(query), boost * idf(term))),
             ));
         }
     }
@@ -212,12 +231,12 @@ impl KnowledgeIndex {
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64 * 1024 * 1024)?;
 
         let mut terms_analyzer = analyzer();
-        let mut by_page: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut by_page: HashMap<&str, Vec<&KbPhrasing>> = HashMap::new();
         for phrasing in phrasings {
             by_page
                 .entry(phrasing.page_url.as_str())
                 .or_default()
-                .push(phrasing.text.as_str());
+                .push(phrasing);
         }
         let mut indexed_pages = Vec::with_capacity(pages.len());
         let mut passages = Vec::new();
@@ -228,10 +247,29 @@ impl KnowledgeIndex {
                 title: page.title.clone(),
                 service_area: page.service_area.clone(),
             });
-            let page_phrasings = by_page
-                .get(page.url.as_str())
-                .map(|p| p.join("\n"))
-                .unwrap_or_default();
+            // Phrasings for the whole page go with every passage; those for
+            // one answer (an FAQ answer by its heading) with that passage
+            // only. One whose heading is no longer on the page counts for
+            // the page.
+            let mut whole = Vec::new();
+            let mut for_answer: HashMap<usize, Vec<&str>> = HashMap::new();
+            for phrasing in by_page.get(page.url.as_str()).into_iter().flatten() {
+                match phrasing
+                    .heading
+                    .as_deref()
+                    .and_then(|h| page.passage_under(h))
+                {
+                    Some(at) => for_answer.entry(at).or_default().push(&phrasing.text),
+                    None => whole.push(phrasing.text.as_str()),
+                }
+            }
+            let page_phrasings = whole
+                .iter()
+                .chain(for_answer.values().flatten())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n");
+            let whole_phrasings = whole.join("\n");
             let page_text: String = page
                 .passages
                 .iter()
@@ -247,14 +285,19 @@ impl KnowledgeIndex {
             page_writer.add_document(page_doc)?;
             let page_terms: Vec<String> = analyse(&mut terms_analyzer, &page.title)
                 .into_iter()
-                .chain(analyse(&mut terms_analyzer, &page_phrasings))
+                .chain(analyse(&mut terms_analyzer, &whole_phrasings))
                 .collect();
-            for passage in &page.passages {
+            for (at, passage) in page.passages.iter().enumerate() {
                 let headings = passage.headings.join("\n");
+                let answer_phrasings = for_answer
+                    .get(&at)
+                    .map(|p| p.join("\n"))
+                    .unwrap_or_default();
                 let mut doc = TantivyDocument::default();
                 doc.add_text(fields.title, &page.title);
                 doc.add_text(fields.headings, &headings);
-                doc.add_text(fields.phrasings, &page_phrasings);
+                doc.add_text(fields.phrasings, &whole_phrasings);
+                doc.add_text(fields.phrasings, &answer_phrasings);
                 doc.add_text(fields.body, &passage.text);
                 doc.add_u64(fields.passage, passages.len() as u64);
                 writer.add_document(doc)?;
@@ -262,6 +305,7 @@ impl KnowledgeIndex {
                     .iter()
                     .cloned()
                     .chain(analyse(&mut terms_analyzer, &headings))
+                    .chain(analyse(&mut terms_analyzer, &answer_phrasings))
                     .chain(analyse(&mut terms_analyzer, &passage.text))
                     .collect();
                 for term in &terms {
@@ -365,14 +409,16 @@ impl KnowledgeIndex {
         }
         let f = &self.fields;
         let b = self.boosts;
+        let idf = |term: &str| self.idf(term);
         let query = term_queries(
             terms,
             &[
                 (f.title, b.title),
                 (f.headings, b.headings),
-                (f.phrasings, b.phrasings),
                 (f.body, b.body),
             ],
+            Some((f.phrasings, b.phrasings)),
+            idf,
         );
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit * 2))?;
@@ -381,11 +427,9 @@ impl KnowledgeIndex {
             let p = &self.page_index;
             let query = term_queries(
                 terms,
-                &[
-                    (p.title, b.title),
-                    (p.phrasings, b.phrasings),
-                    (p.text, 1.0),
-                ],
+                &[(p.title, b.title), (p.text, 1.0)],
+                Some((p.phrasings, b.phrasings)),
+                idf,
             );
             let searcher = p.reader.searcher();
             for (score, address) in searcher.search(&query, &TopDocs::with_limit(limit * 2))? {
@@ -494,6 +538,7 @@ pub(crate) mod tests {
         let phrasing = KbPhrasing {
             id: 1,
             page_url: "/bins".into(),
+            heading: None,
             text: "wheelie dustbin rubbish".into(),
             added_by: "ops".into(),
             added_at: time::OffsetDateTime::UNIX_EPOCH,
@@ -506,5 +551,36 @@ pub(crate) mod tests {
         let with = KnowledgeIndex::build(&pages, &[phrasing], FieldBoosts::default()).unwrap();
         let hits = with.search(&with.query_terms("rubbish"), 5).unwrap();
         assert_eq!(with.passage(&hits[0]).unwrap().1.url, "/bins");
+    }
+
+    #[test]
+    fn a_phrasing_for_an_faq_answer_reaches_that_answer() {
+        let pages = vec![page(
+            "/council-tax/faq",
+            "Council tax questions",
+            &[
+                ("How do I pay?", "By direct debit, online or by phone."),
+                (
+                    "Can I get a discount?",
+                    "If you live alone you get 25% off.",
+                ),
+            ],
+        )];
+        let phrasing = KbPhrasing {
+            id: 1,
+            page_url: "/council-tax/faq".into(),
+            heading: Some("can i get a DISCOUNT?".into()),
+            text: "single occupancy reduction".into(),
+            added_by: "ops".into(),
+            added_at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        let index = KnowledgeIndex::build(&pages, &[phrasing], FieldBoosts::default()).unwrap();
+        let terms = index.query_terms("occupancy reduction");
+        let hits = index.search(&terms, 5).unwrap();
+        assert_eq!(hits[0].passage, 1, "{hits:?}");
+        assert!(hits.len() < 2 || hits[1].score < hits[0].score);
+        // The answer holds the phrasing's words; the other answer does not.
+        assert_eq!(index.coverage(&terms, 1), 1.0);
+        assert_eq!(index.coverage(&terms, 0), 0.0);
     }
 }

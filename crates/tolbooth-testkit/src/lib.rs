@@ -58,6 +58,35 @@ pub struct TestStaff {
     pub totp_secret: Option<String>,
 }
 
+/// The sentence embedding model for tests of the chatbot's dense half:
+/// `TOLBOOTH_TEST_EMBEDDING_MODEL`, or where
+/// `scripts/fetch-embedding-model.sh` puts it. `None` (said loudly) when
+/// it is not there; with `CI=true` a missing model fails the test.
+pub fn embedding_model() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("TOLBOOTH_TEST_EMBEDDING_MODEL")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/models/all-minilm-l6-v2")
+        });
+    if dir.join("model.safetensors").is_file() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "CI=true but there is no embedding model at {} (bash scripts/fetch-embedding-model.sh)",
+            dir.display()
+        );
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n!!! SKIPPED: dense retrieval test; no embedding model at {}.\n!!! Run bash scripts/fetch-embedding-model.sh or set TOLBOOTH_TEST_EMBEDDING_MODEL.\n",
+        dir.display()
+    );
+    None
+}
+
 impl TestApp {
     /// Starts an application on `backend`, or returns `None` (having said
     /// so loudly) when that backend is not available here.
@@ -102,12 +131,20 @@ impl TestApp {
             Arc::new(policy.policy.clone()),
             config.retention.sweep_settings(),
         );
+        let mut kb = tolbooth_core::chatbot::KnowledgeBase::new(
+            Arc::new(store.clone()),
+            Arc::new(clock.clone()),
+            config.chatbot.clone(),
+        );
+        if let Some(embedder) =
+            tolbooth_core::chatbot::KnowledgeBase::load_embedder(&config.chatbot)
+                .await
+                .unwrap()
+        {
+            kb = kb.with_embedder(embedder);
+        }
         let chatbot = tolbooth_core::chatbot::Chatbot::start(
-            tolbooth_core::chatbot::KnowledgeBase::new(
-                Arc::new(store.clone()),
-                Arc::new(clock.clone()),
-                config.chatbot.clone(),
-            ),
+            kb,
             Arc::new(store.clone()),
             Arc::new(clock.clone()),
             &policy.policy,

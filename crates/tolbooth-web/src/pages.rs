@@ -176,6 +176,10 @@ pub struct ChatbotPage {
     pub weeks: Vec<tolbooth_domain::bot_questions::AreaWeek>,
     pub unanswered: Vec<UnansweredRow>,
     pub pages: usize,
+    /// How questions are matched: "words", "words-and-meaning" or
+    /// "embedding" (the model is configured, the texts not all embedded
+    /// yet).
+    pub retrieval: &'static str,
     pub phrasings: Vec<tolbooth_domain::knowledge::KbPhrasing>,
     pub error: Option<String>,
 }

@@ -103,6 +103,10 @@ pub enum KbCommand {
         /// Who added it, as shown in the console.
         #[arg(long, value_name = "NAME")]
         by: String,
+        /// For one answer on the page rather than the whole page: its
+        /// heading (an FAQ question), e.g. "Can I pay in instalments?".
+        #[arg(long, value_name = "HEADING")]
+        answer: Option<String>,
     },
     /// Remove a phrasing by its number.
     RemovePhrasing { id: i64 },

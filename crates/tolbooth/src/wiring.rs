@@ -17,6 +17,9 @@ pub struct App {
     pub accounts: Accounts,
     pub live_chat: LiveChat,
     pub clock: Arc<dyn Clock>,
+    /// The sentence embedding model, loaded on first use (only commands
+    /// that answer or import need it).
+    embedder: tokio::sync::OnceCell<Option<Arc<tolbooth_bot::dense::Embedder>>>,
 }
 
 /// The policy-driven services: governance (notices, holds, disclosures,
@@ -48,7 +51,7 @@ impl App {
         policy: &tolbooth_domain::policy::ValidPolicy,
     ) -> anyhow::Result<tolbooth_core::chatbot::Chatbot> {
         tolbooth_core::chatbot::Chatbot::start(
-            self.knowledge_base(),
+            self.knowledge_base().await?,
             Arc::new(self.store.clone()),
             self.clock.clone(),
             policy,
@@ -57,13 +60,25 @@ impl App {
         .context("cannot build the chatbot's index")
     }
 
-    /// The chatbot's knowledge base.
-    pub fn knowledge_base(&self) -> tolbooth_core::chatbot::KnowledgeBase {
-        tolbooth_core::chatbot::KnowledgeBase::new(
+    /// The chatbot's knowledge base, with the embedding model when
+    /// `chatbot.embedding_model` names one.
+    pub async fn knowledge_base(&self) -> anyhow::Result<tolbooth_core::chatbot::KnowledgeBase> {
+        let embedder = self
+            .embedder
+            .get_or_try_init(|| {
+                tolbooth_core::chatbot::KnowledgeBase::load_embedder(&self.config.chatbot)
+            })
+            .await
+            .context("cannot load the embedding model (chatbot.embedding_model)")?;
+        let kb = tolbooth_core::chatbot::KnowledgeBase::new(
             Arc::new(self.store.clone()),
             self.clock.clone(),
             self.config.chatbot.clone(),
-        )
+        );
+        Ok(match embedder {
+            Some(embedder) => kb.with_embedder(embedder.clone()),
+            None => kb,
+        })
     }
 
     /// The governance service and the sweeper, under the configured policy.
@@ -118,6 +133,7 @@ pub async fn open(config: Config) -> anyhow::Result<App> {
         accounts,
         live_chat,
         clock,
+        embedder: tokio::sync::OnceCell::new(),
     })
 }
 

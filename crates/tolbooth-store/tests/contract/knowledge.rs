@@ -132,6 +132,7 @@ async fn phrasings_belong_to_a_page(backend: Backend) {
     let added = s
         .add_phrasing(
             "/bins",
+            None,
             "when do the binmen come",
             "alice",
             f.clock_now(),
@@ -140,9 +141,23 @@ async fn phrasings_belong_to_a_page(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(added.added_by, "alice");
+    assert_eq!(added.heading, None);
+    let for_answer = s
+        .add_phrasing(
+            "/bins",
+            Some("Missed bins"),
+            "they forgot my bin",
+            "alice",
+            f.clock_now(),
+            audit("kb.phrasing_added"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(for_answer.heading.as_deref(), Some("Missed bins"));
     let missing = s
         .add_phrasing(
             "/nope",
+            None,
             "x",
             "alice",
             f.clock_now(),
@@ -150,8 +165,14 @@ async fn phrasings_belong_to_a_page(backend: Backend) {
         )
         .await;
     assert!(matches!(missing, Err(StoreError::NotFound)));
-    assert_eq!(s.phrasings().await.unwrap(), vec![added.clone()]);
-    assert_eq!(s.knowledge_summaries().await.unwrap()[0].phrasings, 1);
+    assert_eq!(
+        s.phrasings().await.unwrap(),
+        vec![added.clone(), for_answer.clone()]
+    );
+    assert_eq!(s.knowledge_summaries().await.unwrap()[0].phrasings, 2);
+    s.remove_phrasing(for_answer.id, audit("kb.phrasing_removed"))
+        .await
+        .unwrap();
 
     // Re-importing the page keeps its phrasings; removing it takes them.
     let changed = page("/bins", "/site", "changed");

@@ -123,7 +123,9 @@ async fn a_chat_is_deleted_under_an_extract_rule_only_once_extracted(backend: Ba
         1
     );
     assert_eq!(
-        s.save_extracts(&[ex.clone()], counted("t")).await.unwrap(),
+        s.save_extracts(std::slice::from_ref(&ex), counted("t"))
+            .await
+            .unwrap(),
         0,
         "once only"
     );

@@ -116,6 +116,11 @@ async fn page(state: &AppState, who: &Authenticated, error: Option<String>) -> W
             })
             .collect(),
         pages: kb.pages().await?.len(),
+        retrieval: match (kb.embedder().is_some(), state.chatbot.uses_dense()) {
+            (_, true) => "words-and-meaning",
+            (true, false) => "embedding",
+            (false, false) => "words",
+        },
         phrasings: kb.phrasings().await?,
         error: error.clone(),
     };
@@ -141,6 +146,9 @@ pub async fn console(
 pub struct PhrasingForm {
     #[serde(default)]
     url: String,
+    /// The heading of one answer on the page; empty for the whole page.
+    #[serde(default)]
+    answer: String,
     #[serde(default)]
     text: String,
 }
@@ -157,6 +165,7 @@ async fn changed(
         }
         Err(
             e @ (ChatbotError::NoSuchPage
+            | ChatbotError::NoSuchAnswer
             | ChatbotError::Phrasing(_)
             | ChatbotError::NoSuchPhrasing),
         ) => page(state, who, Some(e.to_string())).await,
@@ -176,6 +185,7 @@ pub async fn add_phrasing(
         .knowledge_base()
         .add_phrasing(
             form.url.trim(),
+            Some(form.answer.as_str()),
             &form.text,
             who.member.display_name.as_str(),
             who.actor(),

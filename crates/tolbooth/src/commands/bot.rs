@@ -46,7 +46,14 @@ fn record(id: Value, reply: &Reply) -> OutRecord<'_> {
 
 pub async fn run(config: Config, command: BotCommand) -> Result<ExitCode> {
     let app = crate::wiring::open(config).await?;
-    let answerer = app.knowledge_base().answerer().await?;
+    let kb = app.knowledge_base().await?;
+    // Answer as the server would: with the model, every text embedded.
+    if let Some(outcome) = kb.embed_missing().await? {
+        if outcome.embedded > 0 {
+            eprintln!("Embedded {} text(s) for dense retrieval.", outcome.embedded);
+        }
+    }
+    let answerer = kb.answerer().await?;
     app.store.close().await;
     let BotCommand::Ask {
         question,

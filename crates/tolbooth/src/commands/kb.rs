@@ -9,7 +9,7 @@ use tolbooth_domain::time_fmt::rfc3339;
 
 pub async fn run(config: Config, command: KbCommand) -> Result<ExitCode> {
     let app = crate::wiring::open(config).await?;
-    let kb = app.knowledge_base();
+    let kb = app.knowledge_base().await?;
     match command {
         KbCommand::Import {
             paths,
@@ -34,6 +34,12 @@ pub async fn run(config: Config, command: KbCommand) -> Result<ExitCode> {
                     println!(
                         "  added {}, updated {}, unchanged {}, removed {}",
                         c.added, c.updated, c.unchanged, c.removed
+                    );
+                }
+                if let Some(e) = outcome.embedding {
+                    println!(
+                        "  dense retrieval: {} text(s), {} embedded now, {} old vector(s) removed",
+                        e.texts, e.embedded, e.removed
                     );
                 }
                 if !outcome.skipped.is_empty() {
@@ -69,9 +75,22 @@ pub async fn run(config: Config, command: KbCommand) -> Result<ExitCode> {
             let removed = kb.remove(&urls, cli_actor()).await?;
             println!("Removed {removed} page(s).");
         }
-        KbCommand::AddPhrasing { url, text, by } => {
-            let added = kb.add_phrasing(&url, &text, &by, cli_actor()).await?;
-            println!("Added phrasing {} for {}.", added.id, added.page_url);
+        KbCommand::AddPhrasing {
+            url,
+            text,
+            by,
+            answer,
+        } => {
+            let added = kb
+                .add_phrasing(&url, answer.as_deref(), &text, &by, cli_actor())
+                .await?;
+            match &added.heading {
+                Some(h) => println!(
+                    "Added phrasing {} for {} (the answer under \"{h}\").",
+                    added.id, added.page_url
+                ),
+                None => println!("Added phrasing {} for {}.", added.id, added.page_url),
+            }
         }
         KbCommand::RemovePhrasing { id } => {
             kb.remove_phrasing(id, cli_actor()).await?;
@@ -83,7 +102,15 @@ pub async fn run(config: Config, command: KbCommand) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string(&all)?);
             } else {
                 for p in &all {
-                    println!("{}  {}  \"{}\"  ({})", p.id, p.page_url, p.text, p.added_by);
+                    let answer = p
+                        .heading
+                        .as_ref()
+                        .map(|h| format!(" § {h}"))
+                        .unwrap_or_default();
+                    println!(
+                        "{}  {}{answer}  \"{}\"  ({})",
+                        p.id, p.page_url, p.text, p.added_by
+                    );
                 }
             }
         }

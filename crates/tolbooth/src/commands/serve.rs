@@ -112,7 +112,11 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         app.live_chat.clone(),
         app.config.chat.clone(),
     ));
-    let knowledge = tokio::spawn(chatbot.clone().follow_changes(Duration::from_secs(60)));
+    let embedding = chatbot.clone();
+    let knowledge = tokio::spawn(async move {
+        embedding.finish_embedding().await;
+        embedding.follow_changes(Duration::from_secs(60)).await
+    });
     let state = AppState::new(
         app.accounts.clone(),
         app.live_chat.clone(),
@@ -190,7 +194,15 @@ mod demo_kb {
 /// written to the data directory and imported when the knowledge base is
 /// still empty.
 async fn import_demo_knowledge(app: &crate::wiring::App) {
-    let kb = app.knowledge_base();
+    // Embedding waits for the server's background work, so that the demo
+    // starts at once.
+    let kb = match app.knowledge_base().await {
+        Ok(kb) => kb.without_embedder(),
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "could not open the knowledge base");
+            return;
+        }
+    };
     let empty = kb.pages().await.map(|p| p.is_empty()).unwrap_or(false);
     if !empty || demo_kb::DEMO_KB.is_empty() {
         return;

@@ -128,6 +128,7 @@ async fn the_chatbot_answers_reports_and_forgets_as_the_policy_says(backend: Bac
     let page = browser.get("/console/chatbot").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Housing"), "{}", page.body);
+    assert!(page.body.contains("matched by their words alone"));
     assert!(page.body.contains("case specific"));
     assert!(
         !page.body.contains("07700 900123"),
@@ -174,10 +175,60 @@ async fn the_chatbot_answers_reports_and_forgets_as_the_policy_says(backend: Bac
         .await;
     assert_eq!(page.status, 400);
 
+    // A phrasing for one answer on a page (by its heading) answers with
+    // that passage.
+    let discounts = "https://www.kelderby.example/council-tax/discounts";
+    let question = json!({"question": "what about a vacant flat nobody occupies"});
+    let page = browser
+        .submit(
+            "/console/chatbot",
+            "/console/chatbot/phrasings",
+            &[
+                ("url", discounts),
+                ("answer", "empty homes"),
+                ("text", "vacant flat nobody occupies"),
+            ],
+        )
+        .await;
+    assert!(page.status < 400, "{}", page.status);
+    let page = browser.get("/console/chatbot").await;
+    assert!(
+        page.body.contains("the answer under") && page.body.contains("Empty homes"),
+        "{}",
+        page.body
+    );
+    let (_, answer) = post(&app, "/api/bot/ask", question).await;
+    assert_eq!(answer["sources"][0]["url"], discounts, "{answer}");
+    assert_eq!(answer["answered"], true, "{answer}");
+    assert!(
+        answer["text"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Homes that are empty"),
+        "{answer}"
+    );
+    let page = browser
+        .submit(
+            "/console/chatbot",
+            "/console/chatbot/phrasings",
+            &[
+                ("url", discounts),
+                ("answer", "No such heading"),
+                ("text", "anything"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 400);
+    assert!(
+        page.body.contains("no answer under that heading"),
+        "{}",
+        page.body
+    );
+
     // Twelve months on, the sweep deletes the questions (council-chatbot
     // preset: 12 months from collection, delete).
     let now = tolbooth_domain::clock::Clock::now(&app.clock);
-    assert_eq!(app.store.count_bot_questions(now).await.unwrap(), 4);
+    assert_eq!(app.store.count_bot_questions(now).await.unwrap(), 5);
     app.clock.advance(Duration::days(366));
     let report = app
         .sweeper
@@ -187,7 +238,7 @@ async fn the_chatbot_answers_reports_and_forgets_as_the_policy_says(backend: Bac
         })
         .await
         .unwrap();
-    assert_eq!(report.counts.bot_questions_deleted, 4);
+    assert_eq!(report.counts.bot_questions_deleted, 5);
     assert_eq!(
         app.store
             .count_bot_questions(tolbooth_domain::clock::Clock::now(&app.clock))
@@ -269,6 +320,7 @@ async fn a_change_made_elsewhere_is_noticed(backend: Backend) {
         .knowledge_base()
         .add_phrasing(
             "https://www.kelderby.example/parking/blue-badge",
+            None,
             "disabled parking permit",
             "Ops",
             Actor::system("test"),

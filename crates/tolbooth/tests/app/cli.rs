@@ -13,6 +13,16 @@ backend_tests!(
 );
 
 pub fn tolbooth(dir: &Path, db: Option<&TestDatabase>, args: &[&str]) -> Output {
+    tolbooth_with(dir, db, args, &[])
+}
+
+/// `tolbooth` with more environment variables (configuration overrides).
+pub fn tolbooth_with(
+    dir: &Path,
+    db: Option<&TestDatabase>,
+    args: &[&str],
+    vars: &[(&str, &str)],
+) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tolbooth"));
     c.args(args).current_dir(dir).env("USER", "tester");
     for (k, _) in std::env::vars() {
@@ -20,6 +30,7 @@ pub fn tolbooth(dir: &Path, db: Option<&TestDatabase>, args: &[&str]) -> Output 
             c.env_remove(k);
         }
     }
+    c.envs(vars.iter().copied());
     if let Some(db) = db {
         c.env("TOLBOOTH_DATABASE_URL", &db.url);
     }

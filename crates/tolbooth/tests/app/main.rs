@@ -13,6 +13,7 @@ mod chat_socket;
 mod chat_visitor;
 mod chatbot;
 mod chatbot_cli;
+mod chatbot_dense;
 mod cli;
 mod csrf;
 mod governance;
