@@ -72,6 +72,8 @@ pub fn env_for(cmd: &mut Command, data: &std::path::Path, url: &str) {
         .env("TOLBOOTH_CHAT__STARTS_PER_ADDRESS", "1000000")
         .env("TOLBOOTH_CHAT__MESSAGES_PER_MINUTE", "1000000")
         .env("TOLBOOTH_CHAT__SOCKET_FRAMES_PER_SECOND", "100000")
+        // Every client of the load comes from one loopback address.
+        .env("TOLBOOTH_CHAT__SOCKETS_PER_ADDRESS", "1000000")
         .env("TOLBOOTH_SESSIONS__IDLE_MINUTES", "600");
 }
 

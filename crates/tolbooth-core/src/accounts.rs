@@ -2,6 +2,7 @@
 //! passwords, second factors, sessions and lockout, on top of the store.
 
 use crate::password::{dummy_hash, hash_password, verify_password};
+use crate::sealing::SealingKey;
 use crate::second_factor::{self, Enrolment};
 use crate::tokens::{one_time_password, random_token, throttle_key, token_hash};
 use std::net::IpAddr;
@@ -157,6 +158,8 @@ pub struct Accounts {
     clock: Arc<dyn Clock>,
     revocations: tokio::sync::broadcast::Sender<Revocation>,
     settings: Arc<AccountSettings>,
+    /// Seals second-factor secrets before they are stored.
+    sealing: Arc<SealingKey>,
 }
 
 impl std::fmt::Debug for Accounts {
@@ -189,13 +192,65 @@ async fn verify(password: &Secret<String>, phc: &str) -> Result<bool, AccountErr
 }
 
 impl Accounts {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AccountSettings) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: AccountSettings,
+        sealing: Arc<SealingKey>,
+    ) -> Self {
         Self {
             store,
             clock,
             revocations: tokio::sync::broadcast::channel(64).0,
             settings: Arc::new(settings),
+            sealing,
         }
+    }
+
+    /// What a member of staff's TOTP secret is sealed for: it opens for
+    /// that account only.
+    fn totp_purpose(id: StaffId) -> String {
+        format!("totp:staff:{}", id.0)
+    }
+
+    /// `secret` as the store keeps it for `id`: sealed.
+    pub fn seal_totp_secret(&self, id: StaffId, secret: &Secret<String>) -> Secret<String> {
+        self.sealing.seal(&Self::totp_purpose(id), secret.expose())
+    }
+
+    /// The stored TOTP secret opened, or `None` (said in the log, without
+    /// the secret) when it does not open: then only a recovery code works.
+    fn open_totp_secret(&self, id: StaffId, stored: &Secret<String>) -> Option<Secret<String>> {
+        match self.sealing.open(&Self::totp_purpose(id), stored.expose()) {
+            Ok(secret) => Some(secret),
+            Err(e) => {
+                tracing::error!(staff_id = id.0, error = %e, "a second-factor secret cannot be used");
+                None
+            }
+        }
+    }
+
+    /// Seals every TOTP secret still stored in plain text (kept so before
+    /// secrets were sealed), each with a `staff.second_factor_sealed`
+    /// audit entry. Run at every start; finds nothing to do once done.
+    pub async fn seal_stored_secrets(&self) -> Result<u64, AccountError> {
+        let mut sealed = 0;
+        for (id, stored) in self.store.totp_secrets().await? {
+            if SealingKey::is_sealed(stored.expose()) {
+                continue;
+            }
+            let new = self.seal_totp_secret(id, &stored);
+            let entry = NewAuditEntry::new(Actor::system("secrets"), "staff.second_factor_sealed")
+                .on(ObjectRef::staff(id));
+            if self
+                .store
+                .reseal_totp_secret(id, &stored, new, entry)
+                .await?
+            {
+                sealed += 1;
+            }
+        }
+        Ok(sealed)
     }
 
     /// Hears sessions that may have been taken away, so that connections
@@ -365,6 +420,7 @@ impl Accounts {
         let step = credentials
             .totp_secret
             .as_ref()
+            .and_then(|stored| self.open_totp_secret(who.member.id, stored))
             .and_then(|s| second_factor::matching_step(s.expose(), code, now));
         let totp_ok = match step {
             Some(step) => self.store.claim_totp_step(who.member.id, step).await?,
@@ -487,7 +543,12 @@ impl Accounts {
             .on(ObjectRef::staff(who.member.id))
             .in_request(client.request_id.clone());
         self.store
-            .set_second_factor(who.member.id, Some(secret.clone()), hashes, entry)
+            .set_second_factor(
+                who.member.id,
+                Some(self.seal_totp_secret(who.member.id, secret)),
+                hashes,
+                entry,
+            )
             .await?;
         // The code just typed cannot be used again to sign in.
         self.store.claim_totp_step(who.member.id, step).await?;

@@ -24,6 +24,11 @@ pub struct Config {
     /// `sqlite://PATH` or `postgres://...`. Unset: SQLite in `data_dir`.
     #[serde(with = "secret_url")]
     pub database_url: Option<Secret<String>>,
+    /// The key that seals second-factor secrets in the database, as 64 hex
+    /// digits (for a key kept in the environment or a secrets manager).
+    /// Unset: `secrets.key` in `data_dir`, created on first start.
+    #[serde(with = "secret_url")]
+    pub secrets_key: Option<Secret<String>>,
     pub organisation: OrganisationConfig,
     pub server: ServerConfig,
     pub sessions: SessionConfig,
@@ -154,6 +159,10 @@ pub struct ChatConfig {
     /// Frames one socket may send per second, in bursts of four seconds'
     /// worth.
     pub socket_frames_per_second: u32,
+    /// Visitors' sockets open at once from one address (an IPv6 client
+    /// counts by its /64 network); the client's address is what
+    /// `server.trusted_proxies` makes it.
+    pub sockets_per_address: u32,
 }
 
 impl Default for ChatConfig {
@@ -170,6 +179,7 @@ impl Default for ChatConfig {
             starts_per_address: 10,
             messages_per_minute: 30,
             socket_frames_per_second: 10,
+            sockets_per_address: 100,
         }
     }
 }
@@ -252,6 +262,7 @@ impl Default for Config {
         Self {
             data_dir: PathBuf::from("tolbooth-data"),
             database_url: None,
+            secrets_key: None,
             organisation: OrganisationConfig::default(),
             server: ServerConfig::default(),
             sessions: SessionConfig::default(),
@@ -533,6 +544,7 @@ impl Config {
                 "chat.socket_frames_per_second",
                 self.chat.socket_frames_per_second,
             ),
+            ("chat.sockets_per_address", self.chat.sockets_per_address),
             (
                 "retention.sweep_interval_minutes",
                 self.retention.sweep_interval_minutes,
@@ -604,6 +616,17 @@ impl Config {
                     "database_url",
                     format!("\"{scheme}:...\""),
                     "a URL starting with sqlite: or postgres:",
+                ));
+            }
+        }
+        if let Some(key) = &self.secrets_key {
+            let k = key.expose().trim();
+            if k.len() != 64 || !k.bytes().all(|b| b.is_ascii_hexdigit()) {
+                // Never shown: it is a key.
+                return Err(invalid(
+                    "secrets_key",
+                    "[redacted]".into(),
+                    "64 hex digits (32 random bytes)",
                 ));
             }
         }

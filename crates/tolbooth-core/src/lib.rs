@@ -17,6 +17,7 @@ pub mod privacy_notice;
 pub mod rate_limit;
 pub mod retention;
 pub mod schedule;
+pub mod sealing;
 pub mod second_factor;
 pub mod tokens;
 pub mod user_agent;

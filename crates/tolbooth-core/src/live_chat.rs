@@ -360,12 +360,29 @@ impl LiveChat {
         client_id: &str,
         text: &str,
     ) -> Result<Appended, ChatError> {
-        if !self.sends.allow(chat.id, self.clock.now()) {
-            return Err(ChatError::RateLimited);
+        let client_id = ClientMessageId::parse(client_id)?;
+        // A resend (the same client id) is not a new message: it does not
+        // count towards the limit, and one refused because its window has
+        // passed is still answered with the stored message.
+        if !self
+            .sends
+            .allow_once(chat.id, client_id.as_str(), self.clock.now())
+        {
+            return match self
+                .store
+                .message_by_client_id(chat.id, Sender::Visitor, &client_id)
+                .await?
+            {
+                Some(message) => Ok(Appended {
+                    message,
+                    duplicate: true,
+                }),
+                None => Err(ChatError::RateLimited),
+            };
         }
         let message = NewMessage {
             sender: Sender::Visitor,
-            client_id: Some(ClientMessageId::parse(client_id)?),
+            client_id: Some(client_id),
             body: MessageBody::parse(text)?,
             sent_at: self.clock.now(),
         };

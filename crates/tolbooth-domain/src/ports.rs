@@ -74,6 +74,19 @@ pub trait StaffStore: Send + Sync {
     /// Records TOTP time step `step` as used; false when that step or a
     /// later one was already used (a replayed code).
     async fn claim_totp_step(&self, id: StaffId, step: i64) -> StoreResult<bool>;
+    /// Every stored TOTP secret, as stored (sealed, or plain from before
+    /// secrets were sealed).
+    async fn totp_secrets(&self) -> StoreResult<Vec<(StaffId, Secret<String>)>>;
+    /// Replaces the stored TOTP secret `old` with `new` (the same secret
+    /// sealed), with its audit entry; false when the stored one is no
+    /// longer `old` (changed meanwhile, or by another node).
+    async fn reseal_totp_secret(
+        &self,
+        id: StaffId,
+        old: &Secret<String>,
+        new: Secret<String>,
+        audit: NewAuditEntry,
+    ) -> StoreResult<bool>;
     /// Marks a recovery code used; false when it is unknown or already used.
     async fn use_recovery_code(
         &self,
@@ -236,6 +249,14 @@ pub trait ChatStore: Send + Sync {
     /// returned. `Conflict` when the chat is closed. Committed before it
     /// returns, so an acknowledged message survives a crash.
     async fn append_message(&self, id: ChatId, message: NewMessage) -> StoreResult<Appended>;
+    /// The message `sender` stored in the chat under `client_id`, if any
+    /// (a resend is answered with the stored message's acknowledgement).
+    async fn message_by_client_id(
+        &self,
+        id: ChatId,
+        sender: Sender,
+        client_id: &ClientMessageId,
+    ) -> StoreResult<Option<StoredMessage>>;
     /// Messages with `seq > after`, in order, at most `limit`.
     async fn messages_after(
         &self,

@@ -339,6 +339,15 @@ impl ChatStore for SqlStore {
         }
     }
 
+    async fn message_by_client_id(
+        &self,
+        id: ChatId,
+        sender: Sender,
+        client_id: &ClientMessageId,
+    ) -> StoreResult<Option<StoredMessage>> {
+        SqlStore::message_by_client_id(self, id, sender, client_id).await
+    }
+
     async fn messages_after(
         &self,
         id: ChatId,

@@ -95,6 +95,10 @@ impl SqlStore {
         let options = AnyConnectOptions::from_str(url).store()?;
         match backend {
             Backend::Sqlite => {
+                let file = sqlite_file(url);
+                if let Some(path) = &file {
+                    create_private(path)?;
+                }
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
@@ -109,6 +113,12 @@ impl SqlStore {
                     .connect_with(options)
                     .await
                     .store()?;
+                // The WAL and shared-memory files exist once a connection
+                // is open; SQLite gives them the database file's mode, and
+                // any left by an older version are made private here.
+                if let Some(path) = &file {
+                    restrict_sqlite_files(path)?;
+                }
                 let appender = Some(crate::group_commit::Appender::start(write.clone(), backend));
                 Ok(Self {
                     backend,
@@ -189,4 +199,67 @@ impl SqlStore {
     pub fn raw_pool(&self) -> &AnyPool {
         &self.write
     }
+}
+
+/// The database file a SQLite URL names, or `None` for an in-memory one.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let path = options.get_filename();
+    let text = path.to_string_lossy();
+    if text.is_empty() || text.starts_with(':') || url.contains("mode=memory") {
+        return None;
+    }
+    Some(path.to_path_buf())
+}
+
+/// Creates the database file, empty and readable by its owner only, before
+/// SQLite would create it with the process's default mode. An empty file
+/// is an empty database to SQLite.
+#[cfg(unix)]
+fn create_private(path: &std::path::Path) -> StoreResult<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A folder that does not exist is reported by SQLite itself.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(StoreError::Unavailable(Box::new(e))),
+    }
+}
+
+#[cfg(not(unix))]
+fn create_private(_path: &std::path::Path) -> StoreResult<()> {
+    Ok(())
+}
+
+/// Makes the database, its WAL and its shared-memory file owner-only.
+#[cfg(unix)]
+fn restrict_sqlite_files(path: &std::path::Path) -> StoreResult<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut names = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        names.push(name.into());
+    }
+    for name in names {
+        match std::fs::metadata(&name) {
+            Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+                std::fs::set_permissions(&name, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restrict_sqlite_files(_path: &std::path::Path) -> StoreResult<()> {
+    Ok(())
 }

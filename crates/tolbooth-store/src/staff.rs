@@ -264,6 +264,46 @@ impl StaffStore for SqlStore {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn totp_secrets(&self) -> StoreResult<Vec<(StaffId, Secret<String>)>> {
+        let rows = sqlx::query(
+            "SELECT id, totp_secret FROM staff WHERE totp_secret IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await
+        .store()?;
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id").store()?;
+                let secret: String = row.try_get("totp_secret").store()?;
+                Ok((StaffId(id), Secret::new(secret)))
+            })
+            .collect()
+    }
+
+    async fn reseal_totp_secret(
+        &self,
+        id: StaffId,
+        old: &Secret<String>,
+        new: Secret<String>,
+        audit: NewAuditEntry,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done =
+            sqlx::query("UPDATE staff SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2")
+                .bind(id.0)
+                .bind(old.expose().clone())
+                .bind(new.expose().clone())
+                .execute(&mut *tx)
+                .await
+                .store()?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_in(self, &mut tx, &audit).await?;
+        tx.commit().await.store()?;
+        Ok(true)
+    }
+
     async fn use_recovery_code(
         &self,
         id: StaffId,

@@ -113,11 +113,16 @@ impl TestApp {
             .unwrap();
         store.migrate().await.unwrap();
         let shared: Arc<dyn Store> = Arc::new(store.clone());
+        let sealing =
+            tolbooth_core::sealing::SealingKey::load(config.secrets_key.as_ref(), &config.data_dir)
+                .unwrap();
         let accounts = Accounts::new(
             shared.clone(),
             Arc::new(clock.clone()),
             AccountSettings::from_config(&config),
+            Arc::new(sealing),
         );
+        accounts.seal_stored_secrets().await.unwrap();
         let live_chat =
             LiveChat::from_config(shared.clone(), Arc::new(clock.clone()), &config).unwrap();
         let policy = Arc::new(
@@ -243,7 +248,7 @@ impl TestApp {
         self.store
             .set_second_factor(
                 staff.member.id,
-                Some(secret.clone()),
+                Some(self.accounts.seal_totp_secret(staff.member.id, &secret)),
                 hashes,
                 tolbooth_domain::audit::NewAuditEntry::new(
                     Actor::system("test"),

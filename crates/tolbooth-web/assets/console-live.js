@@ -103,7 +103,7 @@
       return el('li', { 'data-chat': q.chat_id }, [
         el('strong', { text: q.chat_id }),
         el('span', { class: 'waited', 'data-since': String(q.requested_at), text: ` waiting ${waited(now - q.requested_at)}` }),
-        el('p', { class: 'question', text: q.question }),
+        el('p', { class: 'question', text: q.truncated ? `${q.question}…` : q.question }),
         accept, reject,
       ]);
     });

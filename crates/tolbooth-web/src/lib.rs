@@ -6,6 +6,7 @@
 //! request id, security headers, a size limit and a time limit; every
 //! state-changing form carries a CSRF token checked by [`forms`].
 
+mod api;
 mod assets;
 mod authz;
 mod client;

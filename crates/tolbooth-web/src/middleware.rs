@@ -92,23 +92,100 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     res
 }
 
-/// Whether `origin` (`scheme://host[:port]`) names the host the request
-/// was sent to: the page is Tolbooth's own.
-pub(crate) fn is_same_origin(headers: &axum::http::HeaderMap, origin: &str) -> bool {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let origin_host = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .unwrap_or_default();
-    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+/// An origin as browsers compare them: scheme, host and port (the
+/// default port of the scheme when none is written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Origin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    /// Reads `scheme://host[:port]` (a path after it, as in a public URL,
+    /// is ignored). Only `http` and `https` are origins Tolbooth serves.
+    pub(crate) fn parse(text: &str) -> Option<Origin> {
+        let text = text.trim().to_ascii_lowercase();
+        let (scheme, rest) = text.split_once("://")?;
+        if scheme != "http" && scheme != "https" {
+            return None;
+        }
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        Self::with_scheme(scheme, authority)
+    }
+
+    /// `host[:port]` as a `Host` header gives it, under `scheme`.
+    fn with_scheme(scheme: &str, authority: &str) -> Option<Origin> {
+        let authority = authority.trim().to_ascii_lowercase();
+        if authority.is_empty() || authority.contains('@') {
+            return None;
+        }
+        let default = if scheme == "https" { 443 } else { 80 };
+        // An IPv6 literal keeps its colons inside brackets.
+        let split_at = match authority.rfind(']') {
+            Some(close) => authority[close..].find(':').map(|i| close + i),
+            None => authority.rfind(':'),
+        };
+        let (host, port) = match split_at {
+            Some(i) => (&authority[..i], authority[i + 1..].parse::<u16>().ok()?),
+            None => (authority.as_str(), default),
+        };
+        if host.is_empty() {
+            return None;
+        }
+        Some(Origin {
+            scheme: scheme.to_owned(),
+            host: host.to_owned(),
+            port,
+        })
+    }
+}
+
+/// Where Tolbooth's own pages come from: the scheme this server answers
+/// (`https` when it serves TLS itself) with the host the request was sent
+/// to, and the origin of `server.public_url` (the address people use
+/// behind a proxy). Scheme, host and port must all match.
+#[derive(Debug, Clone)]
+pub struct OwnOrigin {
+    scheme: &'static str,
+    public: Option<Origin>,
+}
+
+impl OwnOrigin {
+    pub fn from_config(config: &tolbooth_core::Config) -> Self {
+        OwnOrigin {
+            scheme: if config.server.tls.is_some() {
+                "https"
+            } else {
+                "http"
+            },
+            public: config.server.public_url.as_deref().and_then(Origin::parse),
+        }
+    }
+
+    /// Whether `origin` (an `Origin` header) is one of Tolbooth's own.
+    pub fn allows(&self, headers: &axum::http::HeaderMap, origin: &str) -> bool {
+        let Some(origin) = Origin::parse(origin) else {
+            return false;
+        };
+        if self.public.as_ref() == Some(&origin) {
+            return true;
+        }
+        headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|host| Origin::with_scheme(self.scheme, host))
+            .is_some_and(|own| own == origin)
+    }
 }
 
 /// Refuses state-changing requests that a browser says came from another
 /// site, before any handler runs (defence in depth beside CSRF tokens).
-pub async fn same_origin_writes(req: Request, next: Next) -> Response {
+pub async fn same_origin_writes(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let fetch_site = req
@@ -123,7 +200,7 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
             .get(header::ORIGIN)
             .and_then(|v| v.to_str().ok())
         {
-            if !is_same_origin(req.headers(), origin) {
+            if !state.own_origin.allows(req.headers(), origin) {
                 return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
             }
         }
@@ -169,4 +246,51 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         "request"
     );
     res
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn host(h: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_str(h).unwrap());
+        headers
+    }
+
+    fn own(tls: bool, public: Option<&str>) -> OwnOrigin {
+        OwnOrigin {
+            scheme: if tls { "https" } else { "http" },
+            public: public.and_then(Origin::parse),
+        }
+    }
+
+    #[test]
+    fn scheme_host_and_port_must_all_match() {
+        let plain = own(false, None);
+        let h = host("127.0.0.1:8080");
+        assert!(plain.allows(&h, "http://127.0.0.1:8080"));
+        assert!(!plain.allows(&h, "https://127.0.0.1:8080"), "scheme");
+        assert!(!plain.allows(&h, "http://127.0.0.1:8081"), "port");
+        assert!(!plain.allows(&h, "http://127.0.0.2:8080"), "host");
+        assert!(!plain.allows(&h, "null"));
+        assert!(!plain.allows(&h, "ws://127.0.0.1:8080"));
+        let tls = own(true, None);
+        assert!(tls.allows(&host("contact.example"), "https://contact.example"));
+        assert!(tls.allows(&host("contact.example"), "https://contact.example:443"));
+        assert!(!tls.allows(&host("contact.example"), "http://contact.example"));
+        assert!(plain.allows(&host("[::1]:3000"), "http://[::1]:3000"));
+        assert!(!plain.allows(&host("[::1]:3000"), "http://[::1]:3001"));
+    }
+
+    #[test]
+    fn behind_a_proxy_the_public_url_is_ours() {
+        let proxied = own(false, Some("https://contact.example.gov.uk/chat"));
+        let h = host("10.0.0.5:8080");
+        assert!(proxied.allows(&h, "https://contact.example.gov.uk"));
+        assert!(!proxied.allows(&h, "http://contact.example.gov.uk"));
+        assert!(!proxied.allows(&h, "https://evil.example"));
+        assert!(proxied.allows(&h, "http://10.0.0.5:8080"));
+    }
 }

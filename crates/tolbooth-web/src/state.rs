@@ -30,6 +30,10 @@ pub struct AppState {
     /// Origins of pages allowed to open a visitor's socket, beside
     /// Tolbooth's own.
     pub site_origins: Arc<Vec<String>>,
+    /// The origins of Tolbooth's own pages (scheme, host and port).
+    pub own_origin: Arc<crate::middleware::OwnOrigin>,
+    /// Visitors' sockets open per address (`chat.sockets_per_address`).
+    pub sockets: Arc<crate::socket::SocketSlots>,
 }
 
 impl AppState {
@@ -65,6 +69,8 @@ impl AppState {
             hsts: tls || https_public,
             trusted_proxies,
             site_origins: Arc::new(config.site_origins()),
+            own_origin: Arc::new(crate::middleware::OwnOrigin::from_config(&config)),
+            sockets: crate::socket::SocketSlots::new(config.chat.sockets_per_address),
         }
     }
 }

@@ -6,6 +6,7 @@ use tolbooth_core::accounts::AccountSettings;
 use tolbooth_core::governance::Governance;
 use tolbooth_core::policy_file::LoadedPolicy;
 use tolbooth_core::retention::Sweeper;
+use tolbooth_core::sealing::SealingKey;
 use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::clock::{Clock, SystemClock};
 use tolbooth_domain::ports::Store;
@@ -120,11 +121,23 @@ pub async fn open(config: Config) -> anyhow::Result<App> {
         .await
         .context("cannot migrate the database")?;
     let shared: Arc<dyn Store> = Arc::new(store.clone());
+    let sealing = SealingKey::load(config.secrets_key.as_ref(), &config.data_dir)
+        .context("cannot load the key that seals second-factor secrets")?;
     let accounts = Accounts::new(
         shared.clone(),
         clock.clone(),
         AccountSettings::from_config(&config),
+        Arc::new(sealing),
     );
+    // Second-factor secrets kept in plain text by an earlier version are
+    // sealed now, before anyone signs in.
+    let sealed = accounts
+        .seal_stored_secrets()
+        .await
+        .context("cannot seal the stored second-factor secrets")?;
+    if sealed > 0 {
+        tracing::info!(sealed, "second-factor secrets sealed");
+    }
     let live_chat = LiveChat::from_config(shared, clock.clone(), &config)
         .context("cannot start live chat (chat.geoip_database)")?;
     Ok(App {

@@ -52,6 +52,8 @@ fn start_server(data_dir: &std::path::Path, database_url: &str) -> Server {
         .env("TOLBOOTH_CHAT__STARTS_PER_ADDRESS", "100000")
         .env("TOLBOOTH_CHAT__MESSAGES_PER_MINUTE", "100000")
         .env("TOLBOOTH_CHAT__SOCKET_FRAMES_PER_SECOND", "10000")
+        // Every client of the load comes from one loopback address.
+        .env("TOLBOOTH_CHAT__SOCKETS_PER_ADDRESS", "100000")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -278,3 +278,45 @@ async fn concurrent_migrations_apply_once(backend: Backend) {
     assert_eq!(known, applied);
     store.close().await;
 }
+
+/// The SQLite database holds personal data: it, its WAL and its
+/// shared-memory file are readable by their owner only, whether Tolbooth
+/// creates them or finds them left world-readable by an older version.
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    use tolbooth_domain::audit::{Actor, NewAuditEntry};
+    use tolbooth_domain::ports::AuditLog;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let path = dir.path().join("fresh.db");
+    let url = tolbooth_store::testing::sqlite_url(&path);
+    let store = SqlStore::connect(&url, Arc::new(SystemClock))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    store
+        .append_audit(NewAuditEntry::new(Actor::system("test"), "test.write"))
+        .await
+        .unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let file = dir.path().join(format!("fresh.db{suffix}"));
+        assert!(file.exists(), "{suffix}");
+        assert_eq!(mode(&file), 0o600, "fresh.db{suffix}");
+    }
+    drop(store);
+
+    let old = dir.path().join("old.db");
+    std::fs::write(&old, b"").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let url = tolbooth_store::testing::sqlite_url(&old);
+    let store = SqlStore::connect(&url, Arc::new(SystemClock))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let file = dir.path().join(format!("old.db{suffix}"));
+        assert_eq!(mode(&file), 0o600, "old.db{suffix}");
+    }
+}

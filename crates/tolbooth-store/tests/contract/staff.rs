@@ -19,6 +19,7 @@ backend_tests!(
     recovery_codes_work_once,
     throttle_state_round_trips,
     failed_change_leaves_no_audit_entry,
+    a_totp_secret_is_resealed_only_if_unchanged,
 );
 
 fn new_staff(username: &str, role: Role) -> NewStaff {
@@ -288,4 +289,81 @@ async fn failed_change_leaves_no_audit_entry(backend: Backend) {
         .await;
     // The failed insert rolled back its audit entry with it.
     assert_eq!(f.store.audit_entries(0, 10).await.unwrap().len(), 1);
+}
+
+async fn a_totp_secret_is_resealed_only_if_unchanged(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let m = f
+        .store
+        .create_staff(new_staff("fern", Role::Admin), audit("staff.add"))
+        .await
+        .unwrap();
+    let other = f
+        .store
+        .create_staff(new_staff("gus", Role::Operator), audit("staff.add"))
+        .await
+        .unwrap();
+    assert!(f.store.totp_secrets().await.unwrap().is_empty());
+    f.store
+        .set_second_factor(
+            m.id,
+            Some(Secret::from("PLAINSECRET")),
+            vec![],
+            audit("staff.second_factor_enrolled"),
+        )
+        .await
+        .unwrap();
+    let stored = f.store.totp_secrets().await.unwrap();
+    assert_eq!(stored.len(), 1, "only enrolled staff");
+    assert_eq!(stored[0].0, m.id);
+    assert_eq!(stored[0].1.expose(), "PLAINSECRET");
+    assert!(f.store.claim_totp_step(m.id, 7).await.unwrap());
+
+    let before = f.store.audit_entries(0, 1000).await.unwrap().len();
+    assert!(!f
+        .store
+        .reseal_totp_secret(
+            m.id,
+            &Secret::from("NOT-WHAT-IS-STORED"),
+            Secret::from("sealed:x"),
+            audit("staff.second_factor_sealed"),
+        )
+        .await
+        .unwrap());
+    assert!(!f
+        .store
+        .reseal_totp_secret(
+            other.id,
+            &Secret::from("PLAINSECRET"),
+            Secret::from("sealed:x"),
+            audit("staff.second_factor_sealed"),
+        )
+        .await
+        .unwrap());
+    assert_eq!(
+        f.store.audit_entries(0, 1000).await.unwrap().len(),
+        before,
+        "nothing changed, nothing audited"
+    );
+    assert!(f
+        .store
+        .reseal_totp_secret(
+            m.id,
+            &Secret::from("PLAINSECRET"),
+            Secret::from("sealed:v1:abc"),
+            audit("staff.second_factor_sealed"),
+        )
+        .await
+        .unwrap());
+    let stored = f.store.totp_secrets().await.unwrap();
+    assert_eq!(stored[0].1.expose(), "sealed:v1:abc");
+    let log = f.store.audit_entries(0, 1000).await.unwrap();
+    assert_eq!(log.len(), before + 1);
+    assert_eq!(log[before].action, "staff.second_factor_sealed");
+    assert!(
+        !f.store.claim_totp_step(m.id, 7).await.unwrap(),
+        "resealing keeps the used step"
+    );
 }

@@ -4,9 +4,10 @@
 //! chat token in an `Authorization: Bearer` header: never in the URL, and
 //! never the Chat ID.
 
+use crate::api::{ApiError, ApiJson, ApiQuery};
 use crate::client::Client;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,55 +15,6 @@ use serde::{Deserialize, Serialize};
 use tolbooth_core::live_chat::{Arrival, ChatError};
 use tolbooth_domain::ports::{Sender, StoredChat, StoredMessage};
 use tolbooth_domain::time_fmt::unix_millis;
-
-/// An error as the API gives it: a status and `{"error": code, "message":
-/// text}`. A wrong or unknown token is the same 404 as a deleted chat.
-#[derive(Debug)]
-pub struct ApiError(ChatError);
-
-impl From<ChatError> for ApiError {
-    fn from(e: ChatError) -> Self {
-        Self(e)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, code) = match &self.0 {
-            ChatError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            ChatError::Invalid(_) => (StatusCode::BAD_REQUEST, "bad_input"),
-            ChatError::NotAllowed(_) | ChatError::Closed => (StatusCode::CONFLICT, "chat_closed"),
-            ChatError::Conflict => (StatusCode::CONFLICT, "conflict"),
-            ChatError::NotYours => (StatusCode::CONFLICT, "not_yours"),
-            ChatError::NoSuchOperator => (StatusCode::BAD_REQUEST, "no_such_operator"),
-            ChatError::InvalidCanned(_) => (StatusCode::BAD_REQUEST, "bad_input"),
-            ChatError::OutOfHours => (StatusCode::CONFLICT, "out_of_hours"),
-            ChatError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-            ChatError::Store(e) => {
-                tracing::error!(error = %e, "chat request failed");
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
-            }
-        };
-        let message = match &self.0 {
-            ChatError::Store(_) => "the service is temporarily unavailable".to_owned(),
-            other => other.to_string(),
-        };
-        (
-            status,
-            Json(ErrorBody {
-                error: code,
-                message,
-            }),
-        )
-            .into_response()
-    }
-}
-
-#[derive(Serialize)]
-struct ErrorBody {
-    error: &'static str,
-    message: String,
-}
 
 /// The bearer token, if the request has one.
 fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -72,7 +24,7 @@ fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
-        .ok_or(ApiError(ChatError::NotFound))
+        .ok_or(ApiError::from(ChatError::NotFound))
 }
 
 #[derive(Deserialize)]
@@ -111,7 +63,7 @@ pub async fn start(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    Json(req): Json<StartRequest>,
+    ApiJson(req): ApiJson<StartRequest>,
 ) -> Result<Response, ApiError> {
     let arrival = Arrival {
         name: req.name,
@@ -164,7 +116,7 @@ pub async fn send(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    Json(req): Json<SendRequest>,
+    ApiJson(req): ApiJson<SendRequest>,
 ) -> Result<Json<impl Serialize>, ApiError> {
     let token = bearer(&headers)?;
     let appended = state
@@ -179,8 +131,10 @@ pub async fn send(
 
 #[derive(Deserialize)]
 pub struct FetchQuery {
+    /// The last sequence number the client has: a whole number, 0 or
+    /// more (anything else is `bad_input`).
     #[serde(default)]
-    after: i64,
+    after: u32,
 }
 
 #[derive(Serialize)]
@@ -234,12 +188,12 @@ pub async fn fetch(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    Query(q): Query<FetchQuery>,
+    ApiQuery(q): ApiQuery<FetchQuery>,
 ) -> Result<Json<impl Serialize>, ApiError> {
     let token = bearer(&headers)?;
     let (chat, messages) = state
         .live_chat
-        .visitor_messages(&token, q.after, &client)
+        .visitor_messages(&token, i64::from(q.after), &client)
         .await?;
     Ok(Json(view(&chat, messages)))
 }

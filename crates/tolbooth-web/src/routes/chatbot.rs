@@ -3,6 +3,7 @@
 //! staff phrasings (BOT-1, BOT-4).
 
 use super::canned::NoFields;
+use crate::api::{ApiError, ApiJson};
 use crate::authz::require;
 use crate::client::Client;
 use crate::error::WebResult;
@@ -44,36 +45,16 @@ struct AskResponse {
     person: Person,
 }
 
-fn api_error(e: ChatbotError) -> Response {
-    let (status, code) = match &e {
-        ChatbotError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-        ChatbotError::NoSuchQuestion => (StatusCode::NOT_FOUND, "not_found"),
-        _ => {
-            tracing::error!(error = %e, "chatbot request failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
-        }
-    };
-    let message = match status {
-        StatusCode::SERVICE_UNAVAILABLE => "the service is temporarily unavailable".to_owned(),
-        _ => e.to_string(),
-    };
-    (
-        status,
-        Json(serde_json::json!({"error": code, "message": message})),
-    )
-        .into_response()
-}
-
 /// `POST /api/bot/ask`: `{"question": ...}`.
 pub async fn ask(
     State(state): State<AppState>,
     Client(client): Client,
-    Json(req): Json<AskRequest>,
+    ApiJson(req): ApiJson<AskRequest>,
 ) -> Response {
     let address = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
     let asked = match state.chatbot.ask(&req.question, &address).await {
         Ok(asked) => asked,
-        Err(e) => return api_error(e),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let (open, hours) = state.live_chat.opening();
     Json(AskResponse {
@@ -91,10 +72,13 @@ pub struct FeedbackRequest {
 }
 
 /// `POST /api/bot/feedback`: `{"id": ..., "helpful": true|false}`.
-pub async fn feedback(State(state): State<AppState>, Json(req): Json<FeedbackRequest>) -> Response {
+pub async fn feedback(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<FeedbackRequest>,
+) -> Response {
     match state.chatbot.feedback(&req.id, req.helpful).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => api_error(e),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 

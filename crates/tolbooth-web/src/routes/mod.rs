@@ -126,7 +126,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::observe,
         ))
-        .layer(axum::middleware::from_fn(middleware::same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::same_origin_writes,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::security_headers,
@@ -150,6 +153,9 @@ pub fn router(state: AppState) -> Router {
             )
                 .into_response()
         }))
+        // Outermost, so that what the layers above refuse under /api/ is
+        // the API's JSON too.
+        .layer(axum::middleware::from_fn(crate::api::json_errors))
         .with_state(state)
 }
 

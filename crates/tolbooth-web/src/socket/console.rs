@@ -34,6 +34,13 @@ const MAX_OPEN: usize = 50;
 /// Waiting enquiries listed in one `queue` frame (the oldest; `total`
 /// counts them all).
 const QUEUE_SHOWN: usize = 200;
+/// The queue shows the start of each question; the whole text comes
+/// when the chat is opened. 200 previews of this many characters fit the
+/// socket's write bound whatever the characters are.
+pub(crate) const QUEUE_PREVIEW_CHARS: usize = 140;
+/// Bytes of previews one `queue` frame may carry: a second bound, so that
+/// the frame fits the write bound even if the limits above change.
+const QUEUE_FRAME_BUDGET: usize = super::MAX_WRITE_BUFFER * 3 / 4;
 /// At most one `queue` frame per this interval: when enquiries arrive and
 /// are taken in a burst, consoles get the queue as it stands, not every
 /// step of it.
@@ -49,7 +56,7 @@ pub async fn upgrade(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !console_origin_allowed(&headers) {
+    if !console_origin_allowed(&state, &headers) {
         return (StatusCode::FORBIDDEN, "cross-site socket refused").into_response();
     }
     if let Err(e) = crate::authz::require(&state, &who, Permission::AnswerChats, &client).await {
@@ -94,7 +101,7 @@ fn parse_ref(raw: &str) -> Result<ChatRef, ChatError> {
 
 impl Conn {
     async fn run(mut self, socket: WebSocket, revocations: broadcast::Receiver<Revocation>) {
-        let mut wire = Wire::new(socket, &self.state.config.chat);
+        let mut wire = Wire::new("/ws/console", socket, &self.state.config.chat);
         let ending = self.converse(&mut wire, revocations).await;
         wire.finish(ending).await;
     }
@@ -223,15 +230,23 @@ impl Conn {
         self.queue_sent = tokio::time::Instant::now();
         let queue = self.state.live_chat.queue().await.map_err(unavailable)?;
         let total = queue.len();
-        let chats = queue
-            .into_iter()
-            .take(QUEUE_SHOWN)
-            .map(|(chat, question)| QueuedOut {
-                chat_id: chat.lifecycle.chat_ref.to_string(),
-                requested_at: unix_millis(chat.lifecycle.requested_at),
-                question: question.map(String::from).unwrap_or_default(),
-            })
-            .collect();
+        let mut budget = QUEUE_FRAME_BUDGET;
+        let mut chats = Vec::new();
+        for (chat, question) in queue.into_iter().take(QUEUE_SHOWN) {
+            let entry = QueuedOut::preview(
+                chat.lifecycle.chat_ref.to_string(),
+                unix_millis(chat.lifecycle.requested_at),
+                question.as_ref().map(|q| q.as_str()).unwrap_or_default(),
+                QUEUE_PREVIEW_CHARS,
+            );
+            // The entry's size as it will be sent, with a comma.
+            let size = serde_json::to_string(&entry).map_or(usize::MAX, |t| t.len() + 1);
+            if size > budget {
+                break;
+            }
+            budget -= size;
+            chats.push(entry);
+        }
         wire.send(&Out::Queue { chats, total }).await
     }
 

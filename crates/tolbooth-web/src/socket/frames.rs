@@ -218,7 +218,28 @@ pub struct StateOut {
 pub struct QueuedOut {
     pub chat_id: String,
     pub requested_at: i64,
+    /// The start of the question (the whole of a short one).
     pub question: String,
+    /// Whether `question` was cut: the whole text comes with the chat.
+    pub truncated: bool,
+}
+
+impl QueuedOut {
+    /// An entry showing at most `chars` characters of `question`, with
+    /// runs of white space folded.
+    pub fn preview(chat_id: String, requested_at: i64, question: &str, chars: usize) -> Self {
+        let folded = question.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (shown, truncated) = match folded.char_indices().nth(chars) {
+            Some((cut, _)) => (folded[..cut].trim_end().to_owned(), true),
+            None => (folded, false),
+        };
+        QueuedOut {
+            chat_id,
+            requested_at,
+            question: shown,
+            truncated,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -473,4 +494,22 @@ impl Out {
 pub enum Viewer {
     Visitor,
     Staff(StaffId),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QueuedOut;
+
+    #[test]
+    fn a_queue_preview_is_the_start_of_the_question() {
+        let short = QueuedOut::preview("TB".into(), 0, "When is my  bin\ncollected?", 140);
+        assert_eq!(short.question, "When is my bin collected?");
+        assert!(!short.truncated);
+        let long = "ü".repeat(4_000);
+        let cut = QueuedOut::preview("TB".into(), 0, &long, 140);
+        assert_eq!(cut.question.chars().count(), 140);
+        assert!(cut.truncated);
+        let exact = "a".repeat(140);
+        assert!(!QueuedOut::preview("TB".into(), 0, &exact, 140).truncated);
+    }
 }

@@ -8,12 +8,14 @@ mod delivery;
 pub(crate) mod frames;
 pub mod visitor;
 
-use crate::middleware::is_same_origin as same_origin;
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::{header, HeaderMap};
 use serde::Serialize;
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tungstenite::Error as WsError;
 
 pub use frames::{ErrorCode, Out};
 
@@ -24,7 +26,10 @@ pub const MAX_FRAME_BYTES: usize = 32 * 1024;
 /// What the WebSocket library itself refuses outright.
 const HARD_FRAME_BYTES: usize = 256 * 1024;
 /// Bytes queued towards one client before the socket counts as stuck.
-const MAX_WRITE_BUFFER: usize = 256 * 1024;
+/// Every frame Tolbooth sends is built to fit well inside it (the queue
+/// carries previews of questions, not whole texts); one that would not is
+/// not sent, and the socket is closed saying why.
+pub(crate) const MAX_WRITE_BUFFER: usize = 256 * 1024;
 /// Longest one write may take before a slow reader is disconnected.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A burst of frames is this many seconds' worth of the steady rate.
@@ -43,6 +48,13 @@ pub mod close {
     pub const IDLE: u16 = 4008;
     /// Too many frames refused for rate.
     pub const TOO_FAST: u16 = 4029;
+    /// Too many sockets open from the client's address
+    /// (`chat.sockets_per_address`).
+    pub const TOO_MANY_SOCKETS: u16 = 4030;
+    /// The client did not take what was sent within the write time-out.
+    pub const TOO_SLOW: u16 = 4031;
+    /// Server error: reconnect later.
+    pub const SERVER_ERROR: u16 = 1011;
 }
 
 /// Read buffer per socket: frames are small, and a socket mostly waits;
@@ -66,6 +78,84 @@ fn origin(headers: &HeaderMap) -> Option<String> {
         .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
 }
 
+/// Visitors' sockets open per client address (`chat.sockets_per_address`),
+/// so that one address cannot hold the server's connections. An IPv6
+/// client counts by its /64 network, which one household or device
+/// usually has whole.
+#[derive(Debug)]
+pub struct SocketSlots {
+    per_address: u32,
+    open: std::sync::Mutex<std::collections::HashMap<IpAddr, u32>>,
+}
+
+/// One socket's place in [`SocketSlots`], given back when it is dropped.
+#[derive(Debug)]
+pub struct Slot {
+    slots: Arc<SocketSlots>,
+    key: IpAddr,
+}
+
+impl SocketSlots {
+    pub fn new(per_address: u32) -> Arc<Self> {
+        Arc::new(Self {
+            per_address,
+            open: std::sync::Mutex::default(),
+        })
+    }
+
+    fn key(ip: IpAddr) -> IpAddr {
+        match ip {
+            IpAddr::V4(_) => ip,
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let mut segments = v6.segments();
+                    segments[4..].fill(0);
+                    IpAddr::V6(std::net::Ipv6Addr::from(segments))
+                }
+            },
+        }
+    }
+
+    /// A place for a socket from `ip`, or `None` when that address has
+    /// its allowance open already. Without an address (no peer known)
+    /// nothing is counted.
+    pub fn take(self: &Arc<Self>, ip: Option<IpAddr>) -> Option<Option<Slot>> {
+        let Some(ip) = ip else {
+            return Some(None);
+        };
+        let key = Self::key(ip);
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(key).or_insert(0);
+        if *count >= self.per_address {
+            return None;
+        }
+        *count += 1;
+        Some(Some(Slot {
+            slots: self.clone(),
+            key,
+        }))
+    }
+
+    /// Sockets open from `ip`'s address.
+    pub fn open_from(&self, ip: IpAddr) -> u32 {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.get(&Self::key(ip)).copied().unwrap_or(0)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.slots.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.key) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
+}
+
 /// Reads a client's frame; one this server does not understand is
 /// answered with `bad_frame` (and `None`), and the socket stays open.
 pub async fn parse_frame<T: serde::de::DeserializeOwned>(
@@ -85,8 +175,8 @@ pub async fn parse_frame<T: serde::de::DeserializeOwned>(
 
 /// The console's socket: only from Tolbooth's own pages. A cross-site page
 /// could otherwise open it with the operator's cookie.
-pub fn console_origin_allowed(headers: &HeaderMap) -> bool {
-    origin(headers).is_some_and(|o| same_origin(headers, &o))
+pub fn console_origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
+    origin(headers).is_some_and(|o| state.own_origin.allows(headers, &o))
 }
 
 /// The visitor's socket: from Tolbooth's own pages, or a configured site.
@@ -95,7 +185,7 @@ pub fn console_origin_allowed(headers: &HeaderMap) -> bool {
 pub fn visitor_origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     match origin(headers) {
         None => true,
-        Some(o) => same_origin(headers, &o) || state.site_origins.contains(&o),
+        Some(o) => state.own_origin.allows(headers, &o) || state.site_origins.contains(&o),
     }
 }
 
@@ -148,6 +238,8 @@ pub enum Ending {
 /// One socket with its limits: heartbeats, idle timeout, rate and bounded
 /// writes. The visitor's and operator's loops read and write through it.
 pub struct Wire {
+    /// The socket's route, for the log line when it is closed.
+    route: &'static str,
     socket: WebSocket,
     bucket: Bucket,
     last_heard: Instant,
@@ -165,9 +257,14 @@ pub enum Read {
 }
 
 impl Wire {
-    pub fn new(socket: WebSocket, chat: &tolbooth_core::config::ChatConfig) -> Self {
+    pub fn new(
+        route: &'static str,
+        socket: WebSocket,
+        chat: &tolbooth_core::config::ChatConfig,
+    ) -> Self {
         let idle = Duration::from_secs(u64::from(chat.socket_idle_seconds));
         Self {
+            route,
             socket,
             bucket: Bucket::new(chat.socket_frames_per_second),
             last_heard: Instant::now(),
@@ -240,22 +337,44 @@ impl Wire {
     }
 
     /// Sends one frame as JSON; a client that does not take it within the
-    /// write timeout is disconnected.
+    /// write timeout is disconnected. A frame larger than the write bound
+    /// is not sent: the socket is closed with 1011, saying so.
     pub async fn send<T: Serialize>(&mut self, frame: &T) -> Result<(), Ending> {
-        let text = serde_json::to_string(frame).map_err(|_| Ending::Close(1011, "server error"))?;
+        let text = serde_json::to_string(frame)
+            .map_err(|_| Ending::Close(close::SERVER_ERROR, "server error"))?;
+        if text.len() > MAX_WRITE_BUFFER {
+            return Err(Ending::Close(
+                close::SERVER_ERROR,
+                "frame too large to send",
+            ));
+        }
         self.raw(Message::Text(text.into())).await
     }
 
     async fn raw(&mut self, message: Message) -> Result<(), Ending> {
         match tokio::time::timeout(WRITE_TIMEOUT, self.socket.send(message)).await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) | Err(_) => Err(Ending::Gone),
+            Ok(Err(e)) => Err(match e.into_inner().downcast_ref::<WsError>() {
+                // The client is not reading: the bound on queued bytes.
+                Some(WsError::WriteBufferFull(_)) => {
+                    Ending::Close(close::TOO_SLOW, "client not reading")
+                }
+                _ => Ending::Gone,
+            }),
+            Err(_) => Err(Ending::Close(close::TOO_SLOW, "write timed out")),
         }
     }
 
     /// Ends the connection as `ending` says.
     pub async fn finish(mut self, ending: Ending) {
         if let Ending::Close(code, reason) = ending {
+            // Why, in a line an operator can find: the route, the code and
+            // the reason; never what the frames carried.
+            if code == close::SERVER_ERROR || code == close::TOO_SLOW {
+                tracing::warn!(route = self.route, code, reason, "closing a socket");
+            } else {
+                tracing::info!(route = self.route, code, reason, "closing a socket");
+            }
             let frame = CloseFrame {
                 code,
                 reason: reason.into(),
@@ -274,5 +393,46 @@ impl Wire {
             })
             .await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SocketSlots;
+    use std::net::IpAddr;
+
+    #[test]
+    fn sockets_are_counted_per_address_and_given_back() {
+        let slots = SocketSlots::new(2);
+        let a: IpAddr = "203.0.113.7".parse().unwrap();
+        let b: IpAddr = "203.0.113.8".parse().unwrap();
+        let first = slots.take(Some(a)).unwrap();
+        let second = slots.take(Some(a)).unwrap();
+        assert!(slots.take(Some(a)).is_none(), "a third from one address");
+        assert!(slots.take(Some(b)).is_some(), "another address");
+        drop(first);
+        let third = slots.take(Some(a));
+        assert!(third.is_some(), "a place given back is free again");
+        drop((second, third));
+        assert_eq!(slots.open_from(a), 0);
+        assert!(slots.take(None).is_some(), "no address, nothing counted");
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_network() {
+        let slots = SocketSlots::new(1);
+        let one: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let same_net: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let other_net: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        let _held = slots.take(Some(one)).unwrap();
+        assert!(slots.take(Some(same_net)).is_none());
+        assert!(slots.take(Some(other_net)).is_some());
+        let mapped: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
+        let v4: IpAddr = "203.0.113.7".parse().unwrap();
+        let _m = slots.take(Some(mapped)).unwrap();
+        assert!(
+            slots.take(Some(v4)).is_none(),
+            "a mapped address is the IPv4 one"
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use super::delivery::Watching;
 use super::frames::{ErrorCode, Out, Viewer, VisitorIn};
-use super::{limited, visitor_origin_allowed, Ending, Read, Wire};
+use super::{close, limited, visitor_origin_allowed, Ending, Read, Slot, Wire};
 use crate::client::Client;
 use crate::state::AppState;
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
@@ -33,7 +33,23 @@ pub async fn upgrade(
         )
             .into_response();
     }
-    limited(ws).on_upgrade(move |socket| run(state, client, user_agent, socket))
+    // Over the allowance, the socket is opened and closed at once with its
+    // code, so that the client can tell why (a refused upgrade says only
+    // that it failed).
+    let slot = state.sockets.take(client.ip);
+    limited(ws).on_upgrade(move |socket| async move {
+        match slot {
+            Some(slot) => run(state, client, user_agent, socket, slot).await,
+            None => {
+                let wire = Wire::new("/ws/chat", socket, &state.config.chat);
+                wire.finish(Ending::Close(
+                    close::TOO_MANY_SOCKETS,
+                    "too many connections from this address",
+                ))
+                .await;
+            }
+        }
+    })
 }
 
 /// The visitor's chat once started or resumed.
@@ -53,8 +69,9 @@ async fn run(
     client: ClientContext,
     user_agent: Option<String>,
     socket: WebSocket,
+    _slot: Option<Slot>,
 ) {
-    let mut wire = Wire::new(socket, &state.config.chat);
+    let mut wire = Wire::new("/ws/chat", socket, &state.config.chat);
     let peer = Peer { client, user_agent };
     let ending = converse(&state, &peer, &mut wire).await;
     wire.finish(ending).await;

@@ -14,8 +14,11 @@ backend_tests!(
     a_token_is_the_only_way_in,
     a_rejected_enquiry_is_gone_and_only_counted,
     starts_and_sends_are_rate_limited,
+    resends_are_acknowledged_not_rate_limited,
+    every_api_error_is_the_documented_json,
 );
 
+#[derive(Clone)]
 struct Visitor {
     http: reqwest::Client,
     base: String,
@@ -281,4 +284,162 @@ async fn starts_and_sends_are_rate_limited(backend: Backend) {
         SENDS_PER_CHAT + 1,
         "the refused message was not stored"
     );
+}
+
+/// The protocol tells a client to resend an unacknowledged message with
+/// the same `client_id`: a resend is answered with the stored message's
+/// acknowledgement and does not count towards the message limit.
+async fn resends_are_acknowledged_not_rate_limited(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    use tolbooth_core::live_chat::SENDS_PER_CHAT;
+    let mut visitor = Visitor::new(&app);
+    assert_eq!(visitor.start("hello").await.0, 201);
+    let mut resends = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let v = visitor.clone();
+        resends.spawn(async move { v.send("r1", "are you there?").await });
+    }
+    let mut seqs = Vec::new();
+    let mut firsts = 0;
+    while let Some(done) = resends.join_next().await {
+        let (status, ack) = done.unwrap();
+        assert_eq!(status, 200, "{ack}");
+        seqs.push(ack["seq"].as_i64().unwrap());
+        if ack["duplicate"] == json!(false) {
+            firsts += 1;
+        }
+    }
+    assert!(seqs.iter().all(|&s| s == 2), "{seqs:?}");
+    assert_eq!(firsts, 1, "stored once");
+
+    // The rest of the minute's allowance is still there for new messages.
+    for i in 1..SENDS_PER_CHAT {
+        assert_eq!(visitor.send(&format!("m{i}"), "hi").await.0, 200);
+    }
+    assert_eq!(visitor.send("one-too-many", "hi").await.0, 429);
+    let (status, ack) = visitor.send("r1", "are you there?").await;
+    assert_eq!((status, ack["seq"].clone()), (200, json!(2)));
+
+    // In a later window, with the allowance used up by new messages, a
+    // resend of an old message is still acknowledged, not refused.
+    app.clock.advance(time::Duration::minutes(1));
+    for i in 0..SENDS_PER_CHAT {
+        assert_eq!(visitor.send(&format!("n{i}"), "hi").await.0, 200);
+    }
+    assert_eq!(visitor.send("one-too-many", "hi").await.0, 429);
+    let (status, ack) = visitor.send("r1", "are you there?").await;
+    assert_eq!(status, 200, "{ack}");
+    assert_eq!(ack["seq"], 2);
+    assert_eq!(ack["duplicate"], true);
+    let (_, view) = visitor.fetch(0).await;
+    assert_eq!(
+        view["messages"].as_array().unwrap().len() as u32,
+        2 * SENDS_PER_CHAT + 1,
+        "the question, r1, and the new messages; nothing twice"
+    );
+}
+
+/// Whatever refuses an API request — the handler, the body or query
+/// reader, the router, a limit — the answer is `{"error", "message"}`
+/// with its code from the one table.
+async fn every_api_error_is_the_documented_json(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.server.max_body_bytes = 64 * 1024).await
+    else {
+        return;
+    };
+    let mut visitor = Visitor::new(&app);
+    assert_eq!(visitor.start("hello").await.0, 201);
+    let http = reqwest::Client::new();
+    let url = |path: &str| format!("{}{path}", app.base_url);
+    let token = visitor.token.clone().unwrap();
+    let check = |what: &str, res: reqwest::Response, status: u16, code: &str| {
+        let what = what.to_owned();
+        let code = code.to_owned();
+        async move {
+            assert_eq!(res.status().as_u16(), status, "{what}");
+            let kind = res
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            assert!(kind.starts_with("application/json"), "{what}: {kind}");
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["error"], code.as_str(), "{what}: {body}");
+            assert!(
+                body["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "{what}: {body}"
+            );
+        }
+    };
+    for after in ["abc", "-1", "1.5", "99999999999999999999"] {
+        let res = http
+            .get(url(&format!("/api/chats/messages?after={after}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        check(&format!("after={after}"), res, 400, "bad_input").await;
+    }
+    let (status, view) = visitor.fetch(0).await;
+    assert_eq!(status, 200, "after=0 still reads: {view}");
+
+    let res = http
+        .post(url("/api/chats"))
+        .json(&json!({"question": "hi", "admin": true}))
+        .send()
+        .await
+        .unwrap();
+    check("unknown field", res, 422, "invalid_body").await;
+    let res = http
+        .post(url("/api/chats/messages"))
+        .bearer_auth(&token)
+        .json(&json!({"client_id": "x", "text": 5}))
+        .send()
+        .await
+        .unwrap();
+    check("wrong type", res, 422, "invalid_body").await;
+    let res = http
+        .post(url("/api/chats"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    check("not JSON", res, 400, "bad_input").await;
+    let res = http
+        .post(url("/api/chats"))
+        .body(r#"{"question": "hi"}"#)
+        .send()
+        .await
+        .unwrap();
+    check("no content type", res, 415, "unsupported_media_type").await;
+    let res = http
+        .post(url("/api/chats"))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"question": "{}"}}"#, "x".repeat(100 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    check("too large", res, 413, "too_large").await;
+    let res = http.get(url("/api/no-such-thing")).send().await.unwrap();
+    check("no route", res, 404, "not_found").await;
+    let res = http.delete(url("/api/chats")).send().await.unwrap();
+    check("wrong method", res, 405, "method_not_allowed").await;
+    let res = http
+        .post(url("/api/bot/feedback"))
+        .json(&json!({"id": "x", "helpful": "very"}))
+        .send()
+        .await
+        .unwrap();
+    check("chatbot body", res, 422, "invalid_body").await;
+    let res = http
+        .get(url("/api/chats/messages"))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    check("bad token", res, 404, "not_found").await;
 }

@@ -21,6 +21,8 @@ backend_tests!(
     a_console_socket_closes_when_its_session_ends,
     quiet_chats_end_and_unanswered_enquiries_are_abandoned,
     out_of_hours_chat_says_so_and_takes_no_enquiries,
+    a_full_queue_of_the_longest_questions_still_opens_the_console,
+    sockets_per_address_are_capped,
 );
 
 async fn start(visitor: &mut Socket, question: &str) -> (String, String) {
@@ -421,6 +423,35 @@ async fn origins_are_checked(backend: Backend) {
     .await
     .err();
     assert!(matches!(cross, Some(SocketEnd::Refused(403))), "{cross:?}");
+    // The same host and port under another scheme is another origin: this
+    // server answers plain HTTP, so an https page is not one of its own.
+    let other_scheme = app.base_url.replacen("http://", "https://", 1);
+    let wrong_scheme = Socket::connect(
+        &app.base_url,
+        "/ws/console",
+        Some(&other_scheme),
+        Some(&browser.cookie_header()),
+    )
+    .await
+    .err();
+    assert!(
+        matches!(wrong_scheme, Some(SocketEnd::Refused(403))),
+        "{wrong_scheme:?}"
+    );
+    let port: u16 = app.base_url.rsplit(':').next().unwrap().parse().unwrap();
+    let other_port = format!("http://127.0.0.1:{}", port.wrapping_add(1));
+    let wrong_port = Socket::connect(
+        &app.base_url,
+        "/ws/console",
+        Some(&other_port),
+        Some(&browser.cookie_header()),
+    )
+    .await
+    .err();
+    assert!(
+        matches!(wrong_port, Some(SocketEnd::Refused(403))),
+        "{wrong_port:?}"
+    );
     let anonymous = Socket::connect(&app.base_url, "/ws/console", Some(&app.base_url), None)
         .await
         .err();
@@ -601,4 +632,99 @@ async fn out_of_hours_chat_says_so_and_takes_no_enquiries(backend: Backend) {
     app.clock.advance(time::Duration::days(1));
     let mut v = app.visitor_socket().await;
     assert_eq!(v.expect("welcome").await["open"], false);
+}
+
+/// 200 waiting enquiries whose questions are as long as a message may be,
+/// in four-byte characters: the console still opens and works. The queue
+/// carries the start of each question; the whole comes with the chat.
+async fn a_full_queue_of_the_longest_questions_still_opens_the_console(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.chat.starts_per_address = 1_000).await
+    else {
+        return;
+    };
+    let longest = "\u{1F4AC}".repeat(tolbooth_domain::chat::MessageBody::MAX_CHARS);
+    let ctx = tolbooth_core::accounts::ClientContext {
+        ip: None,
+        request_id: None,
+    };
+    let mut refs = Vec::new();
+    for _ in 0..200 {
+        let started = app
+            .live_chat
+            .start(&longest, None, &Default::default(), &ctx)
+            .await
+            .unwrap();
+        refs.push(started.chat.lifecycle.chat_ref.to_string());
+    }
+    let (browser, _) = app.signed_in("morag", Role::Operator).await;
+    for attempt in 0..2 {
+        let mut console = app.console_socket(&browser).await.unwrap();
+        console.expect("hello").await;
+        console.expect("operators").await;
+        let queue = console.expect("queue").await;
+        assert_eq!(queue["total"], 200, "attempt {attempt}");
+        let chats = queue["chats"].as_array().unwrap();
+        assert_eq!(chats.len(), 200, "every waiting enquiry is listed");
+        for chat in chats {
+            let preview = chat["question"].as_str().unwrap();
+            assert!(preview.chars().count() <= 140, "{}", preview.len());
+            assert!(preview.starts_with("\u{1F4AC}"));
+            assert_eq!(chat["truncated"], true);
+        }
+        console.expect("canned").await;
+        console.expect("mine").await;
+        if attempt == 1 {
+            // Opening an enquiry gives its whole question.
+            console
+                .send(json!({"type": "accept", "chat_id": refs[0]}))
+                .await;
+            assert_eq!(console.expect("state").await["state"], "accepted");
+            let question = console.expect("message").await;
+            assert_eq!(question["seq"], 1);
+            assert_eq!(question["text"].as_str().unwrap(), longest);
+        }
+    }
+}
+
+/// One address may hold `chat.sockets_per_address` visitors' sockets; the
+/// next is closed at once with 4030, and a place given back is free again.
+async fn sockets_per_address_are_capped(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.chat.sockets_per_address = 3).await
+    else {
+        return;
+    };
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        let mut s = app.visitor_socket().await;
+        s.expect("welcome").await;
+        open.push(s);
+    }
+    let mut refused = app.visitor_socket().await;
+    let end = refused.next().await.err();
+    assert!(matches!(end, Some(SocketEnd::Closed(Some(4030)))), "{end:?}");
+    // The console's socket is the staff's, and not counted.
+    let (browser, _) = app.signed_in("morag", Role::Operator).await;
+    let mut console = app.console_socket(&browser).await.unwrap();
+    console.expect("hello").await;
+
+    // Closing one frees its place (as soon as the server has seen it go).
+    drop(open.pop());
+    let mut reopened = None;
+    for _ in 0..50 {
+        let mut s = app.visitor_socket().await;
+        match s.next().await {
+            Ok(frame) if frame["type"] == "welcome" => {
+                reopened = Some(s);
+                break;
+            }
+            Err(SocketEnd::Closed(Some(4030))) => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(reopened.is_some(), "the freed place is taken again");
+    let mut over = app.visitor_socket().await;
+    let end = over.next().await.err();
+    assert!(matches!(end, Some(SocketEnd::Closed(Some(4030)))), "{end:?}");
 }

@@ -65,6 +65,11 @@ async fn cross_site_post_is_refused(backend: Backend) {
     assert_eq!(p.status, 403);
     b.extra_headers = vec![("sec-fetch-site".into(), "cross-site".into())];
     assert_eq!(b.sign_in("lou", &op.password).await.status, 403);
+    // This server answers plain HTTP: a page on https with the same host
+    // and port is another origin.
+    let other_scheme = app.base_url.replacen("http://", "https://", 1);
+    b.extra_headers = vec![("origin".into(), other_scheme)];
+    assert_eq!(b.sign_in("lou", &op.password).await.status, 403);
     b.extra_headers.clear();
     assert_eq!(b.sign_in("lou", &op.password).await.status, 303);
 }
