@@ -31,7 +31,7 @@ impl BotQuestionId {
 }
 
 /// One question as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct BotQuestion {
     pub id: BotQuestionId,
     #[serde(with = "time::serde::rfc3339")]
@@ -47,6 +47,24 @@ pub struct BotQuestion {
     /// The page cited (answered) or offered first (declined).
     pub page_url: Option<String>,
     pub helpful: Option<bool>,
+}
+
+/// The question's facts, never its words.
+impl std::fmt::Debug for BotQuestion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::secret::ShownOpt;
+        f.debug_struct("BotQuestion")
+            .field("id", &self.id)
+            .field("asked_at", &self.asked_at)
+            .field("question", &ShownOpt(&self.question))
+            .field("redacted", &ShownOpt(&self.redacted))
+            .field("service_area", &self.service_area)
+            .field("answered", &self.answered)
+            .field("reason", &self.reason)
+            .field("page_url", &self.page_url)
+            .field("helpful", &self.helpful)
+            .finish()
+    }
 }
 
 /// Questions in one service area in one week (weeks start on Monday).

@@ -364,9 +364,17 @@ pub enum InvalidMessage {
 /// The text of a chat message: not blank, at most [`MessageBody::MAX_CHARS`]
 /// characters, control characters other than line breaks and tabs removed,
 /// line endings made `\n`. Shown as text, never as markup.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct MessageBody(String);
+
+impl std::fmt::Debug for MessageBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("MessageBody")
+            .field(&crate::secret::Shown(&self.0))
+            .finish()
+    }
+}
 
 impl MessageBody {
     pub const MAX_CHARS: usize = 4_000;

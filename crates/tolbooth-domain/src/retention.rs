@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// One line of a kept transcript.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TranscriptLine {
     pub seq: i64,
     /// `visitor`, `operator` or `system`.
@@ -19,6 +19,17 @@ pub struct TranscriptLine {
     /// Milliseconds since the Unix epoch, UTC.
     pub at_ms: i64,
     pub text: String,
+}
+
+impl std::fmt::Debug for TranscriptLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TranscriptLine")
+            .field("seq", &self.seq)
+            .field("sender", &self.sender)
+            .field("at_ms", &self.at_ms)
+            .field("text", &crate::secret::Shown(&self.text))
+            .finish()
+    }
 }
 
 impl TranscriptLine {
@@ -50,7 +61,7 @@ pub struct ChatForSweep {
 
 /// What is kept of a chat after its live record goes (RET-3). There is
 /// deliberately no IP address, visitor name field or location here.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ChatExtract {
     pub chat_id: ChatId,
     pub chat_ref: Option<ChatRef>,
@@ -70,6 +81,33 @@ pub struct ChatExtract {
     pub edited_by_staff: bool,
     pub extracted_at: OffsetDateTime,
     pub anonymised_at: Option<OffsetDateTime>,
+}
+
+/// The extract's facts; of what people wrote, only lengths.
+impl std::fmt::Debug for ChatExtract {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::secret::ShownOpt;
+        f.debug_struct("ChatExtract")
+            .field("chat_id", &self.chat_id)
+            .field("chat_ref", &self.chat_ref)
+            .field("operator_name", &self.operator_name)
+            .field("requested_at", &self.requested_at)
+            .field("accepted_at", &self.accepted_at)
+            .field("ended_at", &self.ended_at)
+            .field("chat_seconds", &self.chat_seconds)
+            .field("question", &ShownOpt(&self.question))
+            .field("browser", &self.browser)
+            .field("referrer", &ShownOpt(&self.referrer))
+            .field("launch_url", &ShownOpt(&self.launch_url))
+            .field("pages_visited", &self.pages_visited)
+            .field("seconds_on_site", &self.seconds_on_site)
+            .field("content", &self.content)
+            .field("ended_by", &self.ended_by)
+            .field("edited_by_staff", &self.edited_by_staff)
+            .field("extracted_at", &self.extracted_at)
+            .field("anonymised_at", &self.anonymised_at)
+            .finish()
+    }
 }
 
 /// An extract with the statistics its chat adds, stored together so that

@@ -61,3 +61,26 @@ mod tests {
         assert_eq!(s.expose(), "hunter2-correct-horse");
     }
 }
+
+/// What `Debug` shows of text a citizen or member of staff wrote: its
+/// length, never its words (logs, panics and test failures stay free of
+/// personal data).
+pub struct Shown<'a>(pub &'a str);
+
+impl std::fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{} chars>", self.0.chars().count())
+    }
+}
+
+/// [`Shown`] for text that may be absent.
+pub struct ShownOpt<'a>(pub &'a Option<String>);
+
+impl std::fmt::Debug for ShownOpt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(text) => write!(f, "Some({:?})", Shown(text)),
+            None => f.write_str("None"),
+        }
+    }
+}

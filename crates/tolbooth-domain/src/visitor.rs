@@ -14,7 +14,7 @@ pub const MAX_PAGES: u32 = 100_000;
 pub const MAX_SECONDS_ON_SITE: u32 = 30 * 24 * 3600;
 
 /// Everything held about the visitor of one chat.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct VisitorDetails {
     pub name: Option<String>,
     pub ip: Option<IpAddr>,
@@ -28,6 +28,26 @@ pub struct VisitorDetails {
     pub location: Option<String>,
     /// SHA-256 (hex) of the widget's random visitor id.
     pub visitor_key: Option<String>,
+}
+
+/// Which details are held, never what they say.
+impl std::fmt::Debug for VisitorDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::secret::ShownOpt;
+        f.debug_struct("VisitorDetails")
+            .field("name", &ShownOpt(&self.name))
+            .field("ip", &self.ip.map(|_| "[held]"))
+            .field("browser", &ShownOpt(&self.browser))
+            .field("operating_system", &ShownOpt(&self.operating_system))
+            .field("device", &ShownOpt(&self.device))
+            .field("referrer", &ShownOpt(&self.referrer))
+            .field("launch_url", &ShownOpt(&self.launch_url))
+            .field("pages_visited", &self.pages_visited)
+            .field("seconds_on_site", &self.seconds_on_site)
+            .field("location", &ShownOpt(&self.location))
+            .field("visitor_key", &self.visitor_key.as_ref().map(|_| "[held]"))
+            .finish()
+    }
 }
 
 /// Text with control characters removed and whitespace collapsed, at most

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use tolbooth_core::live_chat::ChatError;
 use tolbooth_domain::ports::{Sender, StoredChat, StoredMessage};
+use tolbooth_domain::secret::{Shown, ShownOpt};
 use tolbooth_domain::staff::StaffId;
 use tolbooth_domain::time_fmt::unix_millis;
 
@@ -188,7 +189,7 @@ impl ErrorCode {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct MessageOut {
     pub chat_id: String,
     pub seq: i64,
@@ -214,7 +215,7 @@ pub struct StateOut {
     pub ended_by: Option<&'static str>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct QueuedOut {
     pub chat_id: String,
     pub requested_at: i64,
@@ -362,7 +363,7 @@ pub struct FlagOut {
 }
 
 /// The visitor panel (LC-2, LC-5).
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct VisitorOut {
     pub chat_id: String,
     pub name: Option<String>,
@@ -511,5 +512,44 @@ mod tests {
         assert!(cut.truncated);
         let exact = "a".repeat(140);
         assert!(!QueuedOut::preview("TB".into(), 0, &exact, 140).truncated);
+        let shown = format!(
+            "{:?}",
+            QueuedOut::preview("TB".into(), 0, "Canary-Wren", 140)
+        );
+        assert!(!shown.contains("Canary"), "{shown}");
+    }
+}
+
+// Frames that carry what visitors wrote or who they are show lengths in
+// `Debug`, never content.
+impl std::fmt::Debug for MessageOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageOut")
+            .field("chat_id", &self.chat_id)
+            .field("seq", &self.seq)
+            .field("from", &self.from)
+            .field("text", &Shown(&self.text))
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for QueuedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueuedOut")
+            .field("chat_id", &self.chat_id)
+            .field("question", &Shown(&self.question))
+            .field("truncated", &self.truncated)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for VisitorOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VisitorOut")
+            .field("chat_id", &self.chat_id)
+            .field("name", &ShownOpt(&self.name))
+            .field("earlier", &self.earlier.len())
+            .field("flags", &self.flags.len())
+            .finish_non_exhaustive()
     }
 }
