@@ -689,8 +689,7 @@ async fn a_full_queue_of_the_longest_questions_still_opens_the_console(backend: 
 /// One address may hold `chat.sockets_per_address` visitors' sockets; the
 /// next is closed at once with 4030, and a place given back is free again.
 async fn sockets_per_address_are_capped(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.chat.sockets_per_address = 3).await
-    else {
+    let Some(app) = TestApp::spawn_with(backend, |c| c.chat.sockets_per_address = 3).await else {
         return;
     };
     let mut open = Vec::new();
@@ -701,7 +700,10 @@ async fn sockets_per_address_are_capped(backend: Backend) {
     }
     let mut refused = app.visitor_socket().await;
     let end = refused.next().await.err();
-    assert!(matches!(end, Some(SocketEnd::Closed(Some(4030)))), "{end:?}");
+    assert!(
+        matches!(end, Some(SocketEnd::Closed(Some(4030)))),
+        "{end:?}"
+    );
     // The console's socket is the staff's, and not counted.
     let (browser, _) = app.signed_in("morag", Role::Operator).await;
     let mut console = app.console_socket(&browser).await.unwrap();
@@ -726,5 +728,8 @@ async fn sockets_per_address_are_capped(backend: Backend) {
     assert!(reopened.is_some(), "the freed place is taken again");
     let mut over = app.visitor_socket().await;
     let end = over.next().await.err();
-    assert!(matches!(end, Some(SocketEnd::Closed(Some(4030)))), "{end:?}");
+    assert!(
+        matches!(end, Some(SocketEnd::Closed(Some(4030)))),
+        "{end:?}"
+    );
 }
