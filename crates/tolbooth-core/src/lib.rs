@@ -19,6 +19,7 @@ pub mod retention;
 pub mod schedule;
 pub mod sealing;
 pub mod second_factor;
+pub mod services;
 pub mod tokens;
 pub mod user_agent;
 

@@ -19,9 +19,9 @@ pub use tolbooth_store::{backend_tests, Backend};
 use std::sync::Arc;
 use time::macros::datetime;
 use tokio::sync::oneshot;
-use tolbooth_core::accounts::AccountSettings;
 use tolbooth_core::governance::Governance;
 use tolbooth_core::retention::Sweeper;
+use tolbooth_core::services::Services;
 use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::audit::{Actor, AuditEntry};
 use tolbooth_domain::clock::{Clock, ManualClock};
@@ -113,57 +113,30 @@ impl TestApp {
             .unwrap();
         store.migrate().await.unwrap();
         let shared: Arc<dyn Store> = Arc::new(store.clone());
-        let sealing =
-            tolbooth_core::sealing::SealingKey::load(config.secrets_key.as_ref(), &config.data_dir)
-                .unwrap();
-        let accounts = Accounts::new(
-            shared.clone(),
-            Arc::new(clock.clone()),
-            AccountSettings::from_config(&config),
-            Arc::new(sealing),
-        );
-        accounts.seal_stored_secrets().await.unwrap();
-        let live_chat =
-            LiveChat::from_config(shared.clone(), Arc::new(clock.clone()), &config).unwrap();
-        let policy = Arc::new(
-            tolbooth_core::policy_file::load(config.retention.policy.as_deref().unwrap()).unwrap(),
-        );
-        let governance = Governance::new(shared.clone(), Arc::new(clock.clone()), policy.clone());
-        governance.adopt_running_policy().await.unwrap();
-        let sweeper = Sweeper::new(
+        let policy =
+            tolbooth_core::policy_file::load(config.retention.policy.as_deref().unwrap()).unwrap();
+        let embedder = tolbooth_core::chatbot::KnowledgeBase::load_embedder(&config.chatbot)
+            .await
+            .unwrap();
+        // The one wiring, as `tolbooth serve` builds it.
+        let services = Services::build(
+            config.clone(),
             shared,
             Arc::new(clock.clone()),
-            Arc::new(policy.policy.clone()),
-            config.retention.sweep_settings(),
-        );
-        let mut kb = tolbooth_core::chatbot::KnowledgeBase::new(
-            Arc::new(store.clone()),
-            Arc::new(clock.clone()),
-            config.chatbot.clone(),
-        );
-        if let Some(embedder) =
-            tolbooth_core::chatbot::KnowledgeBase::load_embedder(&config.chatbot)
-                .await
-                .unwrap()
-        {
-            kb = kb.with_embedder(embedder);
-        }
-        let chatbot = tolbooth_core::chatbot::Chatbot::start(
-            kb,
-            Arc::new(store.clone()),
-            Arc::new(clock.clone()),
-            &policy.policy,
+            policy,
+            embedder,
         )
         .await
         .unwrap();
-        let state = AppState::new(
-            accounts.clone(),
-            live_chat.clone(),
-            governance.clone(),
-            sweeper.clone(),
-            chatbot.clone(),
-            config.clone(),
-        );
+        services.governance.adopt_running_policy().await.unwrap();
+        let state = AppState::new(&services);
+        let Services {
+            base,
+            governance,
+            sweeper,
+            chatbot,
+        } = services;
+        let (accounts, live_chat) = (base.accounts, base.live_chat);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();

@@ -4,6 +4,7 @@ use crate::metrics::Metrics;
 use std::sync::Arc;
 use tolbooth_core::governance::Governance;
 use tolbooth_core::retention::Sweeper;
+use tolbooth_core::services::Services;
 use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::network::TrustedProxies;
 
@@ -37,14 +38,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(
-        accounts: Accounts,
-        live_chat: LiveChat,
-        governance: Governance,
-        sweeper: Sweeper,
-        chatbot: tolbooth_core::chatbot::Chatbot,
-        config: Arc<Config>,
-    ) -> Self {
+    /// What the handlers reach, from the one wiring's services.
+    pub fn new(services: &Services) -> Self {
+        let accounts = services.base.accounts.clone();
+        let live_chat = services.base.live_chat.clone();
+        let governance = services.governance.clone();
+        let sweeper = services.sweeper.clone();
+        let chatbot = services.chatbot.clone();
+        let config = services.base.config.clone();
         let tls = config.server.tls.is_some();
         let trusted_proxies = Arc::new(config.trusted_proxies());
         let https_public = config

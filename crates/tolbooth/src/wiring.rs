@@ -2,11 +2,8 @@
 
 use anyhow::Context;
 use std::sync::Arc;
-use tolbooth_core::accounts::AccountSettings;
-use tolbooth_core::governance::Governance;
 use tolbooth_core::policy_file::LoadedPolicy;
-use tolbooth_core::retention::Sweeper;
-use tolbooth_core::sealing::SealingKey;
+use tolbooth_core::services::{Base, PolicyServices, Services};
 use tolbooth_core::{Accounts, Config, LiveChat};
 use tolbooth_domain::clock::{Clock, SystemClock};
 use tolbooth_domain::ports::Store;
@@ -15,19 +12,14 @@ use tolbooth_store::SqlStore;
 pub struct App {
     pub config: Arc<Config>,
     pub store: SqlStore,
+    /// Accounts and live chat, built by the one wiring in the core.
+    pub base: Base,
     pub accounts: Accounts,
     pub live_chat: LiveChat,
     pub clock: Arc<dyn Clock>,
     /// The sentence embedding model, loaded on first use (only commands
     /// that answer or import need it).
     embedder: tokio::sync::OnceCell<Option<Arc<tolbooth_bot::dense::Embedder>>>,
-}
-
-/// The policy-driven services: governance (notices, holds, disclosures,
-/// edits) and the retention sweeper.
-pub struct PolicyServices {
-    pub governance: Governance,
-    pub sweeper: Sweeper,
 }
 
 /// The preset `demo` runs with when no policy is configured.
@@ -45,25 +37,8 @@ pub fn load_policy(config: &Config) -> anyhow::Result<LoadedPolicy> {
 }
 
 impl App {
-    /// The chatbot, answering from the stored knowledge base and keeping
-    /// questions only if `policy` has a `chatbot_question` category.
-    pub async fn chatbot(
-        &self,
-        policy: &tolbooth_domain::policy::ValidPolicy,
-    ) -> anyhow::Result<tolbooth_core::chatbot::Chatbot> {
-        tolbooth_core::chatbot::Chatbot::start(
-            self.knowledge_base().await?,
-            Arc::new(self.store.clone()),
-            self.clock.clone(),
-            policy,
-        )
-        .await
-        .context("cannot build the chatbot's index")
-    }
-
-    /// The chatbot's knowledge base, with the embedding model when
-    /// `chatbot.embedding_model` names one.
-    pub async fn knowledge_base(&self) -> anyhow::Result<tolbooth_core::chatbot::KnowledgeBase> {
+    /// The embedding model `chatbot.embedding_model` names, loaded once.
+    async fn embedder(&self) -> anyhow::Result<Option<Arc<tolbooth_bot::dense::Embedder>>> {
         let embedder = self
             .embedder
             .get_or_try_init(|| {
@@ -71,42 +46,29 @@ impl App {
             })
             .await
             .context("cannot load the embedding model (chatbot.embedding_model)")?;
-        let kb = tolbooth_core::chatbot::KnowledgeBase::new(
-            Arc::new(self.store.clone()),
-            self.clock.clone(),
-            self.config.chatbot.clone(),
-        );
-        Ok(match embedder {
-            Some(embedder) => kb.with_embedder(embedder.clone()),
-            None => kb,
-        })
+        Ok(embedder.clone())
+    }
+
+    /// The chatbot's knowledge base, with the embedding model when
+    /// `chatbot.embedding_model` names one.
+    pub async fn knowledge_base(&self) -> anyhow::Result<tolbooth_core::chatbot::KnowledgeBase> {
+        Ok(self.base.knowledge_base(self.embedder().await?))
+    }
+
+    /// Every use case the server runs, under `policy`.
+    pub async fn services(&self, policy: LoadedPolicy) -> anyhow::Result<Services> {
+        let embedder = self.embedder().await?;
+        Ok(Services::from_base(self.base.clone(), policy, embedder).await?)
     }
 
     /// The governance service and the sweeper, under the configured policy.
     pub fn policy_services(&self) -> anyhow::Result<PolicyServices> {
-        Ok(self.services_under(load_policy(&self.config)?))
-    }
-
-    /// The governance service and the sweeper, under `policy`.
-    pub fn services_under(&self, policy: LoadedPolicy) -> PolicyServices {
-        let policy = Arc::new(policy);
-        let shared: Arc<dyn Store> = Arc::new(self.store.clone());
-        let governance = Governance::new(shared.clone(), self.clock.clone(), policy.clone());
-        let sweeper = Sweeper::new(
-            shared,
-            self.clock.clone(),
-            Arc::new(policy.policy.clone()),
-            self.config.retention.sweep_settings(),
-        )
-        .with_live_activity(self.live_chat.activity());
-        PolicyServices {
-            governance,
-            sweeper,
-        }
+        Ok(self.base.under_policy(load_policy(&self.config)?))
     }
 }
 
-/// Creates the data directory, opens and migrates the store.
+/// Creates the data directory, opens and migrates the store, and builds
+/// the use cases every command needs.
 pub async fn open(config: Config) -> anyhow::Result<App> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
@@ -120,31 +82,15 @@ pub async fn open(config: Config) -> anyhow::Result<App> {
         .migrate()
         .await
         .context("cannot migrate the database")?;
+    let config = Arc::new(config);
     let shared: Arc<dyn Store> = Arc::new(store.clone());
-    let sealing = SealingKey::load(config.secrets_key.as_ref(), &config.data_dir)
-        .context("cannot load the key that seals second-factor secrets")?;
-    let accounts = Accounts::new(
-        shared.clone(),
-        clock.clone(),
-        AccountSettings::from_config(&config),
-        Arc::new(sealing),
-    );
-    // Second-factor secrets kept in plain text by an earlier version are
-    // sealed now, before anyone signs in.
-    let sealed = accounts
-        .seal_stored_secrets()
-        .await
-        .context("cannot seal the stored second-factor secrets")?;
-    if sealed > 0 {
-        tracing::info!(sealed, "second-factor secrets sealed");
-    }
-    let live_chat = LiveChat::from_config(shared, clock.clone(), &config)
-        .context("cannot start live chat (chat.geoip_database)")?;
+    let base = Base::build(config.clone(), shared, clock.clone()).await?;
     Ok(App {
-        config: Arc::new(config),
+        config,
         store,
-        accounts,
-        live_chat,
+        accounts: base.accounts.clone(),
+        live_chat: base.live_chat.clone(),
+        base,
         clock,
         embedder: tokio::sync::OnceCell::new(),
     })

@@ -36,8 +36,8 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     if demo_mode {
         import_demo_knowledge(&app).await;
     }
-    let chatbot = app.chatbot(&policy.policy).await?;
-    let services = app.services_under(policy);
+    let services = app.services(policy).await?;
+    let chatbot = services.chatbot.clone();
     let notice = services
         .governance
         .adopt_running_policy()
@@ -117,14 +117,7 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         embedding.finish_embedding().await;
         embedding.follow_changes(Duration::from_secs(60)).await
     });
-    let state = AppState::new(
-        app.accounts.clone(),
-        app.live_chat.clone(),
-        services.governance.clone(),
-        services.sweeper.clone(),
-        chatbot,
-        app.config.clone(),
-    );
+    let state = AppState::new(&services);
     server::serve(state, listener, server::shutdown_signal()).await?;
     knowledge.abort();
     sweeper.abort();

@@ -1,0 +1,185 @@
+//! The one wiring of Tolbooth's use cases. `tolbooth serve`, every other
+//! command and the tests' `TestApp` build their services here, from the
+//! configuration, a store and a clock, so that what runs in production is
+//! what the tests run.
+//!
+//! Building is staged by what a caller needs: [`Base`] (accounts and live
+//! chat, for every command), [`Base::under_policy`] (governance and the
+//! sweeper, for commands that act on the policy), and [`Services::build`]
+//! (everything, the chatbot included, for the server).
+
+use crate::accounts::{AccountError, AccountSettings, Accounts};
+use crate::chatbot::{Chatbot, ChatbotError, KnowledgeBase};
+use crate::config::Config;
+use crate::geoip::GeoIpError;
+use crate::governance::Governance;
+use crate::live_chat::LiveChat;
+use crate::policy_file::LoadedPolicy;
+use crate::retention::Sweeper;
+use crate::sealing::{SealError, SealingKey};
+use std::sync::Arc;
+use tolbooth_bot::dense::Embedder;
+use tolbooth_domain::clock::Clock;
+use tolbooth_domain::ports::Store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WiringError {
+    #[error("cannot load the key that seals second-factor secrets: {0}")]
+    SealingKey(#[from] SealError),
+    #[error("cannot seal the stored second-factor secrets: {0}")]
+    Sealing(#[from] AccountError),
+    #[error("cannot start live chat (chat.geoip_database): {0}")]
+    GeoIp(#[from] GeoIpError),
+    #[error("cannot build the chatbot's index: {0}")]
+    Chatbot(#[from] ChatbotError),
+}
+
+/// What every command needs: staff accounts and live chat.
+#[derive(Clone)]
+pub struct Base {
+    pub config: Arc<Config>,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub accounts: Accounts,
+    pub live_chat: LiveChat,
+}
+
+impl std::fmt::Debug for Base {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Base").finish_non_exhaustive()
+    }
+}
+
+/// The use cases that act under the policy.
+#[derive(Clone)]
+pub struct PolicyServices {
+    pub governance: Governance,
+    pub sweeper: Sweeper,
+}
+
+impl Base {
+    /// Accounts (with the sealing key; any second-factor secret an earlier
+    /// version kept in plain text is sealed now, before anyone signs in)
+    /// and live chat.
+    pub async fn build(
+        config: Arc<Config>,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, WiringError> {
+        let sealing = SealingKey::load(config.secrets_key.as_ref(), &config.data_dir)?;
+        let accounts = Accounts::new(
+            store.clone(),
+            clock.clone(),
+            AccountSettings::from_config(&config),
+            Arc::new(sealing),
+        );
+        let sealed = accounts.seal_stored_secrets().await?;
+        if sealed > 0 {
+            tracing::info!(sealed, "second-factor secrets sealed");
+        }
+        let live_chat = LiveChat::from_config(store.clone(), clock.clone(), &config)?;
+        Ok(Self {
+            config,
+            store,
+            clock,
+            accounts,
+            live_chat,
+        })
+    }
+
+    /// Governance and the retention sweeper under `policy`; the sweeper
+    /// yields to live chat while messages flow.
+    pub fn under_policy(&self, policy: LoadedPolicy) -> PolicyServices {
+        let policy = Arc::new(policy);
+        let governance = Governance::new(self.store.clone(), self.clock.clone(), policy.clone());
+        let sweeper = Sweeper::new(
+            self.store.clone(),
+            self.clock.clone(),
+            Arc::new(policy.policy.clone()),
+            self.config.retention.sweep_settings(),
+        )
+        .with_live_activity(self.live_chat.activity());
+        PolicyServices {
+            governance,
+            sweeper,
+        }
+    }
+
+    /// The chatbot's knowledge base, with the embedding model when given.
+    pub fn knowledge_base(&self, embedder: Option<Arc<Embedder>>) -> KnowledgeBase {
+        let kb = KnowledgeBase::new(
+            self.store.clone(),
+            self.clock.clone(),
+            self.config.chatbot.clone(),
+        );
+        match embedder {
+            Some(embedder) => kb.with_embedder(embedder),
+            None => kb,
+        }
+    }
+
+    /// The chatbot answering from the stored knowledge base, keeping
+    /// questions only if `policy` has a `chatbot_question` category.
+    pub async fn chatbot(
+        &self,
+        embedder: Option<Arc<Embedder>>,
+        policy: &tolbooth_domain::policy::ValidPolicy,
+    ) -> Result<Chatbot, WiringError> {
+        Ok(Chatbot::start(
+            self.knowledge_base(embedder),
+            self.store.clone(),
+            self.clock.clone(),
+            policy,
+        )
+        .await?)
+    }
+}
+
+/// Every use case the server runs.
+#[derive(Clone)]
+pub struct Services {
+    pub base: Base,
+    pub governance: Governance,
+    pub sweeper: Sweeper,
+    pub chatbot: Chatbot,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services").finish_non_exhaustive()
+    }
+}
+
+impl Services {
+    /// Builds every use case once, under `policy`, with the embedding model
+    /// when one is given.
+    pub async fn build(
+        config: Arc<Config>,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        policy: LoadedPolicy,
+        embedder: Option<Arc<Embedder>>,
+    ) -> Result<Self, WiringError> {
+        let base = Base::build(config, store, clock).await?;
+        Self::from_base(base, policy, embedder).await
+    }
+
+    /// The rest of the use cases on a [`Base`] already built.
+    pub async fn from_base(
+        base: Base,
+        policy: LoadedPolicy,
+        embedder: Option<Arc<Embedder>>,
+    ) -> Result<Self, WiringError> {
+        let chatbot = base.chatbot(embedder, &policy.policy).await?;
+        let PolicyServices {
+            governance,
+            sweeper,
+        } = base.under_policy(policy);
+        Ok(Self {
+            base,
+            governance,
+            sweeper,
+            chatbot,
+        })
+    }
+}
