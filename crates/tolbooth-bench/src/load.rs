@@ -205,7 +205,10 @@ pub async fn run(server: &Server, chats: usize, phases: &[Phase]) -> anyhow::Res
     let mut console_sinks = Vec::new();
     for (sink, stream) in consoles {
         console_sinks.push(sink);
-        readers.push(tokio::spawn(operator_reader(stream, shared.clone())));
+        readers.push(tolbooth_workers::spawn_task(
+            "operator-reader",
+            operator_reader(stream, shared.clone()),
+        ));
     }
     // Visitors' readers count acknowledgements; senders follow the schedule.
     let start_at = Instant::now() + Duration::from_millis(500);
@@ -213,20 +216,19 @@ pub async fn run(server: &Server, chats: usize, phases: &[Phase]) -> anyhow::Res
     let mut tokens = Vec::new();
     for (i, (id, token, sink, stream)) in visitors.into_iter().enumerate() {
         tokens.push((id, token));
-        readers.push(tokio::spawn(visitor_reader(stream, shared.clone())));
-        senders.push(tokio::spawn(visitor_sender(
-            sink,
-            i,
-            chats,
-            phases.to_vec(),
-            start_at,
-            shared.clone(),
-        )));
+        readers.push(tolbooth_workers::spawn_task(
+            "visitor-reader",
+            visitor_reader(stream, shared.clone()),
+        ));
+        senders.push(tolbooth_workers::spawn_task(
+            "visitor-sender",
+            visitor_sender(sink, i, chats, phases.to_vec(), start_at, shared.clone()),
+        ));
     }
     // A watchdog stops the run once the server is hopelessly behind.
     let watchdog = {
         let shared = shared.clone();
-        tokio::spawn(async move {
+        tolbooth_workers::spawn_task("watchdog", async move {
             loop {
                 tokio::time::sleep(Duration::from_millis(250)).await;
                 let sent = shared.sent.load(Ordering::Relaxed);

@@ -59,7 +59,7 @@ async fn console(State(relay): State<Arc<Relay>>, ws: WebSocketUpgrade) -> Respo
 async fn run(relay: Arc<Relay>, socket: WebSocket, operator: bool) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<String>(1024);
-    let writer = tokio::spawn(async move {
+    let writer = tolbooth_workers::spawn_task("relay-writer", async move {
         while let Some(text) = rx.recv().await {
             if sink.send(Message::Text(text.into())).await.is_err() {
                 break;

@@ -230,6 +230,16 @@ impl Accounts {
         }
     }
 
+    /// Removes sessions past their idle or absolute expiry; how many.
+    pub async fn purge_expired_sessions(&self) -> Result<u64, AccountError> {
+        let now = self.clock.now();
+        let policy = self.settings.sessions;
+        Ok(self
+            .store
+            .purge_sessions(now - policy.idle, now - policy.absolute)
+            .await?)
+    }
+
     /// Seals every TOTP secret still stored in plain text (kept so before
     /// secrets were sealed), each with a `staff.second_factor_sealed`
     /// audit entry. Run at every start; finds nothing to do once done.

@@ -421,6 +421,9 @@ pub struct Chatbot {
     redactor: Arc<Redactor>,
     keeps_questions: bool,
     limiter: Arc<RateLimit<String>>,
+    /// The knowledge base's fingerprint when last looked at
+    /// ([`Chatbot::follow_changes`]).
+    seen: Arc<tokio::sync::Mutex<Option<String>>>,
 }
 
 impl std::fmt::Debug for Chatbot {
@@ -448,6 +451,7 @@ impl Chatbot {
             redactor: Arc::new(Redactor::new()),
             keeps_questions: policy.rule(CategoryKind::ChatbotQuestion).is_some(),
             limiter: Arc::new(RateLimit::new(ASKS_PER_ADDRESS, ASK_WINDOW, 100_000)),
+            seen: Arc::default(),
         })
     }
 
@@ -491,22 +495,24 @@ impl Chatbot {
 
     /// Checks the knowledge base every `every` and rebuilds the answerer
     /// when it changed. Errors are logged and the loop goes on.
-    pub async fn follow_changes(self, every: std::time::Duration) {
-        let mut last = self.knowledge_fingerprint().await.ok();
-        let mut tick = tokio::time::interval(every);
-        tick.tick().await;
-        loop {
-            tick.tick().await;
-            match self.knowledge_fingerprint().await {
-                Ok(now) if last.as_ref() != Some(&now) => match self.reload().await {
-                    Ok(()) => {
-                        tracing::info!("the knowledge base changed: chatbot index rebuilt");
-                        last = Some(now);
-                    }
-                    Err(e) => tracing::warn!(error = %e, "could not rebuild the chatbot index"),
-                },
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not check the knowledge base"),
+    /// One look for changes made by another process (`kb import` on the
+    /// command line, another node): the first look notes the knowledge
+    /// base as it stands; a later one that finds it changed rebuilds the
+    /// index. True when it rebuilt.
+    pub async fn follow_changes(&self) -> Result<bool, ChatbotError> {
+        let now = self.knowledge_fingerprint().await?;
+        let mut seen = self.seen.lock().await;
+        match seen.as_ref() {
+            None => {
+                *seen = Some(now);
+                Ok(false)
+            }
+            Some(before) if *before == now => Ok(false),
+            Some(_) => {
+                self.reload().await?;
+                tracing::info!("the knowledge base changed: chatbot index rebuilt");
+                *seen = Some(now);
+                Ok(true)
             }
         }
     }

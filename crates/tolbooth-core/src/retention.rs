@@ -528,35 +528,25 @@ impl Sweeper {
         })
     }
 
-    /// Runs sweeps every `interval` until the task is dropped; failures
-    /// are logged (without content) and retried at the next tick.
-    pub async fn run_every(self, interval: std::time::Duration) {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match self.run(SweepOptions::default()).await {
-                Ok(r) => {
-                    let c = r.counts;
-                    if c.removals() > 0 {
-                        tracing::info!(
-                            chats_extracted = c.chats_extracted,
-                            chats_deleted = c.chats_deleted,
-                            ip_addresses_deleted = c.ip_addresses_deleted,
-                            visitor_details_deleted = c.visitor_details_deleted,
-                            extracts_anonymised = c.extracts_anonymised,
-                            extracts_deleted = c.extracts_deleted,
-                            chats_held = c.chats_held,
-                            "retention sweep"
-                        );
-                    }
-                }
-                Err(e @ SweepError::ClockJump { .. }) => {
-                    tracing::error!(error = %e, "retention sweep refused")
-                }
-                Err(e) => tracing::warn!(error = %e, "retention sweep failed; will retry"),
-            }
+    /// One scheduled sweep, as the server's `retention-sweep` worker runs
+    /// it: what it removed is logged; a failure is returned for the worker
+    /// to count, log and retry.
+    pub async fn scheduled(&self) -> Result<(), SweepError> {
+        let r = self.run(SweepOptions::default()).await?;
+        let c = r.counts;
+        if c.removals() > 0 {
+            tracing::info!(
+                chats_extracted = c.chats_extracted,
+                chats_deleted = c.chats_deleted,
+                ip_addresses_deleted = c.ip_addresses_deleted,
+                visitor_details_deleted = c.visitor_details_deleted,
+                extracts_anonymised = c.extracts_anonymised,
+                extracts_deleted = c.extracts_deleted,
+                chats_held = c.chats_held,
+                "retention sweep"
+            );
         }
+        Ok(())
     }
 }
 

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use tolbooth_bot::dense::Embedder;
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::ports::Store;
+use tolbooth_workers::Workers;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WiringError {
@@ -142,6 +143,9 @@ pub struct Services {
     pub governance: Governance,
     pub sweeper: Sweeper,
     pub chatbot: Chatbot,
+    /// The server's background work, once [`Services::start_workers`]
+    /// has started it; `/metrics` reads its counts.
+    pub workers: Workers,
 }
 
 impl std::fmt::Debug for Services {
@@ -180,6 +184,74 @@ impl Services {
             governance,
             sweeper,
             chatbot,
+            workers: Workers::new(),
         })
+    }
+}
+
+impl Services {
+    /// Starts the server's background work as named workers:
+    ///
+    /// - `retention-sweep`, every `retention.sweep_interval_minutes`;
+    /// - `session-sweep`, every five minutes: expired staff sessions go;
+    /// - `idle-chats`, every minute: chats quiet for `chat.idle_minutes`
+    ///   end, enquiries unanswered for `chat.unanswered_minutes` are
+    ///   abandoned (and deleted to counts, LC-6);
+    /// - `knowledge-base`, every minute: the first time, the texts without
+    ///   a vector are embedded (BM25 answers meanwhile); then changes made
+    ///   by another process rebuild the index.
+    pub fn start_workers(&self) {
+        let workers = &self.workers;
+        let minutes = |m: u32| std::time::Duration::from_secs(u64::from(m) * 60);
+        let sweeper = self.sweeper.clone();
+        workers.every(
+            "retention-sweep",
+            minutes(self.base.config.retention.sweep_interval_minutes),
+            move || {
+                let sweeper = sweeper.clone();
+                async move { sweeper.scheduled().await }
+            },
+        );
+        let accounts = self.base.accounts.clone();
+        workers.every("session-sweep", minutes(5), move || {
+            let accounts = accounts.clone();
+            async move {
+                let removed = accounts.purge_expired_sessions().await?;
+                if removed > 0 {
+                    tracing::info!(sessions = removed, "expired sessions removed");
+                }
+                Ok::<(), AccountError>(())
+            }
+        });
+        let live_chat = self.base.live_chat.clone();
+        let chat = self.base.config.chat.clone();
+        workers.every("idle-chats", minutes(1), move || {
+            let live_chat = live_chat.clone();
+            let idle = time::Duration::minutes(i64::from(chat.idle_minutes));
+            let unanswered = time::Duration::minutes(i64::from(chat.unanswered_minutes));
+            async move {
+                let ctx = crate::accounts::ClientContext {
+                    ip: None,
+                    request_id: None,
+                };
+                let (ended, abandoned) = live_chat.close_idle(idle, unanswered, &ctx).await?;
+                if ended + abandoned > 0 {
+                    tracing::info!(ended, abandoned, "idle chats closed");
+                }
+                Ok::<(), crate::live_chat::ChatError>(())
+            }
+        });
+        let chatbot = self.chatbot.clone();
+        let embedded = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        workers.every("knowledge-base", minutes(1), move || {
+            let chatbot = chatbot.clone();
+            let embedded = embedded.clone();
+            async move {
+                if !embedded.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    chatbot.finish_embedding().await;
+                }
+                chatbot.follow_changes().await.map(|_| ())
+            }
+        });
     }
 }

@@ -49,19 +49,6 @@ impl From<&str> for Secret<String> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn debug_and_display_never_show_the_value() {
-        let s = Secret::new(String::from("hunter2-correct-horse"));
-        assert!(!format!("{s:?}").contains("hunter2"));
-        assert!(!format!("{s}").contains("hunter2"));
-        assert_eq!(s.expose(), "hunter2-correct-horse");
-    }
-}
-
 /// What `Debug` shows of text a citizen or member of staff wrote: its
 /// length, never its words (logs, panics and test failures stay free of
 /// personal data).
@@ -82,5 +69,18 @@ impl std::fmt::Debug for ShownOpt<'_> {
             Some(text) => write!(f, "Some({:?})", Shown(text)),
             None => f.write_str("None"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_never_show_the_value() {
+        let s = Secret::new(String::from("hunter2-correct-horse"));
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(!format!("{s}").contains("hunter2"));
+        assert_eq!(s.expose(), "hunter2-correct-horse");
     }
 }

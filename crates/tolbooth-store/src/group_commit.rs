@@ -56,7 +56,10 @@ impl Appender {
         let queues = (0..writers(backend))
             .map(|_| {
                 let (queue, requests) = mpsc::channel(QUEUE);
-                tokio::spawn(run(write.clone(), backend, requests));
+                tolbooth_workers::spawn_task(
+                    "message-writer",
+                    run(write.clone(), backend, requests),
+                );
                 queue
             })
             .collect();

@@ -34,6 +34,9 @@ use tolbooth_web::AppState;
 
 /// A running Tolbooth.
 pub struct TestApp {
+    /// Every use case, as the one wiring built them (the server's
+    /// background workers are not started unless a test starts them).
+    pub services: Services,
     pub base_url: String,
     pub store: SqlStore,
     pub accounts: Accounts,
@@ -130,23 +133,26 @@ impl TestApp {
         .unwrap();
         services.governance.adopt_running_policy().await.unwrap();
         let state = AppState::new(&services);
+        let all = services.clone();
         let Services {
             base,
             governance,
             sweeper,
             chatbot,
+            ..
         } = services;
         let (accounts, live_chat) = (base.accounts, base.live_chat);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
+        let server = tolbooth_workers::spawn_task("test-server", async move {
             let _ = tolbooth_web::server::serve(state, listener, async move {
                 let _ = rx.await;
             })
             .await;
         });
         Some(TestApp {
+            services: all,
             base_url: format!("http://{addr}"),
             store,
             accounts,

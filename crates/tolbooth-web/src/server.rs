@@ -71,7 +71,7 @@ pub async fn serve(
             .map_err(ServeError::Tls)?;
             let handle = axum_server::Handle::new();
             let h = handle.clone();
-            tokio::spawn(async move {
+            tolbooth_workers::spawn_task("tls-shutdown", async move {
                 shutdown.await;
                 h.graceful_shutdown(Some(grace));
             });

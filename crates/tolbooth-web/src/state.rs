@@ -35,6 +35,8 @@ pub struct AppState {
     pub own_origin: Arc<crate::middleware::OwnOrigin>,
     /// Visitors' sockets open per address (`chat.sockets_per_address`).
     pub sockets: Arc<crate::socket::SocketSlots>,
+    /// The background workers, whose counts `/metrics` shows.
+    pub workers: tolbooth_workers::Workers,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl AppState {
             site_origins: Arc::new(config.site_origins()),
             own_origin: Arc::new(crate::middleware::OwnOrigin::from_config(&config)),
             sockets: crate::socket::SocketSlots::new(config.chat.sockets_per_address),
+            workers: services.workers.clone(),
         }
     }
 }

@@ -4,7 +4,7 @@ use anyhow::Context;
 use std::sync::Arc;
 use tolbooth_core::policy_file::LoadedPolicy;
 use tolbooth_core::services::{Base, PolicyServices, Services};
-use tolbooth_core::{Accounts, Config, LiveChat};
+use tolbooth_core::{Accounts, Config};
 use tolbooth_domain::clock::{Clock, SystemClock};
 use tolbooth_domain::ports::Store;
 use tolbooth_store::SqlStore;
@@ -15,7 +15,6 @@ pub struct App {
     /// Accounts and live chat, built by the one wiring in the core.
     pub base: Base,
     pub accounts: Accounts,
-    pub live_chat: LiveChat,
     pub clock: Arc<dyn Clock>,
     /// The sentence embedding model, loaded on first use (only commands
     /// that answer or import need it).
@@ -89,7 +88,6 @@ pub async fn open(config: Config) -> anyhow::Result<App> {
         config,
         store,
         accounts: base.accounts.clone(),
-        live_chat: base.live_chat.clone(),
         base,
         clock,
         embedder: tokio::sync::OnceCell::new(),

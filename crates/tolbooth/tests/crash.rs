@@ -173,7 +173,7 @@ async fn acknowledged_messages_survive_sigkill(backend: Backend) {
             .iter()
             .cloned()
             .enumerate()
-            .map(|(n, c)| tokio::spawn(talk(server.base.clone(), c, n)))
+            .map(|(n, c)| tolbooth_workers::spawn_task("talker", talk(server.base.clone(), c, n)))
             .collect();
         tokio::time::sleep(Duration::from_millis(rng.gen_range(80..400))).await;
         server.child.kill().unwrap();

@@ -227,7 +227,7 @@ async fn fifty_concurrent_writers_leave_one_chain(backend: Backend) {
     let mut tasks = Vec::new();
     for i in 0..50 {
         let store = f.store.clone();
-        tasks.push(tokio::spawn(async move {
+        tasks.push(tolbooth_workers::spawn_task("test", async move {
             store
                 .append_audit(
                     NewAuditEntry::new(Actor::system("writer"), "thing.touched")

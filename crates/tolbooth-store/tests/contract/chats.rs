@@ -263,7 +263,7 @@ async fn two_operators_accepting_at_once_one_wins(backend: Backend) {
     let store = Arc::new(f.store.clone());
     let accept = |who: StaffId, name: &'static str| {
         let store = store.clone();
-        tokio::spawn(async move {
+        tolbooth_workers::spawn_task("test", async move {
             let mut life = ChatLifecycle::requested(chat_ref, now);
             life.apply(
                 ChatEvent::Accept {
@@ -361,7 +361,7 @@ async fn concurrent_senders_get_distinct_ordered_sequence_numbers(backend: Backe
     let mut tasks = Vec::new();
     for i in 0..40 {
         let store = store.clone();
-        tasks.push(tokio::spawn(async move {
+        tasks.push(tolbooth_workers::spawn_task("test", async move {
             store
                 .append_message(
                     id,
@@ -635,7 +635,7 @@ async fn a_refused_message_does_not_spoil_others_written_with_it(backend: Backen
         .map(|i| {
             let store = store.clone();
             let chat = if i % 3 == 0 { closed } else { open };
-            tokio::spawn(async move {
+            tolbooth_workers::spawn_task("test", async move {
                 let message = NewMessage {
                     sender: Sender::Visitor,
                     client_id: cid(&format!("x{i}")),

@@ -259,7 +259,7 @@ async fn concurrent_migrations_apply_once(backend: Backend) {
     let mut tasks = Vec::new();
     for _ in 0..4 {
         let url = db.url.clone();
-        tasks.push(tokio::spawn(async move {
+        tasks.push(tolbooth_workers::spawn_task("test", async move {
             let store = SqlStore::connect(&url, Arc::new(SystemClock))
                 .await
                 .unwrap();

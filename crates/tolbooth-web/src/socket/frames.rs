@@ -497,29 +497,6 @@ pub enum Viewer {
     Staff(StaffId),
 }
 
-#[cfg(test)]
-mod tests {
-    use super::QueuedOut;
-
-    #[test]
-    fn a_queue_preview_is_the_start_of_the_question() {
-        let short = QueuedOut::preview("TB".into(), 0, "When is my  bin\ncollected?", 140);
-        assert_eq!(short.question, "When is my bin collected?");
-        assert!(!short.truncated);
-        let long = "ü".repeat(4_000);
-        let cut = QueuedOut::preview("TB".into(), 0, &long, 140);
-        assert_eq!(cut.question.chars().count(), 140);
-        assert!(cut.truncated);
-        let exact = "a".repeat(140);
-        assert!(!QueuedOut::preview("TB".into(), 0, &exact, 140).truncated);
-        let shown = format!(
-            "{:?}",
-            QueuedOut::preview("TB".into(), 0, "Canary-Wren", 140)
-        );
-        assert!(!shown.contains("Canary"), "{shown}");
-    }
-}
-
 // Frames that carry what visitors wrote or who they are show lengths in
 // `Debug`, never content.
 impl std::fmt::Debug for MessageOut {
@@ -551,5 +528,28 @@ impl std::fmt::Debug for VisitorOut {
             .field("earlier", &self.earlier.len())
             .field("flags", &self.flags.len())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QueuedOut;
+
+    #[test]
+    fn a_queue_preview_is_the_start_of_the_question() {
+        let short = QueuedOut::preview("TB".into(), 0, "When is my  bin\ncollected?", 140);
+        assert_eq!(short.question, "When is my bin collected?");
+        assert!(!short.truncated);
+        let long = "ü".repeat(4_000);
+        let cut = QueuedOut::preview("TB".into(), 0, &long, 140);
+        assert_eq!(cut.question.chars().count(), 140);
+        assert!(cut.truncated);
+        let exact = "a".repeat(140);
+        assert!(!QueuedOut::preview("TB".into(), 0, &exact, 140).truncated);
+        let shown = format!(
+            "{:?}",
+            QueuedOut::preview("TB".into(), 0, "Canary-Wren", 140)
+        );
+        assert!(!shown.contains("Canary"), "{shown}");
     }
 }

@@ -3,7 +3,6 @@
 use crate::cli::ServeArgs;
 use anyhow::{Context, Result};
 use std::process::ExitCode;
-use std::time::Duration;
 use tolbooth_core::demo;
 use tolbooth_core::Config;
 use tolbooth_web::server;
@@ -37,7 +36,6 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         import_demo_knowledge(&app).await;
     }
     let services = app.services(policy).await?;
-    let chatbot = services.chatbot.clone();
     let notice = services
         .governance
         .adopt_running_policy()
@@ -104,79 +102,12 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
         policy_version = notice.version,
         "listening"
     );
-    let retention = tokio::spawn(services.sweeper.clone().run_every(Duration::from_secs(
-        u64::from(app.config.retention.sweep_interval_minutes) * 60,
-    )));
-    let sweeper = tokio::spawn(sweep_sessions(app.accounts.clone()));
-    let chat_timer = tokio::spawn(close_idle_chats(
-        app.live_chat.clone(),
-        app.config.chat.clone(),
-    ));
-    let embedding = chatbot.clone();
-    let knowledge = tokio::spawn(async move {
-        embedding.finish_embedding().await;
-        embedding.follow_changes(Duration::from_secs(60)).await
-    });
+    services.start_workers();
     let state = AppState::new(&services);
     server::serve(state, listener, server::shutdown_signal()).await?;
-    knowledge.abort();
-    sweeper.abort();
-    chat_timer.abort();
-    retention.abort();
+    services.workers.shutdown().await;
     app.store.close().await;
     Ok(ExitCode::SUCCESS)
-}
-
-/// A supervised background task: every five minutes, removes sessions that
-/// have expired. An error is logged and the loop goes on.
-async fn sweep_sessions(accounts: tolbooth_core::Accounts) {
-    let mut tick = tokio::time::interval(Duration::from_secs(300));
-    loop {
-        tick.tick().await;
-        let now = accounts.clock().now();
-        let policy = accounts.settings().sessions;
-        let result = accounts
-            .store()
-            .purge_sessions(now - policy.idle, now - policy.absolute)
-            .await;
-        match result {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
-            Err(e) => tracing::warn!(error = %e, "session sweep failed; will retry"),
-        }
-    }
-}
-
-/// A supervised background task: every minute, ends chats nobody wrote in
-/// for `chat.idle_minutes` and abandons enquiries that waited longer than
-/// `chat.unanswered_minutes` (deleting them to counts, LC-6).
-async fn close_idle_chats(
-    live_chat: tolbooth_core::LiveChat,
-    chat: tolbooth_core::config::ChatConfig,
-) {
-    let minutes = |m: u32| time::Duration::minutes(i64::from(m));
-    let ctx = tolbooth_core::accounts::ClientContext {
-        ip: None,
-        request_id: None,
-    };
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
-    loop {
-        tick.tick().await;
-        match live_chat
-            .close_idle(
-                minutes(chat.idle_minutes),
-                minutes(chat.unanswered_minutes),
-                &ctx,
-            )
-            .await
-        {
-            Ok((0, 0)) => {}
-            Ok((ended, abandoned)) => {
-                tracing::info!(ended, abandoned, "idle chats closed")
-            }
-            Err(e) => tracing::warn!(error = %e, "closing idle chats failed; will retry"),
-        }
-    }
 }
 
 mod demo_kb {

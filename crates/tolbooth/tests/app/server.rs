@@ -7,6 +7,7 @@ backend_tests!(
     metrics_count_requests_without_personal_data,
     pages_carry_security_headers,
     oversized_bodies_are_refused,
+    background_workers_are_named_counted_and_stopped,
 );
 
 async fn health_and_readiness(backend: Backend) {
@@ -171,4 +172,61 @@ async fn shutdown_lets_a_request_in_flight_finish() {
         tokio::net::TcpStream::connect(&addr).await.is_err(),
         "no new connections"
     );
+}
+
+/// The server's background work runs as named workers whose runs and
+/// failures `/metrics` shows, and which stop on shutdown.
+async fn background_workers_are_named_counted_and_stopped(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    app.services.start_workers();
+    let mut b = app.browser();
+    let mut body = String::new();
+    for _ in 0..100 {
+        body = b.get("/metrics").await.body;
+        let all_ran = [
+            "retention-sweep",
+            "session-sweep",
+            "idle-chats",
+            "knowledge-base",
+        ]
+        .iter()
+        .all(|w| body.contains(&format!("tolbooth_worker_runs_total{{worker=\"{w}\"}} 1")));
+        if all_ran {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for worker in [
+        "retention-sweep",
+        "session-sweep",
+        "idle-chats",
+        "knowledge-base",
+    ] {
+        assert!(
+            body.contains(&format!(
+                "tolbooth_worker_runs_total{{worker=\"{worker}\"}} 1"
+            )),
+            "{worker}: {body}"
+        );
+        assert!(
+            body.contains(&format!(
+                "tolbooth_worker_failures_total{{worker=\"{worker}\"}} 0"
+            )),
+            "{worker}: {body}"
+        );
+    }
+    assert!(body.contains("tolbooth_worker_last_run_timestamp_seconds{worker=\"idle-chats\"}"));
+    let reports = app.services.workers.reports();
+    assert_eq!(reports.len(), 4);
+    app.services.workers.shutdown().await;
+    let after: Vec<u64> = app
+        .services
+        .workers
+        .reports()
+        .iter()
+        .map(|r| r.runs)
+        .collect();
+    assert_eq!(after, vec![1, 1, 1, 1], "no step after shutdown");
 }
