@@ -17,7 +17,7 @@ use tolbooth_bot::answer::{AnswerError, Answerer, Dense, Reply, Thresholds, Word
 use tolbooth_bot::area::ServiceAreas;
 use tolbooth_bot::dense::{self, DenseError, DenseIndex, Embedder};
 use tolbooth_bot::guard::PatternError;
-use tolbooth_bot::import::{ImportError, ImportOptions, Skipped};
+use tolbooth_bot::import::{ImportError, ImportOptions, Skipped, Truncated};
 use tolbooth_bot::index::{FieldBoosts, IndexError, KnowledgeIndex};
 use tolbooth_bot::CaseGuard;
 use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
@@ -73,6 +73,9 @@ pub struct ImportOutcome {
     pub passages: usize,
     pub counts: Option<ImportCounts>,
     pub skipped: Vec<Skipped>,
+    /// Files imported only in part (nested too deep, or too many
+    /// attributes), each with where it was cut.
+    pub truncated: Vec<Truncated>,
     /// New texts embedded for dense retrieval (with a model configured).
     pub embedding: Option<EmbedOutcome>,
 }
@@ -241,6 +244,7 @@ impl KnowledgeBase {
             passages,
             counts,
             skipped: imported.skipped,
+            truncated: imported.truncated,
             embedding,
         })
     }

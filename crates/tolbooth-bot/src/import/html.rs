@@ -1,7 +1,13 @@
 //! Main-content extraction from an HTML page: the canonical URL, the title,
 //! and the text under each heading, with navigation, headers, footers,
 //! scripts and forms left out.
+//!
+//! Markup that would make the parser's work or the tree grow out of bounds
+//! is cut first (see [`super::nesting`]), and the tree is walked without
+//! recursion, so no page can exhaust the stack or take more than linear
+//! time.
 
+use super::nesting::{self, Cut};
 use super::sections::SectionBuilder;
 use scraper::{ElementRef, Html, Node, Selector};
 
@@ -11,6 +17,9 @@ pub struct ExtractedPage {
     pub canonical: Option<String>,
     pub title: String,
     pub sections: Vec<(Vec<String>, String)>,
+    /// Where the markup was cut, and why, when only the part before was
+    /// read.
+    pub cut: Option<Cut>,
 }
 
 /// Elements whose whole subtree is page furniture, not content.
@@ -53,7 +62,8 @@ fn selector(css: &str) -> Option<Selector> {
 
 /// Reads a page. Never fails: a page with no content gives no sections.
 pub fn extract(html: &str) -> ExtractedPage {
-    let document = Html::parse_document(html);
+    let cut = nesting::cut_point(html);
+    let document = Html::parse_document(nesting::before(html, cut));
     let canonical = selector("link[rel~=canonical][href]").and_then(|s| {
         document
             .select(&s)
@@ -91,36 +101,51 @@ pub fn extract(html: &str) -> ExtractedPage {
         canonical,
         title,
         sections: builder.finish(),
+        cut,
     }
 }
 
-fn walk(element: ElementRef<'_>, out: &mut SectionBuilder) {
-    for child in element.children() {
-        match child.value() {
+/// A step of the walk: a node to read, or the end of a block whose
+/// contents have been read.
+enum Step<N> {
+    Node(N),
+    EndBlock,
+}
+
+/// Reads the text under `root` in document order, headings opening
+/// sections; with its own stack, however deep the tree.
+fn walk(root: ElementRef<'_>, out: &mut SectionBuilder) {
+    let mut steps: Vec<Step<_>> = root.children().rev().map(Step::Node).collect();
+    while let Some(step) = steps.pop() {
+        let node = match step {
+            Step::Node(node) => node,
+            Step::EndBlock => {
+                out.end_paragraph();
+                continue;
+            }
+        };
+        match node.value() {
             Node::Text(text) => out.push_text(text),
             Node::Element(el) => {
-                let Some(child) = ElementRef::wrap(child) else {
+                let Some(element) = ElementRef::wrap(node) else {
                     continue;
                 };
                 let name = el.name();
-                if SKIPPED.contains(&name) || is_hidden_furniture(&child) {
+                if SKIPPED.contains(&name) || is_hidden_furniture(&element) {
                     continue;
                 }
                 if let Some(level) = heading_level(name) {
-                    out.heading(level, &collapse(&child.text().collect::<String>()));
+                    out.heading(level, &collapse(&element.text().collect::<String>()));
                     continue;
                 }
-                let block = BLOCKS.contains(&name);
-                if block {
+                if BLOCKS.contains(&name) {
                     out.end_paragraph();
+                    steps.push(Step::EndBlock);
                 }
                 if name == "li" {
                     out.push_text("• ");
                 }
-                walk(child, out);
-                if block {
-                    out.end_paragraph();
-                }
+                steps.extend(node.children().rev().map(Step::Node));
             }
             _ => {}
         }
@@ -252,6 +277,186 @@ mod tests {
         assert_eq!(page.title, "Libraries");
         assert_eq!(page.canonical, None);
         assert_eq!(page.sections, vec![(vec![], "Open daily.".to_owned())]);
+    }
+
+    /// A page whose content sits at every level of a layout nested
+    /// `depth` deep.
+    fn nested_page(depth: usize) -> String {
+        let mut html = String::from(
+            "<!doctype html><html><head><title>Deep layout | Anytown Council</title></head>\
+             <body><header><nav><a href=\"/\">Home</a></nav></header><main>",
+        );
+        let tag = |level: usize| if level % 2 == 0 { "div" } else { "section" };
+        for level in 0..depth {
+            html.push_str(&format!("<{} class=\"wrap-{level}\">", tag(level)));
+            match level {
+                0 => html.push_str("<h1>Deep layout</h1><p>Intro.</p>"),
+                10 => html
+                    .push_str("<h2>Fees</h2><p>Ten pounds.</p><ul><li>Cash</li><li>Card</li></ul>"),
+                20 => html.push_str("<p>Nested <b>bold</b> text.</p>"),
+                30 => html.push_str("<h3>Refunds</h3><p>Within 14 days.</p>"),
+                _ => {}
+            }
+        }
+        html.push_str("<span>Deepest </span><em>words</em>");
+        for level in (0..depth).rev() {
+            html.push_str(&format!("</{}>", tag(level)));
+            if level == 25 {
+                html.push_str("<p>Back out.</p>");
+            }
+        }
+        html.push_str(
+            "<h2>Contact</h2><p>Call us.</p></main><footer>Copyright</footer></body></html>",
+        );
+        html
+    }
+
+    #[test]
+    fn a_page_nested_forty_deep_reads_in_full() {
+        let page = extract(&nested_page(40));
+        assert_eq!(page.title, "Deep layout");
+        assert_eq!(page.cut, None);
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            page.sections,
+            vec![
+                (vec![], "Intro.".to_owned()),
+                (
+                    owned(&["Fees"]),
+                    "Ten pounds.\n• Cash\n• Card\nNested bold text.".to_owned()
+                ),
+                (
+                    owned(&["Fees", "Refunds"]),
+                    "Within 14 days.\nDeepest words\nBack out.".to_owned()
+                ),
+                (owned(&["Contact"]), "Call us.".to_owned()),
+            ]
+        );
+    }
+
+    /// The walk as it once was, recursive, to compare with.
+    fn walk_recursively(element: ElementRef<'_>, out: &mut SectionBuilder) {
+        for child in element.children() {
+            match child.value() {
+                Node::Text(text) => out.push_text(text),
+                Node::Element(el) => {
+                    let Some(child) = ElementRef::wrap(child) else {
+                        continue;
+                    };
+                    let name = el.name();
+                    if SKIPPED.contains(&name) || is_hidden_furniture(&child) {
+                        continue;
+                    }
+                    if let Some(level) = heading_level(name) {
+                        out.heading(level, &collapse(&child.text().collect::<String>()));
+                        continue;
+                    }
+                    let block = BLOCKS.contains(&name);
+                    if block {
+                        out.end_paragraph();
+                    }
+                    if name == "li" {
+                        out.push_text("• ");
+                    }
+                    walk_recursively(child, out);
+                    if block {
+                        out.end_paragraph();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_walk_reads_random_pages_as_the_recursive_one_did() {
+        const PIECES: &[&str] = &[
+            "<div>",
+            "</div>",
+            "<p>",
+            "</p>",
+            "<span>",
+            "</span>",
+            "<b>",
+            "</b>",
+            "<ul>",
+            "</ul>",
+            "<li>",
+            "</li>",
+            "<h1>",
+            "</h1>",
+            "<h2>",
+            "</h2>",
+            "<h3>",
+            "</h3>",
+            "<table>",
+            "<tr>",
+            "<td>",
+            "</table>",
+            "<nav>",
+            "</nav>",
+            "<br>",
+            "<hr>",
+            "<section>",
+            "</section>",
+            "<div class=cookie-banner>",
+            "<p hidden>",
+            "<script>x",
+            "</script>",
+            "Some words ",
+            "more text ",
+            "\n",
+            "<pre>",
+            "</pre>",
+        ];
+        let mut state = 11_u64;
+        for _ in 0..300 {
+            let mut html = String::from("<body>");
+            for _ in 0..200 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                html.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            let document = Html::parse_document(&html);
+            let Some(body) = selector("body").and_then(|s| document.select(&s).next()) else {
+                continue;
+            };
+            let mut now = SectionBuilder::default();
+            let mut before = SectionBuilder::default();
+            walk(body, &mut now);
+            walk_recursively(body, &mut before);
+            assert_eq!(
+                now.first_top_heading(),
+                before.first_top_heading(),
+                "{html}"
+            );
+            assert_eq!(now.finish(), before.finish(), "{html}");
+        }
+    }
+
+    #[test]
+    fn very_deep_markup_is_cut_not_crashed() {
+        let pages = [
+            "<div>".repeat(5_000),
+            "<div>".repeat(100_000),
+            "<div><span><b>".repeat(100_000),
+        ];
+        // On a 2 MiB stack, as the test harness's threads and the server's
+        // blocking threads have.
+        let outcome = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || pages.iter().map(|p| extract(p)).collect::<Vec<_>>())
+            .unwrap()
+            .join()
+            .unwrap();
+        for page in outcome {
+            assert!(page.sections.is_empty());
+            assert_eq!(
+                page.cut.map(|c| c.reason),
+                Some(nesting::CutReason::TooDeep)
+            );
+        }
     }
 
     #[test]

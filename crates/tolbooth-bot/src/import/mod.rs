@@ -5,6 +5,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod nesting;
 pub mod sections;
 mod sitemap;
 
@@ -17,6 +18,13 @@ use tolbooth_domain::knowledge::{KbPage, KbPassage, MAX_PASSAGES_PER_PAGE};
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 /// The most files one import reads.
 pub const MAX_FILES: usize = 200_000;
+/// Invalid UTF-8 a page may hold and still be read as text, the bad bytes
+/// becoming U+FFFD: this many bytes in a hundred...
+pub const MAX_INVALID_UTF8_PERCENT: usize = 1;
+/// ...but never fewer than this many, so that a stray byte from a bad copy
+/// and paste does not lose a short page. More than that is a binary file
+/// (or text in another encoding), and is skipped.
+pub const MIN_INVALID_UTF8_ALLOWED: usize = 8;
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -35,12 +43,23 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A file that was imported only in part (its page holds what came before
+/// the point named), and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Truncated {
+    pub path: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Imported {
     pub pages: Vec<KbPage>,
     /// The import roots, as recorded on each page.
     pub roots: Vec<String>,
     pub skipped: Vec<Skipped>,
+    /// Files imported, but only in part (each also has its page in
+    /// `pages`).
+    pub truncated: Vec<Truncated>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -137,8 +156,14 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<Imported, Im
         }
         for (file, fallback_url) in files {
             match page_from_file(&file, fallback_url, &root, options) {
-                Ok(page) => {
+                Ok((page, cut)) => {
                     if seen.insert(page.url.clone()) {
+                        if let Some(reason) = cut {
+                            imported.truncated.push(Truncated {
+                                path: file.display().to_string(),
+                                reason,
+                            });
+                        }
                         imported.pages.push(page);
                     } else {
                         imported.skipped.push(Skipped {
@@ -165,54 +190,98 @@ fn read(path: &Path) -> Result<String, ImportError> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| ImportError::Read {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            walk(&path, out)?;
-        } else if kind.is_file() && kind_of(&path).is_some() {
-            if out.len() >= MAX_FILES {
-                return Err(ImportError::TooManyFiles);
+/// The page files under `root`, however deep its folders go (the order is
+/// the caller's to set).
+fn walk(root: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(dir) = folders.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|source| ImportError::Read {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
             }
-            out.push(path);
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                folders.push(path);
+            } else if kind.is_file() && kind_of(&path).is_some() {
+                if out.len() >= MAX_FILES {
+                    return Err(ImportError::TooManyFiles);
+                }
+                out.push(path);
+            }
         }
     }
     Ok(())
 }
 
-/// Reads one file into a page, or says why it cannot be used.
+/// A page file's text, or why it is not one: a NUL byte, a UTF-16 byte
+/// order mark, or more invalid UTF-8 than [`MAX_INVALID_UTF8_PERCENT`]
+/// allows mean a binary file (an image or an archive saved as `.html`,
+/// say) or text in another encoding.
+fn page_text(bytes: Vec<u8>) -> Result<String, &'static str> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("UTF-16 text, which is not read: save the file as UTF-8");
+    }
+    if bytes.contains(&0) {
+        return Err("not a text file (binary content)");
+    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(invalid) => invalid.into_bytes(),
+    };
+    let invalid: usize = bytes.utf8_chunks().map(|c| c.invalid().len()).sum();
+    let allowed = (bytes.len() * MAX_INVALID_UTF8_PERCENT / 100).max(MIN_INVALID_UTF8_ALLOWED);
+    if invalid > allowed {
+        return Err("not a text file (binary content, or text not in UTF-8)");
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Reads one file into a page, with a note when only part of it could be
+/// read, or says why it cannot be used.
 fn page_from_file(
     path: &Path,
     fallback_url: String,
     root: &str,
     options: &ImportOptions,
-) -> Result<KbPage, String> {
+) -> Result<(KbPage, Option<String>), String> {
     let kind = kind_of(path).ok_or("not an HTML or Markdown file")?;
     let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if size > MAX_FILE_BYTES {
         return Err(format!("larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024));
     }
-    let text = read(path).map_err(|e| e.to_string())?;
-    let (declared_url, title, area, sections) = match kind {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let text = page_text(bytes)?;
+    let (declared_url, title, area, sections, cut) = match kind {
         Kind::Html => {
             let page = html::extract(&text);
-            (page.canonical, page.title, None, page.sections)
+            (page.canonical, page.title, None, page.sections, page.cut)
         }
         Kind::Markdown => {
             let page = markdown::extract(&text);
-            (page.front.url, page.title, page.front.area, page.sections)
+            (
+                page.front.url,
+                page.title,
+                page.front.area,
+                page.sections,
+                None,
+            )
         }
     };
+    let cut = cut.map(|cut| {
+        format!(
+            "only the part before byte {} of {} was read: {}",
+            cut.offset,
+            text.len(),
+            cut.reason
+        )
+    });
     let url = declared_url
         .and_then(|u| absolute(&u, options.site_url.as_deref()))
         .unwrap_or(fallback_url);
@@ -232,16 +301,20 @@ fn page_from_file(
         .map(|(headings, text)| KbPassage { headings, text })
         .collect();
     if passages.is_empty() {
-        return Err("no content found in the page's main part".into());
+        return Err(match cut {
+            Some(cut) => format!("no content found in the page's main part ({cut})"),
+            None => "no content found in the page's main part".into(),
+        });
     }
     let service_area = area.unwrap_or_else(|| options.areas.for_path(url_path(&url)));
-    Ok(KbPage {
+    let page = KbPage {
         url,
         title,
         service_area,
         import_root: root.to_owned(),
         passages,
-    })
+    };
+    Ok((page, cut))
 }
 
 /// A canonical URL as given when absolute; a site-relative one joined to

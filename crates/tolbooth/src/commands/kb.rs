@@ -48,6 +48,12 @@ pub async fn run(config: Config, command: KbCommand) -> Result<ExitCode> {
                         println!("  {}: {}", s.path, s.reason);
                     }
                 }
+                if !outcome.truncated.is_empty() {
+                    println!("Imported in part {} file(s):", outcome.truncated.len());
+                    for t in &outcome.truncated {
+                        println!("  {}: {}", t.path, t.reason);
+                    }
+                }
             }
         }
         KbCommand::List { json } => {
