@@ -12,7 +12,7 @@ use tolbooth_bot::answer::{Answerer, Dense, Thresholds, Wording, DENSE_WEIGHT};
 use tolbooth_bot::dense::{DenseIndex, Embedder, Slot};
 use tolbooth_bot::index::{FieldBoosts, KnowledgeIndex};
 use tolbooth_bot::CaseGuard;
-use tolbooth_domain::knowledge::{KbPage, KbPassage};
+use tolbooth_domain::bot::knowledge::{KbPage, KbPassage};
 
 /// StackFAQ as knowledge base pages (one per FAQ thread: the question as
 /// title, each answer a passage) and the paraphrases with the page each

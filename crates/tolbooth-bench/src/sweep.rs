@@ -14,7 +14,7 @@ use anyhow::{bail, Context};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tolbooth_domain::clock::SystemClock;
-use tolbooth_domain::ports::RetentionStore;
+use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_store::SqlStore;
 use tolbooth_testkit::{Backend, TestDatabase};
 

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
 use tokenizers::Tokenizer;
-use tolbooth_domain::knowledge::{KbPage, KbPhrasing};
+use tolbooth_domain::bot::knowledge::{KbPage, KbPhrasing};
 
 /// Tokens of a text that are embedded; the rest is cut.
 pub const MAX_TOKENS: usize = 128;

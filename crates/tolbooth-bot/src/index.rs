@@ -17,7 +17,7 @@ use tantivy::tokenizer::{
     StopWordFilter, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
-use tolbooth_domain::knowledge::{KbPage, KbPhrasing};
+use tolbooth_domain::bot::knowledge::{KbPage, KbPhrasing};
 
 const ANALYZER: &str = "tolbooth_en";
 /// Words of conversation that say nothing about what is asked; dropped
@@ -471,7 +471,7 @@ impl KnowledgeIndex {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use tolbooth_domain::knowledge::KbPassage;
+    use tolbooth_domain::bot::knowledge::KbPassage;
 
     /// A page for tests: passages as (heading, text), "" for no heading.
     pub(crate) fn page_in(url: &str, title: &str, area: &str, passages: &[(&str, &str)]) -> KbPage {

@@ -453,13 +453,18 @@ impl Config {
     /// When live chat is open (LC-9); `None` when always open.
     pub fn chat_schedule(
         &self,
-    ) -> Result<Option<crate::schedule::Schedule>, crate::schedule::ScheduleError> {
+    ) -> Result<
+        Option<crate::retention::schedule::Schedule>,
+        crate::retention::schedule::ScheduleError,
+    > {
         match self.chat.opening_hours.as_deref() {
-            Some(hours) if !hours.trim().is_empty() => Ok(Some(crate::schedule::Schedule::new(
-                hours,
-                &self.chat.time_zone,
-                &self.chat.closed_dates,
-            )?)),
+            Some(hours) if !hours.trim().is_empty() => {
+                Ok(Some(crate::retention::schedule::Schedule::new(
+                    hours,
+                    &self.chat.time_zone,
+                    &self.chat.closed_dates,
+                )?))
+            }
             _ => Ok(None),
         }
     }
@@ -521,14 +526,14 @@ impl Config {
         }
         if let Err(e) = self.chat_schedule() {
             let (key, value) = match &e {
-                crate::schedule::ScheduleError::Hours(_) => (
+                crate::retention::schedule::ScheduleError::Hours(_) => (
                     "chat.opening_hours",
                     format!("{:?}", self.chat.opening_hours.clone().unwrap_or_default()),
                 ),
-                crate::schedule::ScheduleError::Zone(_) => {
+                crate::retention::schedule::ScheduleError::Zone(_) => {
                     ("chat.time_zone", format!("{:?}", self.chat.time_zone))
                 }
-                crate::schedule::ScheduleError::Date(_) => {
+                crate::retention::schedule::ScheduleError::Date(_) => {
                     ("chat.closed_dates", format!("{:?}", self.chat.closed_dates))
                 }
             };

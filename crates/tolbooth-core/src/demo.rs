@@ -1,10 +1,10 @@
 //! The demo organisation that `tolbooth demo` sets up: an administrator and
 //! an operator with one-time passwords.
 
-use crate::accounts::{AccountError, Accounts};
+use crate::staff::{AccountError, Accounts};
 use tolbooth_domain::audit::Actor;
-use tolbooth_domain::role::Role;
 use tolbooth_domain::secret::Secret;
+use tolbooth_domain::staff::role::Role;
 
 pub const DEMO_ADMIN: &str = "demo-admin";
 pub const DEMO_OPERATOR: &str = "demo-operator";

@@ -85,7 +85,7 @@ impl SealingKey {
                     "# Tolbooth sealing key for second-factor secrets. Keep it secret; back it up with the database.\n{}\n",
                     hex::encode(bytes)
                 );
-                crate::audit_trail::write_private(&path, &text).map_err(|e| err(e.to_string()))?;
+                crate::audit::write_private(&path, &text).map_err(|e| err(e.to_string()))?;
                 let key = Self::from_bytes(&bytes);
                 zeroize_bytes(&mut bytes);
                 Ok(key)

@@ -8,19 +8,19 @@
 //! sweeper, for commands that act on the policy), and [`Services::build`]
 //! (everything, the chatbot included, for the server).
 
-use crate::accounts::{AccountError, AccountSettings, Accounts};
-use crate::chatbot::{Chatbot, ChatbotError, KnowledgeBase};
+use crate::bot::{Chatbot, ChatbotError, KnowledgeBase};
+use crate::chat::geoip::GeoIpError;
+use crate::chat::LiveChat;
 use crate::config::Config;
-use crate::geoip::GeoIpError;
 use crate::governance::Governance;
-use crate::live_chat::LiveChat;
 use crate::policy_file::LoadedPolicy;
 use crate::retention::Sweeper;
 use crate::sealing::{SealError, SealingKey};
+use crate::staff::{AccountError, AccountSettings, Accounts};
 use std::sync::Arc;
 use tolbooth_bot::dense::Embedder;
 use tolbooth_domain::clock::Clock;
-use tolbooth_domain::ports::Store;
+use tolbooth_domain::store::Store;
 use tolbooth_workers::Workers;
 
 #[derive(Debug, thiserror::Error)]
@@ -230,7 +230,7 @@ impl Services {
             let idle = time::Duration::minutes(i64::from(chat.idle_minutes));
             let unanswered = time::Duration::minutes(i64::from(chat.unanswered_minutes));
             async move {
-                let ctx = crate::accounts::ClientContext {
+                let ctx = crate::staff::ClientContext {
                     ip: None,
                     request_id: None,
                 };
@@ -238,7 +238,7 @@ impl Services {
                 if ended + abandoned > 0 {
                     tracing::info!(ended, abandoned, "idle chats closed");
                 }
-                Ok::<(), crate::live_chat::ChatError>(())
+                Ok::<(), crate::chat::ChatError>(())
             }
         });
         let chatbot = self.chatbot.clone();

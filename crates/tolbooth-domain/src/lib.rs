@@ -6,23 +6,17 @@
 //! implement. Everything here can be tested with plain values.
 
 pub mod audit;
-pub mod bot_questions;
-pub mod canned;
+pub mod bot;
 pub mod chat;
 pub mod clock;
-pub mod knowledge;
-pub mod lockout;
+pub mod governance;
 pub mod network;
-pub mod opening_hours;
 pub mod policy;
-pub mod ports;
 pub mod retention;
-pub mod role;
 pub mod secret;
-pub mod session;
 pub mod staff;
+pub mod store;
 pub mod time_fmt;
-pub mod visitor;
 
-pub use role::{Permission, Role};
 pub use secret::Secret;
+pub use staff::role::{Permission, Role};

@@ -5,11 +5,11 @@
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 use time::macros::datetime;
-use tolbooth_domain::bot_questions::{BotQuestion, BotQuestionId};
+use tolbooth_domain::bot::questions::{BotQuestion, BotQuestionId};
+use tolbooth_domain::chat::visitor::VisitorDetails;
+use tolbooth_domain::chat::{ChatId, NewChat, NewMessage, Sender, StoredMessage};
 use tolbooth_domain::chat::{ChatRef, ClientMessageId, MessageBody};
-use tolbooth_domain::ports::{ChatId, NewChat, NewMessage, Sender, StoredMessage};
 use tolbooth_domain::retention::{ChatExtract, TranscriptLine};
-use tolbooth_domain::visitor::VisitorDetails;
 
 const CANARY: &str = "Canary-Wren-7F3A";
 

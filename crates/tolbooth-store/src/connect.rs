@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::sync::{Arc, Once};
 use std::time::Duration;
 use tolbooth_domain::clock::Clock;
-use tolbooth_domain::ports::{StoreError, StoreResult};
+use tolbooth_domain::store::{StoreError, StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

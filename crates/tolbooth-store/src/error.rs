@@ -1,6 +1,6 @@
 //! Mapping sqlx errors onto the store's small error enum.
 
-use tolbooth_domain::ports::StoreError;
+use tolbooth_domain::store::StoreError;
 
 pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
     match &e {

@@ -11,12 +11,13 @@
 //! open chat, and a resend is found before the insert — so it cannot spoil
 //! the others; any database error fails the whole batch, uncommitted.
 
-use crate::chats::{append_in_tx, CHAT_CLOSED};
+use crate::chat::{append_in_tx, CHAT_CLOSED};
 use crate::connect::Backend;
 use crate::error::OrStoreError;
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
-use tolbooth_domain::ports::{Appended, ChatId, NewMessage, StoreError, StoreResult};
+use tolbooth_domain::chat::{Appended, ChatId, NewMessage};
+use tolbooth_domain::store::{StoreError, StoreResult};
 
 /// Most messages in one commit.
 const MAX_BATCH: usize = 256;

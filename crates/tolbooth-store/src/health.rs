@@ -3,7 +3,7 @@
 use crate::connect::SqlStore;
 use crate::error::OrStoreError;
 use async_trait::async_trait;
-use tolbooth_domain::ports::{StoreHealth, StoreResult};
+use tolbooth_domain::store::{StoreHealth, StoreResult};
 
 #[async_trait]
 impl StoreHealth for SqlStore {

@@ -9,19 +9,15 @@
 //! it commits its audit entry in the same transaction (see [`audit`]).
 
 mod audit;
-mod bot_questions;
-mod canned;
-mod chats;
+mod bot;
+mod chat;
 mod connect;
 mod error;
 mod governance;
 mod group_commit;
 mod health;
-mod knowledge;
-mod login_throttle;
 mod migrate;
 mod retention;
-mod sessions;
 mod staff;
 pub mod testing;
 

@@ -10,7 +10,7 @@ use crate::error::OrStoreError;
 use sqlx::migrate::Migrator;
 use sqlx::Row;
 use std::collections::BTreeSet;
-use tolbooth_domain::ports::{StoreError, StoreResult};
+use tolbooth_domain::store::{StoreError, StoreResult};
 
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");

@@ -23,12 +23,13 @@ use tolbooth_core::governance::Governance;
 use tolbooth_core::retention::Sweeper;
 use tolbooth_core::services::Services;
 use tolbooth_core::{Accounts, Config, LiveChat};
+use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, AuditEntry};
 use tolbooth_domain::clock::{Clock, ManualClock};
-use tolbooth_domain::ports::{AuditLog, Store};
-use tolbooth_domain::role::Role;
 use tolbooth_domain::secret::Secret;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::staff::{NewPassword, StaffMember};
+use tolbooth_domain::store::Store;
 use tolbooth_store::SqlStore;
 use tolbooth_web::AppState;
 
@@ -43,7 +44,7 @@ pub struct TestApp {
     pub live_chat: LiveChat,
     pub governance: Governance,
     pub sweeper: Sweeper,
-    pub chatbot: tolbooth_core::chatbot::Chatbot,
+    pub chatbot: tolbooth_core::bot::Chatbot,
     pub clock: ManualClock,
     pub config: Arc<Config>,
     pub data_dir: tempfile::TempDir,
@@ -118,7 +119,7 @@ impl TestApp {
         let shared: Arc<dyn Store> = Arc::new(store.clone());
         let policy =
             tolbooth_core::policy_file::load(config.retention.policy.as_deref().unwrap()).unwrap();
-        let embedder = tolbooth_core::chatbot::KnowledgeBase::load_embedder(&config.chatbot)
+        let embedder = tolbooth_core::bot::KnowledgeBase::load_embedder(&config.chatbot)
             .await
             .unwrap();
         // The one wiring, as `tolbooth serve` builds it.
@@ -196,8 +197,8 @@ impl TestApp {
             .await
             .unwrap();
         let password = format!("{username}-correct-horse-battery");
-        let hash = tolbooth_core::password::hash_password(&password).unwrap();
-        use tolbooth_domain::ports::StaffStore;
+        let hash = tolbooth_core::staff::password::hash_password(&password).unwrap();
+        use tolbooth_domain::staff::ports::StaffStore;
         self.store
             .set_password(
                 member.id,
@@ -221,9 +222,9 @@ impl TestApp {
 
     /// Enrols a TOTP secret for `staff` directly in the store.
     pub async fn enrol_totp(&self, staff: &mut TestStaff) -> Vec<String> {
-        use tolbooth_domain::ports::StaffStore;
-        let secret = tolbooth_core::second_factor::new_secret();
-        let (codes, hashes) = tolbooth_core::second_factor::recovery_codes();
+        use tolbooth_domain::staff::ports::StaffStore;
+        let secret = tolbooth_core::staff::second_factor::new_secret();
+        let (codes, hashes) = tolbooth_core::staff::second_factor::recovery_codes();
         self.store
             .set_second_factor(
                 staff.member.id,
@@ -242,7 +243,7 @@ impl TestApp {
 
     /// The TOTP code `staff`'s authenticator shows now.
     pub fn totp_code(&self, secret: &str) -> String {
-        tolbooth_core::second_factor::current_code(secret, self.clock.now()).unwrap()
+        tolbooth_core::staff::second_factor::current_code(secret, self.clock.now()).unwrap()
     }
 
     /// An administrator with an authenticator, signed in through the

@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tolbooth_core::chatbot::ChatbotError;
-use tolbooth_core::live_chat::ChatError;
+use tolbooth_core::bot::ChatbotError;
+use tolbooth_core::chat::ChatError;
 
 /// The API's error codes, each with its one status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 
 use crate::error::WebError;
 use crate::state::AppState;
-use tolbooth_core::accounts::{Authenticated, ClientContext};
-use tolbooth_domain::role::Permission;
-use tolbooth_domain::session::AuthLevel;
+use tolbooth_core::staff::{Authenticated, ClientContext};
+use tolbooth_domain::staff::role::Permission;
+use tolbooth_domain::staff::session::AuthLevel;
 
 pub async fn require(
     state: &AppState,

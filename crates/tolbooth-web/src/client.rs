@@ -4,7 +4,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
-use tolbooth_core::accounts::ClientContext;
+use tolbooth_core::staff::ClientContext;
 
 /// The id given to this request by [`crate::middleware::request_id`].
 #[derive(Debug, Clone)]

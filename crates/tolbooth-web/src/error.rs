@@ -5,9 +5,9 @@
 use crate::pages::ErrorPage;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tolbooth_core::accounts::AccountError;
-use tolbooth_core::live_chat::ChatError;
-use tolbooth_domain::ports::StoreError;
+use tolbooth_core::chat::ChatError;
+use tolbooth_core::staff::AccountError;
+use tolbooth_domain::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -87,9 +87,9 @@ impl From<ChatError> for WebError {
     }
 }
 
-impl From<tolbooth_core::chatbot::ChatbotError> for WebError {
-    fn from(e: tolbooth_core::chatbot::ChatbotError) -> Self {
-        use tolbooth_core::chatbot::ChatbotError as E;
+impl From<tolbooth_core::bot::ChatbotError> for WebError {
+    fn from(e: tolbooth_core::bot::ChatbotError) -> Self {
+        use tolbooth_core::bot::ChatbotError as E;
         match e {
             E::Store(s) => s.into(),
             E::NoSuchPage | E::NoSuchPhrasing | E::NoSuchQuestion => WebError::NotFound,

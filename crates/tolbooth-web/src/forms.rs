@@ -16,7 +16,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
-use tolbooth_core::accounts::Authenticated;
+use tolbooth_core::staff::Authenticated;
 use tolbooth_domain::audit::Actor;
 
 #[derive(Deserialize)]
@@ -63,6 +63,10 @@ async fn refuse(state: &AppState, actor: Actor, request_id: Option<String>) -> W
     state.metrics.access_denied.inc();
     WebError::BadCsrf
 }
+
+/// A form whose only field is its CSRF token (a button that acts).
+#[derive(Deserialize)]
+pub struct NoFields {}
 
 /// A form posted by a signed-in member of staff (at any stage of sign-in).
 pub struct StaffForm<T> {

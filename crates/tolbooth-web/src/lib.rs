@@ -9,17 +9,23 @@
 mod api;
 mod assets;
 mod authz;
+mod bot;
+mod chat;
 mod client;
+mod console;
 mod cookies;
 mod error;
 mod forms;
+mod governance;
+mod health;
 mod metrics;
 mod middleware;
+mod notice;
 mod pages;
 mod routes;
 pub mod server;
 mod session;
-pub(crate) mod socket;
+mod staff;
 mod state;
 
 pub use error::WebError;

@@ -6,8 +6,8 @@ use crate::error::WebError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use tolbooth_core::accounts::Authenticated;
-use tolbooth_domain::session::AuthLevel;
+use tolbooth_core::staff::Authenticated;
+use tolbooth_domain::staff::session::AuthLevel;
 
 /// A live session at any stage of sign-in.
 pub struct AnySession(pub Authenticated);

@@ -18,7 +18,7 @@ pub struct AppState {
     /// The retention sweeper, for its status and dry runs.
     pub sweeper: Sweeper,
     /// The chatbot: answers, feedback, reports and the knowledge base.
-    pub chatbot: tolbooth_core::chatbot::Chatbot,
+    pub chatbot: tolbooth_core::bot::Chatbot,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     /// Whether cookies carry `Secure` (see [`AppState::new`]).
@@ -34,7 +34,7 @@ pub struct AppState {
     /// The origins of Tolbooth's own pages (scheme, host and port).
     pub own_origin: Arc<crate::middleware::OwnOrigin>,
     /// Visitors' sockets open per address (`chat.sockets_per_address`).
-    pub sockets: Arc<crate::socket::SocketSlots>,
+    pub sockets: Arc<crate::chat::socket::SocketSlots>,
     /// The background workers, whose counts `/metrics` shows.
     pub workers: tolbooth_workers::Workers,
 }
@@ -73,7 +73,7 @@ impl AppState {
             trusted_proxies,
             site_origins: Arc::new(config.site_origins()),
             own_origin: Arc::new(crate::middleware::OwnOrigin::from_config(&config)),
-            sockets: crate::socket::SocketSlots::new(config.chat.sockets_per_address),
+            sockets: crate::chat::socket::SocketSlots::new(config.chat.sockets_per_address),
             workers: services.workers.clone(),
         }
     }

@@ -3,7 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 
 #[derive(Debug, Parser)]
 #[command(

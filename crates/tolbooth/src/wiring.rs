@@ -6,7 +6,7 @@ use tolbooth_core::policy_file::LoadedPolicy;
 use tolbooth_core::services::{Base, PolicyServices, Services};
 use tolbooth_core::{Accounts, Config};
 use tolbooth_domain::clock::{Clock, SystemClock};
-use tolbooth_domain::ports::Store;
+use tolbooth_domain::store::Store;
 use tolbooth_store::SqlStore;
 
 pub struct App {
@@ -41,7 +41,7 @@ impl App {
         let embedder = self
             .embedder
             .get_or_try_init(|| {
-                tolbooth_core::chatbot::KnowledgeBase::load_embedder(&self.config.chatbot)
+                tolbooth_core::bot::KnowledgeBase::load_embedder(&self.config.chatbot)
             })
             .await
             .context("cannot load the embedding model (chatbot.embedding_model)")?;
@@ -50,7 +50,7 @@ impl App {
 
     /// The chatbot's knowledge base, with the embedding model when
     /// `chatbot.embedding_model` names one.
-    pub async fn knowledge_base(&self) -> anyhow::Result<tolbooth_core::chatbot::KnowledgeBase> {
+    pub async fn knowledge_base(&self) -> anyhow::Result<tolbooth_core::bot::KnowledgeBase> {
         Ok(self.base.knowledge_base(self.embedder().await?))
     }
 

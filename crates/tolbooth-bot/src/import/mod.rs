@@ -12,7 +12,7 @@ mod sitemap;
 use crate::area::ServiceAreas;
 use crate::url::{join_site_url, url_path};
 use std::path::{Path, PathBuf};
-use tolbooth_domain::knowledge::{KbPage, KbPassage, MAX_PASSAGES_PER_PAGE};
+use tolbooth_domain::bot::knowledge::{KbPage, KbPassage, MAX_PASSAGES_PER_PAGE};
 
 /// Files larger than this are skipped, with the reason reported.
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;

@@ -3,9 +3,9 @@
 
 use crate::fixture;
 use sqlx::Executor;
-use tolbooth_core::audit_trail::{check_signature, verify_log, AuditKey, AuditTrailError};
+use tolbooth_core::audit::{check_signature, verify_log, AuditKey, AuditTrailError};
+use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, AuditEntry, ChainFault, ChainHash, NewAuditEntry, ObjectRef};
-use tolbooth_domain::ports::AuditLog;
 use tolbooth_store::{backend_tests, Backend, SqlStore};
 
 backend_tests!(

@@ -5,9 +5,11 @@
 use crate::fixture;
 use time::Duration;
 use tolbooth_domain::audit::{Actor, NewAuditEntry};
-use tolbooth_domain::bot_questions::{BotQuestion, BotQuestionId};
-use tolbooth_domain::ports::{ChatbotStore, CountedAudit, RetentionStore, StoreError};
+use tolbooth_domain::bot::ports::ChatbotStore;
+use tolbooth_domain::bot::questions::{BotQuestion, BotQuestionId};
+use tolbooth_domain::retention::ports::{CountedAudit, RetentionStore};
 use tolbooth_domain::retention::{ExtractExpiry, SweepPlan};
+use tolbooth_domain::store::StoreError;
 use tolbooth_store::{backend_tests, Backend};
 
 backend_tests!(questions_are_reported_by_area_and_week_and_expire);

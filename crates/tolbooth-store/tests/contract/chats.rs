@@ -3,19 +3,21 @@
 use crate::fixture;
 use std::sync::Arc;
 use time::Duration;
+use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
-use tolbooth_domain::canned::CannedId;
+use tolbooth_domain::chat::canned::CannedId;
+use tolbooth_domain::chat::ports::{CannedStore, ChatStore};
+use tolbooth_domain::chat::visitor::VisitorDetails;
 use tolbooth_domain::chat::{
     ChatEvent, ChatLifecycle, ChatRef, ChatState, ClientMessageId, EndedBy, MessageBody,
 };
 use tolbooth_domain::chat::{ChatFlag, FlagReason};
-use tolbooth_domain::ports::{
-    AuditLog, CannedStore, ChatId, ChatStore, NewChat, NewMessage, Sender, StaffStore, StoreError,
-};
-use tolbooth_domain::role::Role;
+use tolbooth_domain::chat::{ChatId, NewChat, NewMessage, Sender};
 use tolbooth_domain::secret::Secret;
+use tolbooth_domain::staff::ports::StaffStore;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::staff::{DisplayName, NewStaff, StaffId, Username};
-use tolbooth_domain::visitor::VisitorDetails;
+use tolbooth_domain::store::StoreError;
 use tolbooth_store::{backend_tests, Backend, SqlStore};
 
 backend_tests!(
@@ -505,7 +507,7 @@ async fn quiet_chats_are_found_by_their_last_activity(backend: Backend) {
         .await
         .unwrap();
     let ids =
-        |v: Vec<tolbooth_domain::ports::StoredChat>| v.iter().map(|c| c.id).collect::<Vec<_>>();
+        |v: Vec<tolbooth_domain::chat::StoredChat>| v.iter().map(|c| c.id).collect::<Vec<_>>();
     // Quiet since t0 + 8 min: the waiting enquiry (nothing since t0), not
     // the accepted chat (a message at t0 + 10).
     let cutoff = t0 + Duration::minutes(8);
@@ -564,7 +566,7 @@ async fn canned_responses_are_added_replaced_and_deleted(backend: Backend) {
         )
         .await
         .unwrap();
-    let titles = |v: Vec<tolbooth_domain::canned::CannedResponse>| {
+    let titles = |v: Vec<tolbooth_domain::chat::canned::CannedResponse>| {
         v.into_iter().map(|c| c.title).collect::<Vec<_>>()
     };
     assert_eq!(

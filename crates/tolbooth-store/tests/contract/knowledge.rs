@@ -4,8 +4,9 @@
 
 use crate::fixture;
 use tolbooth_domain::audit::{Actor, NewAuditEntry};
-use tolbooth_domain::knowledge::{ImportCounts, KbPage, KbPassage};
-use tolbooth_domain::ports::{ImportAudit, KnowledgeStore, StoreError};
+use tolbooth_domain::bot::knowledge::{ImportCounts, KbPage, KbPassage};
+use tolbooth_domain::bot::ports::{ImportAudit, KnowledgeStore};
+use tolbooth_domain::store::StoreError;
 use tolbooth_store::{backend_tests, Backend};
 
 backend_tests!(

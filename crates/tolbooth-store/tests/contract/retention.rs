@@ -5,15 +5,16 @@
 use crate::fixture;
 use time::Duration;
 use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
+use tolbooth_domain::chat::ports::ChatStore;
+use tolbooth_domain::chat::visitor::VisitorDetails;
+use tolbooth_domain::chat::{ChatId, NewChat};
 use tolbooth_domain::chat::{ChatRef, MessageBody};
-use tolbooth_domain::ports::{
-    ChatId, ChatStore, CountedAudit, GovernanceStore, NewChat, RetentionStore, StoreError,
-};
-use tolbooth_domain::retention::{
-    ChatExtract, ChatStatistics, ExtractedChat, LegalHold, PolicyVersion, SweepPlan,
-};
+use tolbooth_domain::governance::ports::GovernanceStore;
+use tolbooth_domain::governance::{LegalHold, PolicyVersion};
+use tolbooth_domain::retention::ports::{CountedAudit, RetentionStore};
+use tolbooth_domain::retention::{ChatExtract, ChatStatistics, ExtractedChat, SweepPlan};
+use tolbooth_domain::store::StoreError;
 use tolbooth_domain::time_fmt::unix_millis;
-use tolbooth_domain::visitor::VisitorDetails;
 use tolbooth_store::{backend_tests, Backend, SqlStore};
 
 backend_tests!(

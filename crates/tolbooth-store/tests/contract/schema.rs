@@ -7,7 +7,7 @@ use sqlx::{Connection, PgConnection, Row, SqliteConnection};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use tolbooth_domain::clock::SystemClock;
-use tolbooth_domain::ports::StoreHealth;
+use tolbooth_domain::store::StoreHealth;
 use tolbooth_store::testing::TestDatabase;
 use tolbooth_store::{backend_tests, Backend, SqlStore, SCHEMA_TABLES};
 
@@ -286,8 +286,8 @@ async fn concurrent_migrations_apply_once(backend: Backend) {
 #[tokio::test]
 async fn sqlite_files_are_private() {
     use std::os::unix::fs::PermissionsExt;
+    use tolbooth_domain::audit::ports::AuditLog;
     use tolbooth_domain::audit::{Actor, NewAuditEntry};
-    use tolbooth_domain::ports::AuditLog;
     let dir = tempfile::tempdir().unwrap();
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let path = dir.path().join("fresh.db");

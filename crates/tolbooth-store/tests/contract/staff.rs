@@ -2,13 +2,15 @@
 
 use crate::fixture;
 use time::Duration;
+use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, NewAuditEntry};
-use tolbooth_domain::lockout::LockoutPolicy;
-use tolbooth_domain::ports::{AuditLog, LoginThrottleStore, SessionStore, StaffStore, StoreError};
-use tolbooth_domain::role::Role;
 use tolbooth_domain::secret::Secret;
-use tolbooth_domain::session::{AuthLevel, StaffSession};
+use tolbooth_domain::staff::lockout::LockoutPolicy;
+use tolbooth_domain::staff::ports::{LoginThrottleStore, SessionStore, StaffStore};
+use tolbooth_domain::staff::role::Role;
+use tolbooth_domain::staff::session::{AuthLevel, StaffSession};
 use tolbooth_domain::staff::{DisplayName, NewStaff, StaffId, Username};
+use tolbooth_domain::store::StoreError;
 use tolbooth_store::{backend_tests, Backend};
 
 backend_tests!(

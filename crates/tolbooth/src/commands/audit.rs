@@ -3,7 +3,7 @@
 use crate::cli::AuditCommand;
 use anyhow::{Context, Result};
 use std::process::ExitCode;
-use tolbooth_core::audit_trail::{check_signature, verify_log, AuditKey, AuditTrailError};
+use tolbooth_core::audit::{check_signature, verify_log, AuditKey, AuditTrailError};
 use tolbooth_core::Config;
 use tolbooth_domain::audit::Checkpoint;
 use tolbooth_domain::clock::SystemClock;

@@ -1,16 +1,15 @@
-//! One module per command.
+//! One module per product area (and a few for the server itself).
 
 mod audit;
 mod bot;
 mod config;
-mod disclosure;
+mod governance;
 mod jsonl;
-mod kb;
 mod policy;
 mod redact;
 mod retention;
 mod serve;
-mod user;
+mod staff;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
@@ -44,11 +43,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             app.store.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::User(c) => user::run(config, c).await,
+        Command::User(c) => staff::run(config, c).await,
         Command::Audit(c) => audit::run(config, c).await,
         Command::Retention(c) => retention::run(config, &c).await,
-        Command::Disclosure(c) => disclosure::run(config, &c).await,
-        Command::Kb(c) => kb::run(config, c).await,
+        Command::Disclosure(c) => governance::run(config, &c).await,
+        Command::Kb(c) => bot::kb::run(config, c).await,
         Command::Bot(c) => bot::run(config, c).await,
         Command::Config(_) | Command::Redact(_) | Command::Policy(_) => Ok(ExitCode::SUCCESS),
     }

@@ -5,8 +5,8 @@ use crate::cli::{NoticeFormat, PolicyCommand, SchemaFormat};
 use anyhow::Result;
 use std::process::ExitCode;
 use time::OffsetDateTime;
+use tolbooth_core::notice::{self, Edition};
 use tolbooth_core::policy_file::{self, PRESETS};
-use tolbooth_core::privacy_notice::{self, Edition};
 use tolbooth_core::Config;
 use tolbooth_domain::policy::schema;
 
@@ -44,7 +44,7 @@ pub async fn run(
             let notice = match policy {
                 Some(spec) => {
                     let loaded = policy_file::load(spec)?;
-                    privacy_notice::build(
+                    notice::build(
                         &loaded.policy,
                         Edition {
                             version: None,
@@ -103,7 +103,7 @@ async fn running_notice(
             ),
         },
         None => {
-            let notice = privacy_notice::build(
+            let notice = notice::build(
                 &services.governance.policy().policy,
                 Edition {
                     version: None,

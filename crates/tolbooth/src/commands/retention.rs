@@ -78,7 +78,8 @@ pub async fn run(config: Config, command: &RetentionCommand) -> Result<ExitCode>
             let history = sweeper.history(10).await?;
             let held = services.governance.holds().await?;
             let extracts =
-                tolbooth_domain::ports::RetentionStore::count_extracts(&app.store).await?;
+                tolbooth_domain::retention::ports::RetentionStore::count_extracts(&app.store)
+                    .await?;
             if *json {
                 println!(
                     "{}",

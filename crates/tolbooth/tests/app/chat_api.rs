@@ -2,10 +2,10 @@
 //! to end against a running server on both backends.
 
 use serde_json::{json, Value};
-use tolbooth_core::accounts::ClientContext;
+use tolbooth_core::staff::ClientContext;
+use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::ChatRef;
-use tolbooth_domain::ports::ChatStore;
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_store::{backend_tests, Backend};
 use tolbooth_testkit::TestApp;
 
@@ -212,7 +212,7 @@ async fn a_token_is_the_only_way_in(backend: Backend) {
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 13);
     assert_eq!(
         app.audited("chat.access_refused").await.len(),
-        tolbooth_core::live_chat::REFUSALS_PER_ADDRESS as usize
+        tolbooth_core::chat::REFUSALS_PER_ADDRESS as usize
     );
     // The visitor with the right token is not affected.
     assert_eq!(v.fetch(0).await.0, 200);
@@ -261,7 +261,7 @@ async fn starts_and_sends_are_rate_limited(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    use tolbooth_core::live_chat::{SENDS_PER_CHAT, STARTS_PER_ADDRESS};
+    use tolbooth_core::chat::{SENDS_PER_CHAT, STARTS_PER_ADDRESS};
     let mut last = Visitor::new(&app);
     for _ in 0..STARTS_PER_ADDRESS {
         let mut v = Visitor::new(&app);
@@ -293,7 +293,7 @@ async fn resends_are_acknowledged_not_rate_limited(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    use tolbooth_core::live_chat::SENDS_PER_CHAT;
+    use tolbooth_core::chat::SENDS_PER_CHAT;
     let mut visitor = Visitor::new(&app);
     assert_eq!(visitor.start("hello").await.0, 201);
     let mut resends = tokio::task::JoinSet::new();

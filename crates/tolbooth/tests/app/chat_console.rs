@@ -3,7 +3,7 @@
 //! refused.
 
 use serde_json::{json, Value};
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_store::{backend_tests, Backend};
 use tolbooth_testkit::TestApp;
 

@@ -6,9 +6,9 @@
 
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
+use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::{ChatRef, ChatState, EndedBy};
-use tolbooth_domain::ports::ChatStore;
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_store::{backend_tests, Backend};
 use tolbooth_testkit::{Socket, SocketEnd, TestApp};
 
@@ -169,7 +169,7 @@ async fn resends_are_stored_once_and_a_resume_delivers_what_was_missed(backend: 
     let mut visitor = app.visitor_socket().await;
     let (chat_id, token) = start(&mut visitor, "Is the tip open on Sunday?").await;
     let chat_ref: ChatRef = chat_id.parse().unwrap();
-    let ctx = tolbooth_core::accounts::ClientContext {
+    let ctx = tolbooth_core::staff::ClientContext {
         ip: None,
         request_id: None,
     };
@@ -529,7 +529,7 @@ async fn quiet_chats_end_and_unanswered_enquiries_are_abandoned(backend: Backend
         return;
     };
     let ewan = app.staff("ewan", Role::Operator).await;
-    let ctx = tolbooth_core::accounts::ClientContext {
+    let ctx = tolbooth_core::staff::ClientContext {
         ip: None,
         request_id: None,
     };
@@ -643,7 +643,7 @@ async fn a_full_queue_of_the_longest_questions_still_opens_the_console(backend: 
         return;
     };
     let longest = "\u{1F4AC}".repeat(tolbooth_domain::chat::MessageBody::MAX_CHARS);
-    let ctx = tolbooth_core::accounts::ClientContext {
+    let ctx = tolbooth_core::staff::ClientContext {
         ip: None,
         request_id: None,
     };

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_store::{backend_tests, Backend};
 use tolbooth_testkit::TestApp;
 
@@ -174,12 +174,12 @@ async fn the_visitor_panel_shows_what_was_captured_and_nothing_more(backend: Bac
         .send(json!({"type": "visitor", "chat_id": second}))
         .await;
     assert_eq!(console.expect("visitor").await["earlier"], json!([]));
-    use tolbooth_domain::ports::ChatStore;
+    use tolbooth_domain::chat::ports::ChatStore;
     assert!(app
         .store
         .earlier_chats(
             &tolbooth_core::tokens::token_hash(visitor_id),
-            tolbooth_domain::ports::ChatId(0),
+            tolbooth_domain::chat::ChatId(0),
             10
         )
         .await

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use std::path::Path;
 use time::Duration;
 use tolbooth_domain::audit::Actor;
-use tolbooth_domain::ports::ChatbotStore;
-use tolbooth_domain::role::Role;
+use tolbooth_domain::bot::ports::ChatbotStore;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_store::{backend_tests, Backend};
 use tolbooth_testkit::TestApp;
 

@@ -8,8 +8,8 @@
 
 use std::path::Path;
 use tolbooth_domain::audit::Actor;
-use tolbooth_domain::ports::KnowledgeStore;
-use tolbooth_domain::role::Role;
+use tolbooth_domain::bot::ports::KnowledgeStore;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_store::{backend_tests, Backend, SqlStore};
 use tolbooth_testkit::TestApp;
 
@@ -67,7 +67,7 @@ async fn dense_retrieval_finds_pages_in_other_words_and_keeps_its_vectors(backen
     write_site(site.path(), true);
     let kb = app.chatbot.knowledge_base().clone();
     let model_id = kb.embedder().unwrap().model_id().to_owned();
-    let import = |kb: tolbooth_core::chatbot::KnowledgeBase| {
+    let import = |kb: tolbooth_core::bot::KnowledgeBase| {
         let path = site.path().to_path_buf();
         async move {
             kb.import(vec![path], Some(SITE.into()), Actor::system("test"), false)

@@ -476,9 +476,9 @@ fn serve_refuses_to_start_without_a_policy() {
 
 async fn retention_and_disclosure_commands_work_on_a_live_database(backend: Backend) {
     use std::net::IpAddr;
-    use tolbooth_core::accounts::ClientContext;
+    use tolbooth_core::staff::ClientContext;
     use tolbooth_domain::chat::FlagReason;
-    use tolbooth_domain::role::Role;
+    use tolbooth_domain::staff::role::Role;
     let Some(app) = tolbooth_testkit::TestApp::spawn(backend).await else {
         return;
     };
@@ -583,7 +583,7 @@ async fn retention_and_disclosure_commands_work_on_a_live_database(backend: Back
     let html = std::fs::read_to_string(out_dir.join(format!("{chat_ref}.html"))).unwrap();
     assert!(json.contains("203.0.113.99") && html.contains("203.0.113.99"));
     assert!(html.contains("There is a man with a knife outside"));
-    use tolbooth_domain::ports::GovernanceStore;
+    use tolbooth_domain::governance::ports::GovernanceStore;
     let log = app.store.disclosures(chat_ref).await.unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].by_name, "ailsa (test)");

@@ -1,7 +1,7 @@
 //! Every state-changing form needs its CSRF token; cross-site posts are
 //! refused before any handler runs.
 
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(

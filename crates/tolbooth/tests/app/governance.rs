@@ -6,12 +6,14 @@
 use crate::from_address as ctx;
 use std::sync::Arc;
 use time::Duration;
+use tolbooth_core::chat::Arrival;
 use tolbooth_core::governance::Governance;
-use tolbooth_core::live_chat::Arrival;
 use tolbooth_core::retention::SweepOptions;
 use tolbooth_domain::chat::{ChatRef, FlagReason};
-use tolbooth_domain::ports::{GovernanceStore, RetentionStore, Store};
-use tolbooth_domain::role::Role;
+use tolbooth_domain::governance::ports::GovernanceStore;
+use tolbooth_domain::retention::ports::RetentionStore;
+use tolbooth_domain::staff::role::Role;
+use tolbooth_domain::store::Store;
 use tolbooth_testkit::{backend_tests, Backend, Browser, TestApp, TestStaff};
 
 backend_tests!(

@@ -25,8 +25,8 @@ mod sessions;
 mod sign_in;
 
 /// The context of a request from `ip`.
-pub fn from_address(ip: &str) -> tolbooth_core::accounts::ClientContext {
-    tolbooth_core::accounts::ClientContext {
+pub fn from_address(ip: &str) -> tolbooth_core::staff::ClientContext {
+    tolbooth_core::staff::ClientContext {
         ip: Some(ip.parse().unwrap()),
         request_id: None,
     }

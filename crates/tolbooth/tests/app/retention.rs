@@ -7,13 +7,16 @@ use crate::from_address as ctx;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use time::Duration;
+use tolbooth_core::chat::Arrival;
 use tolbooth_core::governance::GovernanceError;
-use tolbooth_core::live_chat::Arrival;
 use tolbooth_core::retention::{SweepError, SweepOptions, SweepSettings, Sweeper, FAILPOINTS};
+use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::{ChatRef, FlagReason};
 use tolbooth_domain::clock::Clock;
-use tolbooth_domain::ports::{ChatStore, GovernanceStore, RetentionStore, Store};
-use tolbooth_domain::role::Role;
+use tolbooth_domain::governance::ports::GovernanceStore;
+use tolbooth_domain::retention::ports::RetentionStore;
+use tolbooth_domain::staff::role::Role;
+use tolbooth_domain::store::Store;
 use tolbooth_testkit::{backend_tests, Backend, TestApp, TestStaff};
 
 backend_tests!(
@@ -94,7 +97,7 @@ fn audit_text(entries: &[tolbooth_domain::audit::AuditEntry]) -> String {
 }
 
 async fn all_audit(app: &TestApp) -> Vec<tolbooth_domain::audit::AuditEntry> {
-    use tolbooth_domain::ports::AuditLog;
+    use tolbooth_domain::audit::ports::AuditLog;
     app.store.audit_entries(0, 100_000).await.unwrap()
 }
 
@@ -250,7 +253,7 @@ async fn sp_preset_extracts_then_deletes_and_anonymises_at_two_years(backend: Ba
     for secret in ["q7canary", "07700", "diabetes", "198.51."] {
         assert!(!text.contains(secret), "{secret} in the audit log");
     }
-    let verified = tolbooth_core::audit_trail::verify_log(&app.store, None).await;
+    let verified = tolbooth_core::audit::verify_log(&app.store, None).await;
     assert!(verified.is_ok(), "the audit chain verifies: {verified:?}");
 }
 

@@ -1,6 +1,6 @@
 //! AUD-1: roles are enforced in one place; a refusal is 403 and audited.
 
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(

@@ -1,6 +1,6 @@
 //! AUD-3: TOTP is required for administrators and governance officers.
 
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(
@@ -56,7 +56,7 @@ async fn admin_without_totp_must_enrol_before_anything_else(backend: Backend) {
 /// What the database holds for `id`'s authenticator: sealed, and not the
 /// secret in any form a reader of the database could use.
 async fn assert_sealed(app: &TestApp, id: tolbooth_domain::staff::StaffId, secret: &str) {
-    use tolbooth_domain::ports::StaffStore;
+    use tolbooth_domain::staff::ports::StaffStore;
     let stored = app.store.totp_secrets().await.unwrap();
     let (_, value) = stored.iter().find(|(s, _)| *s == id).unwrap();
     let value = value.expose();
@@ -132,7 +132,7 @@ async fn second_factor_secrets_are_sealed_at_rest(backend: Backend) {
     let mut other = app.staff("dot", Role::Admin).await;
     app.enrol_totp(&mut other).await;
     {
-        use tolbooth_domain::ports::StaffStore;
+        use tolbooth_domain::staff::ports::StaffStore;
         let stored = app.store.totp_secrets().await.unwrap();
         let cal = stored.iter().find(|(s, _)| *s == admin.member.id).unwrap();
         let dot = stored.iter().find(|(s, _)| *s == other.member.id).unwrap();
@@ -165,13 +165,13 @@ async fn second_factor_secrets_are_sealed_at_rest(backend: Backend) {
 /// so before they were sealed) has them sealed at start, each audited,
 /// and its staff's authenticators go on working.
 async fn plain_secrets_from_before_are_sealed_at_start(backend: Backend) {
-    use tolbooth_domain::ports::StaffStore;
+    use tolbooth_domain::staff::ports::StaffStore;
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
     let admin = app.staff("eve", Role::Admin).await;
-    let secret = tolbooth_core::second_factor::new_secret();
-    let (_, hashes) = tolbooth_core::second_factor::recovery_codes();
+    let secret = tolbooth_core::staff::second_factor::new_secret();
+    let (_, hashes) = tolbooth_core::staff::second_factor::recovery_codes();
     app.store
         .set_second_factor(
             admin.member.id,

@@ -3,7 +3,7 @@
 
 use time::Duration;
 use tolbooth_domain::audit::Actor;
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(

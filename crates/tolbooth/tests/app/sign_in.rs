@@ -2,7 +2,7 @@
 //! look the same.
 
 use time::Duration;
-use tolbooth_domain::role::Role;
+use tolbooth_domain::staff::role::Role;
 use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(

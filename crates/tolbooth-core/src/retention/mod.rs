@@ -1,0 +1,559 @@
+//! The retention sweeps (RET-1..RET-6): what the policy says has run its
+//! course is extracted, deleted or anonymised, in batches, resumably.
+//!
+//! A sweep, step by step:
+//! 1. Guard: if the clock is far ahead of the last thing Tolbooth recorded
+//!    (its last sweep or audit entry) and many records are due, the sweep
+//!    refuses unless forced: a clock set years ahead must not empty the
+//!    database.
+//! 2. Chat records due (ended before the policy's cutoff, or released from
+//!    a legal hold; never held) are read a batch at a time. Under an
+//!    extract-then-delete rule each chat's extract (RET-3: redacted content
+//!    or the staff edit, times, referrer; never the IP address) and its
+//!    statistics commit together; then the live records are deleted, and
+//!    the store deletes only chats whose extract is already committed.
+//!    Under a delete rule the statistics are counted in the deleting
+//!    transaction.
+//! 3. IP addresses and other visitor details of ended chats whose own,
+//!    shorter, periods have run are removed.
+//! 4. Extracts past their period are anonymised or deleted.
+//! 5. The store makes deleted bytes unreachable (SQLite WAL checkpoint;
+//!    PostgreSQL vacuum).
+//!
+//! Every step is its own transaction with an audit entry carrying counts,
+//! never content; a crash between or inside steps leaves each either done
+//! or not, and the next sweep carries on (tested with failpoints at every
+//! step).
+
+pub mod schedule;
+
+use std::sync::Arc;
+use time::{Duration, OffsetDateTime};
+use tolbooth_domain::audit::{Actor, NewAuditEntry};
+use tolbooth_domain::chat::Sender;
+use tolbooth_domain::clock::Clock;
+use tolbooth_domain::policy::{CategoryKind, ExpiryAction, ValidPolicy};
+use tolbooth_domain::retention::ports::CountedAudit;
+use tolbooth_domain::retention::{
+    ChatExtract, ChatForSweep, ChatStatistics, ExtractExpiry, ExtractedChat, SweepCounts,
+    SweepOutcome, SweepPlan, SweepRecord, TranscriptLine,
+};
+use tolbooth_domain::store::{Store, StoreError};
+use tolbooth_redact::Redactor;
+
+/// How sweeps run (the `[retention]` settings).
+#[derive(Debug, Clone)]
+pub struct SweepSettings {
+    /// Chats read, extracted and deleted per transaction.
+    pub batch_size: u32,
+    /// A sweep refuses when the clock is more than this ahead of the last
+    /// recorded activity...
+    pub clock_jump: Duration,
+    /// ...and more than this many records are due.
+    pub mass_deletion: u64,
+}
+
+impl Default for SweepSettings {
+    fn default() -> Self {
+        Self {
+            batch_size: 500,
+            clock_jump: Duration::hours(48),
+            mass_deletion: 1_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SweepOptions {
+    /// Count what would happen; change nothing.
+    pub dry_run: bool,
+    /// Go on even if the clock-jump guard would refuse.
+    pub force: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error(
+        "refused: the clock is {gap_hours} hours ahead of the last recorded activity and {due} records would be deleted or changed at once; if the clock is right, run `tolbooth retention run --force`"
+    )]
+    ClockJump { gap_hours: i64, due: u64 },
+    #[error("the sweep stopped at {0} (injected failure)")]
+    Interrupted(&'static str),
+    #[error("the extraction worker stopped")]
+    Worker,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Live chat counts as busy for this long after its last message.
+pub const LIVE_WINDOW: Duration = Duration::seconds(2);
+/// Chats per batch while live chat is busy.
+pub const GENTLE_BATCH: u32 = 10;
+/// While live chat is busy, the pause after a batch, in multiples of the
+/// batch's own duration: the sweep takes about a fiftieth of the time.
+pub const GENTLE_PAUSE_FACTOR: u32 = 49;
+
+/// A test hook: returning true at a named point stops the sweep there, as a
+/// crash would.
+pub type Failpoints = Arc<dyn Fn(&'static str) -> bool + Send + Sync>;
+
+/// The points a sweep can be stopped at, in order.
+pub const FAILPOINTS: [&str; 9] = [
+    "chats.after_read",
+    "chats.after_extract",
+    "chats.after_delete",
+    "ip_addresses.after_clear",
+    "visitor_details.after_clear",
+    "extracts.after_expiry",
+    "before_compaction",
+    "before_record",
+    "after_record",
+];
+
+/// What a sweep did (or, dry, would do).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SweepReport {
+    pub dry_run: bool,
+    pub counts: SweepCounts,
+}
+
+#[derive(Clone)]
+pub struct Sweeper {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    policy: Arc<ValidPolicy>,
+    redactor: Arc<Redactor>,
+    settings: SweepSettings,
+    failpoints: Option<Failpoints>,
+    /// When live chat last wrote a message (Unix ms); while it is recent
+    /// the sweep goes gently (see [`Sweeper::with_live_activity`]).
+    live_activity: Option<Arc<std::sync::atomic::AtomicI64>>,
+    /// One sweep at a time in this process.
+    running: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for Sweeper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sweeper")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The name sweeps act under in the audit log.
+pub const SWEEP_ACTOR: &str = "retention";
+
+fn sweep_audit(action: &'static str, what: &'static str) -> CountedAudit {
+    Box::new(move |n| {
+        NewAuditEntry::new(Actor::system(SWEEP_ACTOR), action).because(format!("{n} {what}"))
+    })
+}
+
+/// The current sweep plan of `policy` at `now`.
+pub fn plan(policy: &ValidPolicy, now: OffsetDateTime) -> SweepPlan {
+    let cutoff = |kind| policy.rule(kind).map(|r| r.period.cutoff(now));
+    SweepPlan {
+        chats: cutoff(CategoryKind::ChatRecord),
+        ip_addresses: cutoff(CategoryKind::IpAddress),
+        visitor_details: cutoff(CategoryKind::VisitorDetails),
+        extracts: policy.rule(CategoryKind::EditedTranscript).map(|r| {
+            let expiry = match r.action {
+                ExpiryAction::Delete => ExtractExpiry::Delete,
+                _ => ExtractExpiry::Anonymise,
+            };
+            (r.period.cutoff(now), expiry)
+        }),
+        bot_questions: policy.rule(CategoryKind::ChatbotQuestion).map(|r| {
+            let expiry = match r.action {
+                ExpiryAction::Delete => ExtractExpiry::Delete,
+                _ => ExtractExpiry::Anonymise,
+            };
+            (r.period.cutoff(now), expiry)
+        }),
+    }
+}
+
+impl Sweeper {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        policy: Arc<ValidPolicy>,
+        settings: SweepSettings,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            policy,
+            redactor: Arc::new(Redactor::new()),
+            settings,
+            failpoints: None,
+            live_activity: None,
+            running: Arc::default(),
+        }
+    }
+
+    /// Makes the sweep yield to live chat: while a message was written in
+    /// the last [`LIVE_WINDOW`], chat records go [`GENTLE_BATCH`] at a
+    /// time with a pause of [`GENTLE_PAUSE_FACTOR`] times each batch's own
+    /// duration after it, so the sweep holds the database (and the CPU)
+    /// for a small share of the time. Idle, it runs at full speed.
+    pub fn with_live_activity(mut self, activity: Arc<std::sync::atomic::AtomicI64>) -> Self {
+        self.live_activity = Some(activity);
+        self
+    }
+
+    fn live_chat_busy(&self) -> bool {
+        let Some(a) = &self.live_activity else {
+            return false;
+        };
+        let last = a.load(std::sync::atomic::Ordering::Relaxed);
+        let now = tolbooth_domain::time_fmt::unix_millis(self.clock.now());
+        last > 0 && now - last < LIVE_WINDOW.whole_milliseconds() as i64
+    }
+
+    /// Stops sweeps at the named points (tests only).
+    pub fn with_failpoints(mut self, failpoints: Failpoints) -> Self {
+        self.failpoints = Some(failpoints);
+        self
+    }
+
+    pub fn policy(&self) -> &ValidPolicy {
+        &self.policy
+    }
+
+    fn check(&self, point: &'static str) -> Result<(), SweepError> {
+        match &self.failpoints {
+            Some(f) if f(point) => Err(SweepError::Interrupted(point)),
+            _ => Ok(()),
+        }
+    }
+
+    /// What is due now, without changing anything.
+    pub async fn preview(&self) -> Result<SweepCounts, SweepError> {
+        let plan = plan(&self.policy, self.clock.now());
+        Ok(self.store.preview_sweep(&plan).await?)
+    }
+
+    /// The latest sweeps, newest first.
+    pub async fn history(&self, limit: u32) -> Result<Vec<SweepRecord>, SweepError> {
+        Ok(self.store.sweeps(limit).await?)
+    }
+
+    /// The last moment Tolbooth is known to have been running: its last
+    /// completed sweep or its last audit entry not written by a sweep,
+    /// whichever is later. (A refused sweep must not count, or a second
+    /// attempt would pass the guard.)
+    async fn last_activity(&self) -> Result<Option<OffsetDateTime>, SweepError> {
+        let sweeps = self.store.sweeps(50).await?;
+        let mut last = sweeps
+            .iter()
+            .find(|s| s.outcome == SweepOutcome::Completed && !s.dry_run)
+            .map(|s| s.started_at);
+        if let Some((head, _)) = self.store.audit_head().await? {
+            // The newest entries in one read; sweeps write a few each.
+            let recent = self.store.audit_entries((head - 200).max(0), 200).await?;
+            let outside = recent
+                .iter()
+                .rev()
+                .find(|e| !(e.actor_kind == "system" && e.actor_name == SWEEP_ACTOR));
+            if let Some(at) = outside.map(|e| e.at()) {
+                last = Some(last.map_or(at, |l| l.max(at)));
+            }
+        }
+        Ok(last)
+    }
+
+    /// Runs one sweep.
+    pub async fn run(&self, options: SweepOptions) -> Result<SweepReport, SweepError> {
+        let _one_at_a_time = self.running.lock().await;
+        let now = self.clock.now();
+        let plan = plan(&self.policy, now);
+        if options.dry_run {
+            // Recorded, so the history shows who looked; it changes nothing
+            // and does not count as activity for the guard.
+            let counts = self.store.preview_sweep(&plan).await?;
+            let id = self.store.start_sweep(now, true, options.force).await?;
+            self.store
+                .finish_sweep(id, self.clock.now(), SweepOutcome::Completed, &counts)
+                .await?;
+            return Ok(SweepReport {
+                dry_run: true,
+                counts,
+            });
+        }
+        if !options.force {
+            if let Some(last) = self.last_activity().await? {
+                let gap = now - last;
+                if gap > self.settings.clock_jump {
+                    let p = self.store.preview_sweep(&plan).await?;
+                    let due = p.chats_due + p.removals();
+                    if due > self.settings.mass_deletion {
+                        let id = self.store.start_sweep(now, false, false).await?;
+                        self.store
+                            .finish_sweep(id, now, SweepOutcome::Refused, &p)
+                            .await?;
+                        self.store
+                            .append_audit(
+                                NewAuditEntry::new(Actor::system(SWEEP_ACTOR), "retention.refused")
+                                    .because(format!(
+                                        "clock {} hours ahead of last activity; {due} records due",
+                                        gap.whole_hours()
+                                    )),
+                            )
+                            .await?;
+                        return Err(SweepError::ClockJump {
+                            gap_hours: gap.whole_hours(),
+                            due,
+                        });
+                    }
+                }
+            }
+        }
+        let id = self.store.start_sweep(now, false, options.force).await?;
+        let mut counts = SweepCounts::default();
+        let result = self.sweep(&plan, now, &mut counts).await;
+        let outcome = if result.is_ok() {
+            SweepOutcome::Completed
+        } else {
+            SweepOutcome::Failed
+        };
+        // A sweep interrupted by an injected failure stands for a crash:
+        // nothing after it runs, not even the record of its end.
+        if !matches!(result, Err(SweepError::Interrupted(_))) {
+            self.store
+                .finish_sweep(id, self.clock.now(), outcome, &counts)
+                .await?;
+        }
+        result?;
+        self.check("after_record")?;
+        Ok(SweepReport {
+            dry_run: false,
+            counts,
+        })
+    }
+
+    async fn sweep(
+        &self,
+        plan: &SweepPlan,
+        now: OffsetDateTime,
+        counts: &mut SweepCounts,
+    ) -> Result<(), SweepError> {
+        let store = &self.store;
+        counts.chats_held = store.count_held_chats().await?;
+        if let Some(cutoff) = plan.chats {
+            let extract = self.policy.extracts_chats();
+            loop {
+                let gentle = self.live_chat_busy();
+                let batch = if gentle {
+                    self.settings.batch_size.min(GENTLE_BATCH)
+                } else {
+                    self.settings.batch_size
+                };
+                let started = std::time::Instant::now();
+                let ids = store.due_chats(cutoff, batch).await?;
+                if ids.is_empty() {
+                    break;
+                }
+                counts.chats_due += ids.len() as u64;
+                if extract {
+                    let chats = store.chats_for_sweep(&ids).await?;
+                    self.check("chats.after_read")?;
+                    // Redaction is CPU work: off the async workers, so that
+                    // live chat on the same runtime is not held up by it.
+                    let me = self.clone();
+                    let extracts: Vec<ExtractedChat> = tokio::task::spawn_blocking(move || {
+                        chats.iter().filter_map(|c| me.extract(c, now)).collect()
+                    })
+                    .await
+                    .map_err(|_| SweepError::Worker)?;
+                    counts.chats_extracted += store
+                        .save_extracts(
+                            &extracts,
+                            sweep_audit("retention.extracted", "chats extracted"),
+                        )
+                        .await?;
+                    self.check("chats.after_extract")?;
+                }
+                let deleted = store
+                    .delete_swept_chats(
+                        &ids,
+                        extract,
+                        sweep_audit("retention.deleted", "chat records deleted"),
+                    )
+                    .await?;
+                counts.chats_deleted += deleted;
+                self.check("chats.after_delete")?;
+                if gentle {
+                    tokio::time::sleep(started.elapsed() * GENTLE_PAUSE_FACTOR).await;
+                } else {
+                    // Let live work queued behind the batch go first.
+                    tokio::task::yield_now().await;
+                }
+                if deleted == 0 {
+                    // Held or reopened since they were listed: leave them.
+                    break;
+                }
+            }
+        }
+        if let Some(cutoff) = plan.ip_addresses {
+            counts.ip_addresses_deleted += store
+                .clear_ip_addresses(
+                    cutoff,
+                    sweep_audit("retention.ip_addresses_deleted", "IP addresses deleted"),
+                )
+                .await?;
+            self.check("ip_addresses.after_clear")?;
+        }
+        if let Some(cutoff) = plan.visitor_details {
+            counts.visitor_details_deleted += store
+                .clear_visitor_details(
+                    cutoff,
+                    sweep_audit(
+                        "retention.visitor_details_deleted",
+                        "chats' visitor details deleted",
+                    ),
+                )
+                .await?;
+            self.check("visitor_details.after_clear")?;
+        }
+        if let Some((cutoff, expiry)) = plan.extracts {
+            let (action, what) = match expiry {
+                ExtractExpiry::Anonymise => {
+                    ("retention.extracts_anonymised", "extracts anonymised")
+                }
+                ExtractExpiry::Delete => ("retention.extracts_deleted", "extracts deleted"),
+            };
+            let n = store
+                .expire_extracts(cutoff, expiry, sweep_audit(action, what))
+                .await?;
+            match expiry {
+                ExtractExpiry::Anonymise => counts.extracts_anonymised += n,
+                ExtractExpiry::Delete => counts.extracts_deleted += n,
+            }
+            self.check("extracts.after_expiry")?;
+        }
+        if let Some((cutoff, expiry)) = plan.bot_questions {
+            let (action, what) = match expiry {
+                ExtractExpiry::Anonymise => (
+                    "retention.bot_questions_anonymised",
+                    "chatbot questions anonymised",
+                ),
+                ExtractExpiry::Delete => (
+                    "retention.bot_questions_deleted",
+                    "chatbot questions deleted",
+                ),
+            };
+            let n = store
+                .expire_bot_questions(cutoff, expiry, sweep_audit(action, what))
+                .await?;
+            match expiry {
+                ExtractExpiry::Anonymise => counts.bot_questions_anonymised += n,
+                ExtractExpiry::Delete => counts.bot_questions_deleted += n,
+            }
+        }
+        self.check("before_compaction")?;
+        if counts.removals() > 0 {
+            store.compact_after_deletion().await?;
+        }
+        self.check("before_record")?;
+        let summary = serde_json::to_string(&counts).unwrap_or_default();
+        store
+            .append_audit(
+                NewAuditEntry::new(Actor::system(SWEEP_ACTOR), "retention.sweep").because(summary),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The RET-3 extract of one chat, holding only the fields the policy's
+    /// edited-transcript category lists.
+    fn extract(&self, c: &ChatForSweep, now: OffsetDateTime) -> Option<ExtractedChat> {
+        let l = &c.chat.lifecycle;
+        let ended_at = l.ended_at?;
+        let fields = self
+            .policy
+            .category(CategoryKind::EditedTranscript)
+            .map(|cat| cat.fields.clone())
+            .unwrap_or_default();
+        let has = |f: &str| fields.iter().any(|x| x == f);
+        let edited = c.edit.is_some();
+        let lines: Vec<TranscriptLine> = match &c.edit {
+            Some(lines) => lines.clone(),
+            None => c
+                .messages
+                .iter()
+                .map(|m| {
+                    TranscriptLine::from_message(m, self.redactor.redact(m.body.as_str()).text)
+                })
+                .collect(),
+        };
+        let question = lines
+            .iter()
+            .find(|line| line.sender == Sender::Visitor.kind())
+            .map(|line| line.text.clone());
+        let visitor = c.visitor.clone().unwrap_or_default();
+        let keep = |f: &str, v: Option<String>| if has(f) { v } else { None };
+        let keep_n = |f: &str, v: Option<u32>| if has(f) { v } else { None };
+        let (day, statistics) = ChatStatistics::of(&c.chat, c.messages.len() as i64);
+        let times = has("times");
+        Some(ExtractedChat {
+            extract: ChatExtract {
+                chat_id: c.chat.id,
+                chat_ref: has("chat_id").then_some(l.chat_ref),
+                operator_name: keep("operator_name", l.operator.clone()),
+                // Times are needed to expire the extract; without the
+                // `times` field they are kept to the day.
+                requested_at: if times {
+                    l.requested_at
+                } else {
+                    day_of(l.requested_at)
+                },
+                accepted_at: if times { l.accepted_at } else { None },
+                ended_at: if times { ended_at } else { day_of(ended_at) },
+                chat_seconds: if has("chat_length") {
+                    l.accepted_at.map(|a| (ended_at - a).whole_seconds().max(0))
+                } else {
+                    None
+                },
+                question: keep("question", question),
+                browser: keep("browser", visitor.browser),
+                referrer: keep("referrer", visitor.referrer),
+                launch_url: keep("launch_url", visitor.launch_url),
+                pages_visited: keep_n("pages_visited", visitor.pages_visited),
+                seconds_on_site: keep_n("time_on_site", visitor.seconds_on_site),
+                content: has("content").then_some(lines),
+                ended_by: if has("ended_by") { l.ended_by } else { None },
+                edited_by_staff: edited,
+                extracted_at: now,
+                anonymised_at: None,
+            },
+            day,
+            statistics,
+        })
+    }
+
+    /// One scheduled sweep, as the server's `retention-sweep` worker runs
+    /// it: what it removed is logged; a failure is returned for the worker
+    /// to count, log and retry.
+    pub async fn scheduled(&self) -> Result<(), SweepError> {
+        let r = self.run(SweepOptions::default()).await?;
+        let c = r.counts;
+        if c.removals() > 0 {
+            tracing::info!(
+                chats_extracted = c.chats_extracted,
+                chats_deleted = c.chats_deleted,
+                ip_addresses_deleted = c.ip_addresses_deleted,
+                visitor_details_deleted = c.visitor_details_deleted,
+                extracts_anonymised = c.extracts_anonymised,
+                extracts_deleted = c.extracts_deleted,
+                chats_held = c.chats_held,
+                "retention sweep"
+            );
+        }
+        Ok(())
+    }
+}
+
+fn day_of(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_time(time::Time::MIDNIGHT)
+}

@@ -1,0 +1,748 @@
+//! Staff accounts and sign-in (AUD-1, AUD-3): the rules of the house for
+//! passwords, second factors, sessions and lockout, on top of the store.
+
+pub mod password;
+pub mod second_factor;
+
+use crate::sealing::SealingKey;
+use crate::staff::password::{dummy_hash, hash_password, verify_password};
+use crate::staff::second_factor::Enrolment;
+use crate::tokens::{one_time_password, random_token, throttle_key, token_hash};
+use std::net::IpAddr;
+use std::sync::Arc;
+use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
+use tolbooth_domain::clock::Clock;
+use tolbooth_domain::secret::Secret;
+use tolbooth_domain::staff::lockout::{Gate, LockoutPolicy};
+use tolbooth_domain::staff::role::Role;
+use tolbooth_domain::staff::session::{AuthLevel, SessionPolicy, StaffSession};
+use tolbooth_domain::staff::{
+    DisplayName, InvalidInput, NewPassword, NewStaff, StaffCredentials, StaffId, StaffMember,
+    Username,
+};
+use tolbooth_domain::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    #[error("no such staff member")]
+    NotFound,
+    #[error("a staff member with that username already exists")]
+    UsernameTaken,
+    #[error("the current password is not correct")]
+    WrongPassword,
+    #[error("that code is not correct")]
+    WrongCode,
+    #[error("this would leave no administrator who can sign in")]
+    LastAdmin,
+    #[error("password hashing failed")]
+    Hashing,
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for AccountError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AccountError::NotFound,
+            StoreError::Conflict(_) => AccountError::UsernameTaken,
+            other => AccountError::Store(other),
+        }
+    }
+}
+
+/// Where a request came from, for throttling and the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct ClientContext {
+    pub ip: Option<IpAddr>,
+    pub request_id: Option<String>,
+}
+
+/// The outcome of a sign-in attempt. Every failure is the same failure, so
+/// that the response cannot tell an unknown account from a wrong password,
+/// a disabled account or a lockout.
+#[derive(Debug)]
+pub enum SignIn {
+    Failed,
+    Started {
+        token: Secret<String>,
+        session: StaffSession,
+        member: StaffMember,
+    },
+}
+
+/// A signed-in (or signing-in) member of staff, as the web layer sees them.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub session: StaffSession,
+    pub member: StaffMember,
+}
+
+impl Authenticated {
+    pub fn actor(&self) -> Actor {
+        actor_of(&self.member)
+    }
+}
+
+pub fn actor_of(m: &StaffMember) -> Actor {
+    Actor::Staff {
+        id: m.id,
+        name: m.display_name.as_str().to_owned(),
+        role: m.role,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountSettings {
+    pub sessions: SessionPolicy,
+    pub account_lockout: LockoutPolicy,
+    pub ip_lockout: LockoutPolicy,
+    /// Shown in authenticator apps: the organisation's name.
+    pub issuer: String,
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        Self {
+            sessions: SessionPolicy::default(),
+            account_lockout: LockoutPolicy::ACCOUNT_DEFAULT,
+            ip_lockout: LockoutPolicy::IP_DEFAULT,
+            issuer: String::from("Tolbooth"),
+        }
+    }
+}
+
+impl AccountSettings {
+    pub fn from_config(c: &crate::Config) -> Self {
+        let minutes = |m: u32| time::Duration::minutes(i64::from(m));
+        Self {
+            sessions: SessionPolicy {
+                idle: minutes(c.sessions.idle_minutes),
+                absolute: time::Duration::hours(i64::from(c.sessions.absolute_hours)),
+                pending: time::Duration::minutes(10),
+            },
+            account_lockout: LockoutPolicy {
+                max_failures: c.login.max_failures,
+                lock_for: minutes(c.login.lockout_minutes),
+                window: minutes(c.login.lockout_minutes),
+                backoff_after: c.login.max_failures.saturating_sub(2).max(1),
+            },
+            ip_lockout: LockoutPolicy {
+                max_failures: c.login.ip_max_failures,
+                lock_for: minutes(c.login.lockout_minutes),
+                window: minutes(c.login.lockout_minutes),
+                backoff_after: (c.login.ip_max_failures / 3).max(1),
+            },
+            issuer: c.organisation.name.clone(),
+        }
+    }
+}
+
+/// The accounts service. Cheap to clone.
+/// A short fixed-size key for a session's token hash.
+pub fn session_key(token_hash: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(token_hash.as_bytes()).into()
+}
+
+/// A session, or every session of a member of staff, that may no longer
+/// be good: signed out, disabled, role changed, password reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// The session with this token hash.
+    Session([u8; 32]),
+    Staff(StaffId),
+}
+
+#[derive(Clone)]
+pub struct Accounts {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    revocations: tokio::sync::broadcast::Sender<Revocation>,
+    settings: Arc<AccountSettings>,
+    /// Seals second-factor secrets before they are stored.
+    sealing: Arc<SealingKey>,
+}
+
+impl std::fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accounts").finish_non_exhaustive()
+    }
+}
+
+/// Runs CPU-heavy password work off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AccountError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| AccountError::Hashing)
+}
+
+async fn hash(password: &NewPassword) -> Result<Secret<String>, AccountError> {
+    let p = password.expose().to_owned();
+    let p = Secret::new(p);
+    blocking(move || hash_password(p.expose()))
+        .await?
+        .map_err(|_| AccountError::Hashing)
+}
+
+async fn verify(password: &Secret<String>, phc: &str) -> Result<bool, AccountError> {
+    let p = password.clone();
+    let phc = Secret::new(phc.to_owned());
+    blocking(move || verify_password(p.expose(), phc.expose())).await
+}
+
+impl Accounts {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: AccountSettings,
+        sealing: Arc<SealingKey>,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            revocations: tokio::sync::broadcast::channel(64).0,
+            settings: Arc::new(settings),
+            sealing,
+        }
+    }
+
+    /// What a member of staff's TOTP secret is sealed for: it opens for
+    /// that account only.
+    fn totp_purpose(id: StaffId) -> String {
+        format!("totp:staff:{}", id.0)
+    }
+
+    /// `secret` as the store keeps it for `id`: sealed.
+    pub fn seal_totp_secret(&self, id: StaffId, secret: &Secret<String>) -> Secret<String> {
+        self.sealing.seal(&Self::totp_purpose(id), secret.expose())
+    }
+
+    /// The stored TOTP secret opened, or `None` (said in the log, without
+    /// the secret) when it does not open: then only a recovery code works.
+    fn open_totp_secret(&self, id: StaffId, stored: &Secret<String>) -> Option<Secret<String>> {
+        match self.sealing.open(&Self::totp_purpose(id), stored.expose()) {
+            Ok(secret) => Some(secret),
+            Err(e) => {
+                tracing::error!(staff_id = id.0, error = %e, "a second-factor secret cannot be used");
+                None
+            }
+        }
+    }
+
+    /// Removes sessions past their idle or absolute expiry; how many.
+    pub async fn purge_expired_sessions(&self) -> Result<u64, AccountError> {
+        let now = self.clock.now();
+        let policy = self.settings.sessions;
+        Ok(self
+            .store
+            .purge_sessions(now - policy.idle, now - policy.absolute)
+            .await?)
+    }
+
+    /// Seals every TOTP secret still stored in plain text (kept so before
+    /// secrets were sealed), each with a `staff.second_factor_sealed`
+    /// audit entry. Run at every start; finds nothing to do once done.
+    pub async fn seal_stored_secrets(&self) -> Result<u64, AccountError> {
+        let mut sealed = 0;
+        for (id, stored) in self.store.totp_secrets().await? {
+            if SealingKey::is_sealed(stored.expose()) {
+                continue;
+            }
+            let new = self.seal_totp_secret(id, &stored);
+            let entry = NewAuditEntry::new(Actor::system("secrets"), "staff.second_factor_sealed")
+                .on(ObjectRef::staff(id));
+            if self
+                .store
+                .reseal_totp_secret(id, &stored, new, entry)
+                .await?
+            {
+                sealed += 1;
+            }
+        }
+        Ok(sealed)
+    }
+
+    /// Hears sessions that may have been taken away, so that connections
+    /// held open with them (the console's socket) check again at once.
+    pub fn subscribe_revocations(&self) -> tokio::sync::broadcast::Receiver<Revocation> {
+        self.revocations.subscribe()
+    }
+
+    fn revoked(&self, what: Revocation) {
+        // Nobody listening is fine.
+        let _ = self.revocations.send(what);
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub fn settings(&self) -> &AccountSettings {
+        &self.settings
+    }
+
+    // ---- Sign-in -------------------------------------------------------
+
+    pub async fn sign_in(
+        &self,
+        username_typed: &str,
+        password: &Secret<String>,
+        client: &ClientContext,
+    ) -> Result<SignIn, AccountError> {
+        let now = self.clock.now();
+        let user_key = throttle_key("user", &username_typed.trim().to_ascii_lowercase());
+        let ip_key = client.ip.map(|ip| throttle_key("ip", &ip.to_string()));
+        let user_state = self.store.failures(&user_key).await?;
+        let ip_state = match &ip_key {
+            Some(k) => self.store.failures(k).await?,
+            None => None,
+        };
+        let credentials = match Username::parse(username_typed) {
+            Ok(u) => self.store.staff_by_username(&u).await?,
+            Err(_) => None,
+        };
+        let object = credentials.as_ref().map(|c| ObjectRef::staff(c.member.id));
+        let locked = self
+            .settings
+            .account_lockout
+            .check(user_state.as_ref(), now)
+            != Gate::Open
+            || self.settings.ip_lockout.check(ip_state.as_ref(), now) != Gate::Open;
+        if locked {
+            let mut entry = NewAuditEntry::new(Actor::Anonymous, "session.sign_in_throttled")
+                .in_request(client.request_id.clone());
+            entry.object = object;
+            self.store.append_audit(entry).await?;
+            return Ok(SignIn::Failed);
+        }
+        let phc = credentials
+            .as_ref()
+            .map(|c| c.password_hash.expose().clone())
+            .unwrap_or_else(|| dummy_hash().to_owned());
+        let password_ok = verify(password, &phc).await?;
+        let member = match credentials {
+            Some(StaffCredentials { member, .. }) if password_ok && !member.disabled => member,
+            _ => {
+                let state = self.settings.account_lockout.after_failure(user_state, now);
+                self.store.record_failure(&user_key, state).await?;
+                if let Some(k) = &ip_key {
+                    let state = self.settings.ip_lockout.after_failure(ip_state, now);
+                    self.store.record_failure(k, state).await?;
+                }
+                let mut entry = NewAuditEntry::new(Actor::Anonymous, "session.sign_in_failed")
+                    .in_request(client.request_id.clone());
+                entry.object = object;
+                self.store.append_audit(entry).await?;
+                return Ok(SignIn::Failed);
+            }
+        };
+        self.store.clear_failures(&user_key).await?;
+        let level = AuthLevel::next_for(&member, false);
+        let (token, session) = self
+            .open_session(&member, level, "session.sign_in", client)
+            .await?;
+        Ok(SignIn::Started {
+            token,
+            session,
+            member,
+        })
+    }
+
+    async fn open_session(
+        &self,
+        member: &StaffMember,
+        level: AuthLevel,
+        action: &str,
+        client: &ClientContext,
+    ) -> Result<(Secret<String>, StaffSession), AccountError> {
+        let now = self.clock.now();
+        let token = random_token();
+        let session = StaffSession {
+            token_hash: token_hash(token.expose()),
+            staff_id: member.id,
+            level,
+            csrf_token: random_token().expose().clone(),
+            created_at: now,
+            last_seen_at: now,
+        };
+        let entry = NewAuditEntry::new(actor_of(member), action)
+            .on(ObjectRef::staff(member.id))
+            .because(format!("session level {}", level.as_str()))
+            .in_request(client.request_id.clone());
+        self.store.create_session(session.clone(), entry).await?;
+        Ok((token, session))
+    }
+
+    /// The session a cookie token names, if it is live. Expired sessions and
+    /// sessions of disabled accounts are ended on sight.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Authenticated>, AccountError> {
+        let hash = token_hash(token);
+        let Some(session) = self.store.session(&hash).await? else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        if self.settings.sessions.is_expired(&session, now) {
+            self.store.end_session(&hash, None).await?;
+            return Ok(None);
+        }
+        let Some(credentials) = self.store.staff_by_id(session.staff_id).await? else {
+            self.store.end_session(&hash, None).await?;
+            return Ok(None);
+        };
+        if credentials.member.disabled {
+            self.store.end_session(&hash, None).await?;
+            return Ok(None);
+        }
+        // Record activity at most once a minute to spare the writer.
+        if now - session.last_seen_at >= time::Duration::minutes(1) {
+            self.store.touch_session(&hash, now).await?;
+        }
+        Ok(Some(Authenticated {
+            session,
+            member: credentials.member,
+        }))
+    }
+
+    /// Completes sign-in with a TOTP code or a recovery code. Wrong codes
+    /// count towards the account's lockout like wrong passwords.
+    pub async fn verify_second_factor(
+        &self,
+        who: &Authenticated,
+        code: &str,
+        client: &ClientContext,
+    ) -> Result<AuthLevel, AccountError> {
+        let now = self.clock.now();
+        let user_key = throttle_key("user", who.member.username.as_str());
+        let state = self.store.failures(&user_key).await?;
+        if self.settings.account_lockout.check(state.as_ref(), now) != Gate::Open {
+            return Err(AccountError::WrongCode);
+        }
+        let credentials = self
+            .store
+            .staff_by_id(who.member.id)
+            .await?
+            .ok_or(AccountError::NotFound)?;
+        let step = credentials
+            .totp_secret
+            .as_ref()
+            .and_then(|stored| self.open_totp_secret(who.member.id, stored))
+            .and_then(|s| second_factor::matching_step(s.expose(), code, now));
+        let totp_ok = match step {
+            Some(step) => self.store.claim_totp_step(who.member.id, step).await?,
+            None => false,
+        };
+        let ok = totp_ok || {
+            let entry = NewAuditEntry::new(who.actor(), "staff.recovery_code_used")
+                .on(ObjectRef::staff(who.member.id))
+                .in_request(client.request_id.clone());
+            self.store
+                .use_recovery_code(
+                    who.member.id,
+                    &second_factor::recovery_code_hash(code),
+                    entry,
+                )
+                .await?
+        };
+        if !ok {
+            let state = self.settings.account_lockout.after_failure(state, now);
+            self.store.record_failure(&user_key, state).await?;
+            self.store
+                .append_audit(
+                    NewAuditEntry::new(who.actor(), "session.second_factor_failed")
+                        .on(ObjectRef::staff(who.member.id))
+                        .in_request(client.request_id.clone()),
+                )
+                .await?;
+            return Err(AccountError::WrongCode);
+        }
+        self.store.clear_failures(&user_key).await?;
+        let level = AuthLevel::next_for(&credentials.member, true);
+        let entry = NewAuditEntry::new(who.actor(), "session.second_factor_passed")
+            .on(ObjectRef::staff(who.member.id))
+            .in_request(client.request_id.clone());
+        self.store
+            .set_session_level(&who.session.token_hash, level, entry)
+            .await?;
+        Ok(level)
+    }
+
+    pub async fn sign_out(
+        &self,
+        who: &Authenticated,
+        client: &ClientContext,
+    ) -> Result<(), AccountError> {
+        let entry = NewAuditEntry::new(who.actor(), "session.sign_out")
+            .on(ObjectRef::staff(who.member.id))
+            .in_request(client.request_id.clone());
+        self.store
+            .end_session(&who.session.token_hash, Some(entry))
+            .await?;
+        self.revoked(Revocation::Session(session_key(&who.session.token_hash)));
+        Ok(())
+    }
+
+    /// Changes one's own password. Every session of the account ends; a new
+    /// one is returned for the browser that made the change.
+    pub async fn change_own_password(
+        &self,
+        who: &Authenticated,
+        current: &Secret<String>,
+        new: NewPassword,
+        client: &ClientContext,
+    ) -> Result<(Secret<String>, AuthLevel), AccountError> {
+        let credentials = self
+            .store
+            .staff_by_id(who.member.id)
+            .await?
+            .ok_or(AccountError::NotFound)?;
+        if !verify(current, credentials.password_hash.expose()).await? {
+            return Err(AccountError::WrongPassword);
+        }
+        let hashed = hash(&new).await?;
+        let entry = NewAuditEntry::new(who.actor(), "staff.password_changed")
+            .on(ObjectRef::staff(who.member.id))
+            .because("changed by the account holder")
+            .in_request(client.request_id.clone());
+        self.store
+            .set_password(who.member.id, hashed, false, entry)
+            .await?;
+        self.revoked(Revocation::Staff(who.member.id));
+        let mut member = credentials.member;
+        member.must_change_password = false;
+        let passed = who.session.level != AuthLevel::AwaitingSecondFactor;
+        let level = AuthLevel::next_for(&member, passed);
+        let (token, _) = self
+            .open_session(&member, level, "session.renewed", client)
+            .await?;
+        Ok((token, level))
+    }
+
+    pub fn start_totp_enrolment(&self, who: &Authenticated) -> Option<Enrolment> {
+        second_factor::start_enrolment(&self.settings.issuer, who.member.username.as_str())
+    }
+
+    /// The same enrolment again, for a secret posted back by the form.
+    pub fn resume_totp_enrolment(
+        &self,
+        who: &Authenticated,
+        secret: Secret<String>,
+    ) -> Option<Enrolment> {
+        second_factor::enrolment_for(secret, &self.settings.issuer, who.member.username.as_str())
+    }
+
+    /// Confirms an enrolment with a code from the new authenticator and
+    /// returns the recovery codes to show once.
+    pub async fn confirm_totp_enrolment(
+        &self,
+        who: &Authenticated,
+        secret: &Secret<String>,
+        code: &str,
+        client: &ClientContext,
+    ) -> Result<Vec<Secret<String>>, AccountError> {
+        let Some(step) = second_factor::matching_step(secret.expose(), code, self.clock.now())
+        else {
+            return Err(AccountError::WrongCode);
+        };
+        let (codes, hashes) = second_factor::recovery_codes();
+        let entry = NewAuditEntry::new(who.actor(), "staff.second_factor_enrolled")
+            .on(ObjectRef::staff(who.member.id))
+            .in_request(client.request_id.clone());
+        self.store
+            .set_second_factor(
+                who.member.id,
+                Some(self.seal_totp_secret(who.member.id, secret)),
+                hashes,
+                entry,
+            )
+            .await?;
+        // The code just typed cannot be used again to sign in.
+        self.store.claim_totp_step(who.member.id, step).await?;
+        let mut member = who.member.clone();
+        member.totp_enrolled = true;
+        let level = AuthLevel::next_for(&member, true);
+        let entry = NewAuditEntry::new(who.actor(), "session.level_changed")
+            .on(ObjectRef::staff(who.member.id))
+            .because(format!("session level {}", level.as_str()))
+            .in_request(client.request_id.clone());
+        self.store
+            .set_session_level(&who.session.token_hash, level, entry)
+            .await?;
+        Ok(codes)
+    }
+
+    // ---- Administration ------------------------------------------------
+
+    /// Adds a member of staff with a one-time password they must change.
+    pub async fn add_staff(
+        &self,
+        actor: Actor,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        request_id: Option<String>,
+    ) -> Result<(StaffMember, Secret<String>), AccountError> {
+        let username = Username::parse(username)?;
+        let display_name = DisplayName::parse(display_name)?;
+        let password = one_time_password();
+        let parsed = NewPassword::parse(password.clone())?;
+        let password_hash = hash(&parsed).await?;
+        let entry = NewAuditEntry::new(actor, "staff.add")
+            .because(format!("role {}", role.as_str()))
+            .in_request(request_id);
+        let member = self
+            .store
+            .create_staff(
+                NewStaff {
+                    username,
+                    display_name,
+                    role,
+                    password_hash,
+                    must_change_password: true,
+                },
+                entry,
+            )
+            .await?;
+        Ok((member, password))
+    }
+
+    pub async fn find(&self, username: &str) -> Result<StaffMember, AccountError> {
+        let username = Username::parse(username)?;
+        self.store
+            .staff_by_username(&username)
+            .await?
+            .map(|c| c.member)
+            .ok_or(AccountError::NotFound)
+    }
+
+    pub async fn get(&self, id: StaffId) -> Result<StaffMember, AccountError> {
+        self.store
+            .staff_by_id(id)
+            .await?
+            .map(|c| c.member)
+            .ok_or(AccountError::NotFound)
+    }
+
+    pub async fn list(&self) -> Result<Vec<StaffMember>, AccountError> {
+        Ok(self.store.list_staff().await?)
+    }
+
+    /// Refuses a change that would leave no enabled administrator.
+    async fn keep_an_admin(
+        &self,
+        target: &StaffMember,
+        still_admin_after: bool,
+    ) -> Result<(), AccountError> {
+        if target.role != Role::Admin || target.disabled || still_admin_after {
+            return Ok(());
+        }
+        let others = self
+            .store
+            .list_staff()
+            .await?
+            .into_iter()
+            .filter(|m| m.id != target.id && m.role == Role::Admin && !m.disabled)
+            .count();
+        if others == 0 {
+            Err(AccountError::LastAdmin)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub async fn set_role(
+        &self,
+        actor: Actor,
+        id: StaffId,
+        role: Role,
+        request_id: Option<String>,
+    ) -> Result<(), AccountError> {
+        let target = self.get(id).await?;
+        self.keep_an_admin(&target, role == Role::Admin).await?;
+        let entry = NewAuditEntry::new(actor, "staff.set_role")
+            .on(ObjectRef::staff(id))
+            .because(format!(
+                "role {} -> {}",
+                target.role.as_str(),
+                role.as_str()
+            ))
+            .in_request(request_id);
+        self.store.set_role(id, role, entry).await?;
+        self.revoked(Revocation::Staff(id));
+        Ok(())
+    }
+
+    pub async fn set_disabled(
+        &self,
+        actor: Actor,
+        id: StaffId,
+        disabled: bool,
+        request_id: Option<String>,
+    ) -> Result<(), AccountError> {
+        let target = self.get(id).await?;
+        if disabled {
+            self.keep_an_admin(&target, false).await?;
+        }
+        let action = if disabled {
+            "staff.disable"
+        } else {
+            "staff.enable"
+        };
+        let entry = NewAuditEntry::new(actor, action)
+            .on(ObjectRef::staff(id))
+            .in_request(request_id);
+        self.store.set_disabled(id, disabled, entry).await?;
+        self.revoked(Revocation::Staff(id));
+        Ok(())
+    }
+
+    /// Sets a new one-time password (ending every session) and, when asked,
+    /// removes the second factor so that it can be enrolled again.
+    pub async fn reset_password(
+        &self,
+        actor: Actor,
+        id: StaffId,
+        reset_second_factor: bool,
+        request_id: Option<String>,
+    ) -> Result<Secret<String>, AccountError> {
+        self.get(id).await?;
+        let password = one_time_password();
+        let hashed = hash(&NewPassword::parse(password.clone())?).await?;
+        let entry = NewAuditEntry::new(actor.clone(), "staff.password_reset")
+            .on(ObjectRef::staff(id))
+            .in_request(request_id.clone());
+        self.store.set_password(id, hashed, true, entry).await?;
+        self.revoked(Revocation::Staff(id));
+        if reset_second_factor {
+            let entry = NewAuditEntry::new(actor, "staff.second_factor_reset")
+                .on(ObjectRef::staff(id))
+                .in_request(request_id);
+            self.store
+                .set_second_factor(id, None, Vec::new(), entry)
+                .await?;
+        }
+        Ok(password)
+    }
+
+    /// Records that someone was refused something (AUD-2: every denied
+    /// access is audited).
+    pub async fn record_denial(
+        &self,
+        actor: Actor,
+        what: &str,
+        request_id: Option<String>,
+    ) -> Result<(), AccountError> {
+        let entry = NewAuditEntry::new(actor, "access.denied")
+            .on(ObjectRef::new("route", what))
+            .in_request(request_id);
+        self.store.append_audit(entry).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,304 @@
+//! `GET /ws/chat`: the visitor's socket. The first frame that matters is
+//! `start` (a new chat with the question) or `resume` (the chat token and
+//! the last sequence number seen); after it, `send`, `typing` and `leave`.
+
+use super::delivery::Watching;
+use super::frames::{ErrorCode, Out, Viewer, VisitorIn};
+use super::{close, limited, visitor_origin_allowed, Ending, Read, Slot, Wire};
+use crate::client::Client;
+use crate::state::AppState;
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tolbooth_core::chat::Arrival;
+use tolbooth_core::staff::ClientContext;
+use tolbooth_domain::chat::StoredChat;
+use tolbooth_domain::secret::Secret;
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(512).collect::<String>());
+    if !visitor_origin_allowed(&state, &headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "this page's origin is not one of chat.site_origins",
+        )
+            .into_response();
+    }
+    // Over the allowance, the socket is opened and closed at once with its
+    // code, so that the client can tell why (a refused upgrade says only
+    // that it failed).
+    let slot = state.sockets.take(client.ip);
+    limited(ws).on_upgrade(move |socket| async move {
+        match slot {
+            Some(slot) => run(state, client, user_agent, socket, slot).await,
+            None => {
+                let wire = Wire::new("/ws/chat", socket, &state.config.chat);
+                wire.finish(Ending::Close(
+                    close::TOO_MANY_SOCKETS,
+                    "too many connections from this address",
+                ))
+                .await;
+            }
+        }
+    })
+}
+
+/// The visitor's chat once started or resumed.
+struct Joined {
+    chat: StoredChat,
+    token: Secret<String>,
+}
+
+/// Who is at the other end of the socket.
+struct Peer {
+    client: ClientContext,
+    user_agent: Option<String>,
+}
+
+async fn run(
+    state: AppState,
+    client: ClientContext,
+    user_agent: Option<String>,
+    socket: WebSocket,
+    _slot: Option<Slot>,
+) {
+    let mut wire = Wire::new("/ws/chat", socket, &state.config.chat);
+    let peer = Peer { client, user_agent };
+    let ending = converse(&state, &peer, &mut wire).await;
+    wire.finish(ending).await;
+}
+
+async fn converse(state: &AppState, peer: &Peer, wire: &mut Wire) -> Ending {
+    let live_chat = &state.live_chat;
+    let (open, hours) = live_chat.opening();
+    let welcome = Out::Welcome {
+        organisation: state.config.organisation.name.clone(),
+        open,
+        hours,
+        operators_available: !live_chat.hub().operators_on_duty().is_empty(),
+        chatbot: state.chatbot.has_knowledge(),
+    };
+    if let Err(e) = wire.send(&welcome).await {
+        return e;
+    }
+    let mut joined: Option<Joined> = None;
+    let mut watching = Watching::new(Viewer::Visitor);
+    let mut heartbeat = tokio::time::interval(wire.heartbeat_every());
+    heartbeat.tick().await;
+    loop {
+        let step = tokio::select! {
+            read = wire.read() => match read {
+                Ok(Read::Text(text)) => {
+                    handle(state, peer, wire, &mut joined, &mut watching, &text).await
+                }
+                Ok(Read::Refused | Read::Nothing) => Ok(()),
+                Err(e) => Err(e),
+            },
+            (id, heard) = watching.next() => watching.deliver(id, heard, live_chat, wire).await,
+            _ = heartbeat.tick() => wire.heartbeat().await,
+        };
+        if let Err(ending) = step {
+            return ending;
+        }
+    }
+}
+
+async fn handle(
+    state: &AppState,
+    peer: &Peer,
+    wire: &mut Wire,
+    joined: &mut Option<Joined>,
+    watching: &mut Watching,
+    text: &str,
+) -> Result<(), Ending> {
+    let live_chat = &state.live_chat;
+    let client = &peer.client;
+    let Some(frame) = super::parse_frame::<VisitorIn>(wire, text).await? else {
+        return Ok(());
+    };
+    match frame {
+        VisitorIn::Ping => wire.send(&Out::Pong).await,
+        VisitorIn::Start {
+            question,
+            client_id,
+            name,
+            visitor_id,
+            context,
+            bot_transcript,
+        } => {
+            if joined.is_some() {
+                return wire
+                    .send(&Out::error(
+                        ErrorCode::AlreadyStarted,
+                        "this socket already has a chat",
+                        client_id,
+                    ))
+                    .await;
+            }
+            let arrival = Arrival {
+                name,
+                visitor_id,
+                launch_url: context.launch_url,
+                referrer: context.referrer,
+                pages_visited: context.pages_visited,
+                seconds_on_site: context.seconds_on_site,
+                user_agent: peer.user_agent.clone(),
+            };
+            match live_chat
+                .start(&question, client_id.as_deref(), &arrival, client)
+                .await
+            {
+                Ok(started) => {
+                    let chat = started.chat;
+                    if !bot_transcript.is_empty() {
+                        let turns: Vec<(String, String)> = bot_transcript
+                            .into_iter()
+                            .map(|t| (t.question, t.answer))
+                            .collect();
+                        if let Err(e) = live_chat.note_chatbot_conversation(&chat, &turns).await {
+                            tracing::warn!(error = %e, "the chatbot conversation was not added to the chat");
+                        }
+                    }
+                    wire.send(&Out::Started {
+                        chat_id: chat.lifecycle.chat_ref.to_string(),
+                        token: started.token.expose().clone(),
+                        client_id,
+                    })
+                    .await?;
+                    wire.send(&Out::state(&chat)).await?;
+                    let id = chat.id;
+                    watching.watch(live_chat, chat.clone(), 0);
+                    *joined = Some(Joined {
+                        chat,
+                        token: started.token,
+                    });
+                    watching.catch_up(id, live_chat, wire).await
+                }
+                Err(e) => wire.send(&Out::chat_error(&e, client_id, None)).await,
+            }
+        }
+        VisitorIn::Ask {
+            question,
+            client_id,
+        } => {
+            let address = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
+            match state.chatbot.ask(&question, &address).await {
+                Ok(asked) => {
+                    wire.send(&Out::Answer {
+                        client_id,
+                        answer: asked.into(),
+                    })
+                    .await
+                }
+                Err(e) => wire.send(&bot_error(&e, client_id)).await,
+            }
+        }
+        VisitorIn::Feedback { id, helpful } => match state.chatbot.feedback(&id, helpful).await {
+            Ok(()) => wire.send(&Out::FeedbackSaved { id }).await,
+            Err(e) => wire.send(&bot_error(&e, None)).await,
+        },
+        VisitorIn::Resume { token, after } => {
+            if joined.is_some() {
+                return wire
+                    .send(&Out::error(
+                        ErrorCode::AlreadyStarted,
+                        "this socket already has a chat",
+                        None,
+                    ))
+                    .await;
+            }
+            match live_chat.visitor_chat(&token, client).await {
+                Ok(chat) => {
+                    wire.send(&Out::state(&chat)).await?;
+                    let id = chat.id;
+                    watching.watch(live_chat, chat.clone(), after);
+                    *joined = Some(Joined {
+                        chat,
+                        token: Secret::new(token),
+                    });
+                    watching.catch_up(id, live_chat, wire).await
+                }
+                Err(tolbooth_core::chat::ChatError::NotFound) => {
+                    wire.send(&Out::error(ErrorCode::NotFound, "no such chat", None))
+                        .await?;
+                    Err(Ending::Close(super::close::NO_CHAT, "no such chat"))
+                }
+                Err(e) => wire.send(&Out::chat_error(&e, None, None)).await,
+            }
+        }
+        VisitorIn::Send { client_id, text } => {
+            let Some(j) = joined.as_ref() else {
+                return not_started(wire, Some(client_id)).await;
+            };
+            let chat_id = j.chat.lifecycle.chat_ref.to_string();
+            match live_chat.visitor_send_to(&j.chat, &client_id, &text).await {
+                Ok(appended) => {
+                    wire.send(&Out::Ack {
+                        chat_id,
+                        client_id,
+                        seq: appended.message.seq,
+                        duplicate: appended.duplicate,
+                    })
+                    .await
+                }
+                Err(e) => {
+                    wire.send(&Out::chat_error(&e, Some(client_id), Some(chat_id)))
+                        .await
+                }
+            }
+        }
+        VisitorIn::Typing { active } => {
+            let Some(j) = joined.as_ref() else {
+                return not_started(wire, None).await;
+            };
+            live_chat.visitor_typing(j.chat.id, active);
+            Ok(())
+        }
+        VisitorIn::Leave => {
+            let Some(j) = joined.as_ref() else {
+                return not_started(wire, None).await;
+            };
+            match live_chat.visitor_leave(j.token.expose(), client).await {
+                // The new state reaches this socket through the chat's
+                // signals, in order with its messages.
+                Ok(_) => Ok(()),
+                Err(e) => wire.send(&Out::chat_error(&e, None, None)).await,
+            }
+        }
+    }
+}
+
+async fn not_started(wire: &mut Wire, client_id: Option<String>) -> Result<(), Ending> {
+    wire.send(&Out::error(
+        ErrorCode::NotStarted,
+        "start or resume a chat first",
+        client_id,
+    ))
+    .await
+}
+
+fn bot_error(e: &tolbooth_core::bot::ChatbotError, client_id: Option<String>) -> Out {
+    use tolbooth_core::bot::ChatbotError as E;
+    let code = match e {
+        E::RateLimited => ErrorCode::RateLimited,
+        E::NoSuchQuestion => ErrorCode::NotFound,
+        _ => {
+            tracing::error!(error = %e, "chatbot request failed");
+            return Out::error(
+                ErrorCode::Unavailable,
+                "the service is temporarily unavailable",
+                client_id,
+            );
+        }
+    };
+    Out::error(code, &e.to_string(), client_id)
+}
