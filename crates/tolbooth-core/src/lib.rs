@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bot;
 pub mod chat;
+pub mod code;
 pub mod config;
 pub mod demo;
 pub mod governance;
@@ -18,5 +19,6 @@ pub mod staff;
 pub mod tokens;
 
 pub use chat::LiveChat;
+pub use code::Code;
 pub use config::Config;
 pub use staff::Accounts;

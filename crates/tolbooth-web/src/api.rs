@@ -5,6 +5,7 @@
 //! (also the translation key); the message is for the developer reading
 //! it, never a cause from inside the server.
 
+use crate::error::status;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -16,109 +17,49 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tolbooth_core::bot::ChatbotError;
 use tolbooth_core::chat::ChatError;
+use tolbooth_core::Code;
 
-/// The API's error codes, each with its one status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiCode {
-    BadInput,
-    /// JSON of the wrong shape: a field missing, unknown or of the wrong
-    /// type.
-    InvalidBody,
-    Unauthenticated,
-    Forbidden,
-    NotFound,
-    MethodNotAllowed,
-    Timeout,
-    ChatClosed,
-    Conflict,
-    NotYours,
-    NoSuchOperator,
-    OutOfHours,
-    TooLarge,
-    UnsupportedMediaType,
-    RateLimited,
-    Internal,
-    Unavailable,
+/// What the API adds to the one code table: the code for a status that a
+/// layer or the router chose, and a plain message for each.
+trait ApiCode {
+    fn for_status(status: StatusCode) -> Code;
+    fn plain_message(self) -> &'static str;
 }
 
-impl ApiCode {
-    pub fn name(self) -> &'static str {
-        match self {
-            ApiCode::BadInput => "bad_input",
-            ApiCode::InvalidBody => "invalid_body",
-            ApiCode::Unauthenticated => "unauthenticated",
-            ApiCode::Forbidden => "forbidden",
-            ApiCode::NotFound => "not_found",
-            ApiCode::MethodNotAllowed => "method_not_allowed",
-            ApiCode::Timeout => "timeout",
-            ApiCode::ChatClosed => "chat_closed",
-            ApiCode::Conflict => "conflict",
-            ApiCode::NotYours => "not_yours",
-            ApiCode::NoSuchOperator => "no_such_operator",
-            ApiCode::OutOfHours => "out_of_hours",
-            ApiCode::TooLarge => "too_large",
-            ApiCode::UnsupportedMediaType => "unsupported_media_type",
-            ApiCode::RateLimited => "rate_limited",
-            ApiCode::Internal => "internal",
-            ApiCode::Unavailable => "unavailable",
-        }
-    }
-
-    pub fn status(self) -> StatusCode {
-        match self {
-            ApiCode::BadInput | ApiCode::NoSuchOperator => StatusCode::BAD_REQUEST,
-            ApiCode::InvalidBody => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-            ApiCode::Forbidden => StatusCode::FORBIDDEN,
-            ApiCode::NotFound => StatusCode::NOT_FOUND,
-            ApiCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiCode::Timeout => StatusCode::REQUEST_TIMEOUT,
-            ApiCode::ChatClosed | ApiCode::Conflict | ApiCode::NotYours | ApiCode::OutOfHours => {
-                StatusCode::CONFLICT
-            }
-            ApiCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ApiCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        }
-    }
-
+impl ApiCode for Code {
     /// The code for a response that something other than a handler
     /// refused (the router, a limit layer), by its status.
-    fn for_status(status: StatusCode) -> ApiCode {
+    fn for_status(status: StatusCode) -> Code {
         match status.as_u16() {
-            401 => ApiCode::Unauthenticated,
-            403 => ApiCode::Forbidden,
-            404 => ApiCode::NotFound,
-            405 => ApiCode::MethodNotAllowed,
-            408 => ApiCode::Timeout,
-            409 => ApiCode::Conflict,
-            413 => ApiCode::TooLarge,
-            415 => ApiCode::UnsupportedMediaType,
-            422 => ApiCode::InvalidBody,
-            429 => ApiCode::RateLimited,
-            503 => ApiCode::Unavailable,
-            400..=499 => ApiCode::BadInput,
-            _ => ApiCode::Internal,
+            401 => Code::Unauthenticated,
+            403 => Code::Forbidden,
+            404 => Code::NotFound,
+            405 => Code::MethodNotAllowed,
+            408 => Code::Timeout,
+            409 => Code::Conflict,
+            413 => Code::TooLarge,
+            415 => Code::UnsupportedMediaType,
+            422 => Code::InvalidBody,
+            429 => Code::RateLimited,
+            503 => Code::Unavailable,
+            400..=499 => Code::BadInput,
+            _ => Code::Internal,
         }
     }
 
     /// What is said when there is nothing more particular to say.
     fn plain_message(self) -> &'static str {
         match self {
-            ApiCode::Unauthenticated => "you need to sign in",
-            ApiCode::Forbidden => "refused",
-            ApiCode::NotFound => "not found",
-            ApiCode::MethodNotAllowed => "that method is not allowed here",
-            ApiCode::Timeout => "the request took too long",
-            ApiCode::TooLarge => "the request is too large",
-            ApiCode::UnsupportedMediaType => {
-                "send the body as JSON (Content-Type: application/json)"
-            }
-            ApiCode::RateLimited => "too many requests; wait a moment and try again",
-            ApiCode::Unavailable => "the service is temporarily unavailable",
-            ApiCode::Internal => "internal error",
+            Code::Unauthenticated => "you need to sign in",
+            Code::Forbidden => "refused",
+            Code::NotFound => "not found",
+            Code::MethodNotAllowed => "that method is not allowed here",
+            Code::Timeout => "the request took too long",
+            Code::TooLarge => "the request is too large",
+            Code::UnsupportedMediaType => "send the body as JSON (Content-Type: application/json)",
+            Code::RateLimited => "too many requests; wait a moment and try again",
+            Code::Unavailable => "the service is temporarily unavailable",
+            Code::Internal => "internal error",
             _ => "the request could not be handled",
         }
     }
@@ -127,7 +68,7 @@ impl ApiCode {
 /// An error as the API gives it.
 #[derive(Debug)]
 pub struct ApiError {
-    pub code: ApiCode,
+    pub code: Code,
     pub message: String,
 }
 
@@ -138,7 +79,7 @@ struct ErrorBody<'a> {
 }
 
 impl ApiError {
-    pub fn new(code: ApiCode, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -147,7 +88,7 @@ impl ApiError {
 
     fn unavailable(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "an API request failed");
-        Self::new(ApiCode::Unavailable, ApiCode::Unavailable.plain_message())
+        Self::new(Code::Unavailable, Code::Unavailable.plain_message())
     }
 }
 
@@ -157,34 +98,25 @@ impl IntoResponse for ApiError {
             error: self.code.name(),
             message: &self.message,
         };
-        (self.code.status(), Json(body)).into_response()
+        (status(self.code), Json(body)).into_response()
     }
 }
 
 impl From<ChatError> for ApiError {
     fn from(e: ChatError) -> Self {
-        let code = match &e {
-            ChatError::NotFound => ApiCode::NotFound,
-            ChatError::Invalid(_) | ChatError::InvalidCanned(_) => ApiCode::BadInput,
-            ChatError::NotAllowed(_) | ChatError::Closed => ApiCode::ChatClosed,
-            ChatError::Conflict => ApiCode::Conflict,
-            ChatError::NotYours => ApiCode::NotYours,
-            ChatError::NoSuchOperator => ApiCode::NoSuchOperator,
-            ChatError::OutOfHours => ApiCode::OutOfHours,
-            ChatError::RateLimited => ApiCode::RateLimited,
-            ChatError::Store(inner) => return Self::unavailable(inner),
-        };
-        Self::new(code, e.to_string())
+        if let ChatError::Store(inner) = &e {
+            return Self::unavailable(inner);
+        }
+        Self::new(e.code(), e.to_string())
     }
 }
 
 impl From<ChatbotError> for ApiError {
     fn from(e: ChatbotError) -> Self {
-        let code = match &e {
-            ChatbotError::RateLimited => ApiCode::RateLimited,
-            ChatbotError::NoSuchQuestion => ApiCode::NotFound,
-            _ => return Self::unavailable(&e),
-        };
+        let code = e.code();
+        if code.is_server_fault() {
+            return Self::unavailable(&e);
+        }
         Self::new(code, e.to_string())
     }
 }
@@ -211,10 +143,10 @@ where
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     let code = match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiCode::UnsupportedMediaType,
-        JsonRejection::JsonSyntaxError(_) => ApiCode::BadInput,
-        JsonRejection::JsonDataError(_) => ApiCode::InvalidBody,
-        other => ApiCode::for_status(other.status()),
+        JsonRejection::MissingJsonContentType(_) => Code::UnsupportedMediaType,
+        JsonRejection::JsonSyntaxError(_) => Code::BadInput,
+        JsonRejection::JsonDataError(_) => Code::InvalidBody,
+        other => Code::for_status(other.status()),
     };
     let message = match rejection {
         JsonRejection::MissingJsonContentType(_) => code.plain_message().to_owned(),
@@ -244,7 +176,7 @@ where
 }
 
 fn query_rejection(rejection: &QueryRejection) -> ApiError {
-    ApiError::new(ApiCode::BadInput, rejection.body_text())
+    ApiError::new(Code::BadInput, rejection.body_text())
 }
 
 /// Under `/api/`, turns any error response that is not already the API's
@@ -264,7 +196,7 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     if is_json {
         return res;
     }
-    let code = ApiCode::for_status(status);
+    let code = Code::for_status(status);
     let mut rebuilt = ApiError::new(code, code.plain_message()).into_response();
     // Keep the status that was chosen (a 400 stays a 400 even where the
     // code table would say otherwise), and any Retry-After.
@@ -283,39 +215,36 @@ mod tests {
     #[test]
     fn every_code_has_one_status_and_a_snake_case_name() {
         let all = [
-            ApiCode::BadInput,
-            ApiCode::InvalidBody,
-            ApiCode::Unauthenticated,
-            ApiCode::Forbidden,
-            ApiCode::NotFound,
-            ApiCode::MethodNotAllowed,
-            ApiCode::Timeout,
-            ApiCode::ChatClosed,
-            ApiCode::Conflict,
-            ApiCode::NotYours,
-            ApiCode::NoSuchOperator,
-            ApiCode::OutOfHours,
-            ApiCode::TooLarge,
-            ApiCode::UnsupportedMediaType,
-            ApiCode::RateLimited,
-            ApiCode::Internal,
-            ApiCode::Unavailable,
+            Code::BadInput,
+            Code::InvalidBody,
+            Code::Unauthenticated,
+            Code::Forbidden,
+            Code::NotFound,
+            Code::MethodNotAllowed,
+            Code::Timeout,
+            Code::ChatClosed,
+            Code::Conflict,
+            Code::NotYours,
+            Code::NoSuchOperator,
+            Code::OutOfHours,
+            Code::TooLarge,
+            Code::UnsupportedMediaType,
+            Code::RateLimited,
+            Code::Internal,
+            Code::Unavailable,
         ];
         let mut names = std::collections::BTreeSet::new();
         for code in all {
             let name = code.name();
             assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
             assert!(names.insert(name), "{name} twice");
-            assert!(code.status().is_client_error() || code.status().is_server_error());
+            assert!(status(code).is_client_error() || status(code).is_server_error());
         }
-        assert_eq!(ApiCode::RateLimited.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(status(Code::RateLimited), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(
-            ApiCode::for_status(StatusCode::PAYLOAD_TOO_LARGE),
-            ApiCode::TooLarge
+            Code::for_status(StatusCode::PAYLOAD_TOO_LARGE),
+            Code::TooLarge
         );
-        assert_eq!(
-            ApiCode::for_status(StatusCode::IM_A_TEAPOT),
-            ApiCode::BadInput
-        );
+        assert_eq!(Code::for_status(StatusCode::IM_A_TEAPOT), Code::BadInput);
     }
 }

@@ -5,9 +5,38 @@
 use crate::pages::ErrorPage;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use tolbooth_core::bot::ChatbotError;
 use tolbooth_core::chat::ChatError;
+use tolbooth_core::governance::GovernanceError;
 use tolbooth_core::staff::AccountError;
+use tolbooth_core::Code;
 use tolbooth_domain::store::StoreError;
+
+/// Each code's HTTP status: the one table, used by the console's pages
+/// and the JSON API alike.
+pub fn status(code: Code) -> StatusCode {
+    match code {
+        Code::BadInput
+        | Code::BadFrame
+        | Code::NoSuchOperator
+        | Code::NotStarted
+        | Code::AlreadyStarted => StatusCode::BAD_REQUEST,
+        Code::InvalidBody => StatusCode::UNPROCESSABLE_ENTITY,
+        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Code::Forbidden | Code::BadCsrfToken => StatusCode::FORBIDDEN,
+        Code::NotFound => StatusCode::NOT_FOUND,
+        Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Code::Timeout => StatusCode::REQUEST_TIMEOUT,
+        Code::ChatClosed | Code::Conflict | Code::NotYours | Code::OutOfHours => {
+            StatusCode::CONFLICT
+        }
+        Code::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -21,6 +50,10 @@ pub enum WebError {
     NotFound,
     #[error("{0}")]
     BadInput(String),
+    /// A use case refused: its code, and the message the person reads.
+    #[error("{1}")]
+    Refused(Code, String),
+    /// The next step of signing in.
     #[error("redirect")]
     Redirect(String),
     #[error("the service is temporarily unavailable")]
@@ -30,28 +63,36 @@ pub enum WebError {
 }
 
 impl WebError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            WebError::Unauthenticated => "unauthenticated",
-            WebError::Forbidden => "forbidden",
-            WebError::BadCsrf => "bad_csrf_token",
-            WebError::NotFound => "not_found",
-            WebError::BadInput(_) => "bad_input",
-            WebError::Redirect(_) => "redirect",
-            WebError::Unavailable(_) => "unavailable",
-            WebError::Internal(_) => "internal",
+            WebError::Unauthenticated | WebError::Redirect(_) => Code::Unauthenticated,
+            WebError::Forbidden => Code::Forbidden,
+            WebError::BadCsrf => Code::BadCsrfToken,
+            WebError::NotFound => Code::NotFound,
+            WebError::BadInput(_) => Code::BadInput,
+            WebError::Refused(code, _) => *code,
+            WebError::Unavailable(_) => Code::Unavailable,
+            WebError::Internal(_) => Code::Internal,
         }
     }
 
     pub fn status(&self) -> StatusCode {
         match self {
-            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden | WebError::BadCsrf => StatusCode::FORBIDDEN,
-            WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::BadInput(_) => StatusCode::BAD_REQUEST,
             WebError::Redirect(_) => StatusCode::SEE_OTHER,
-            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            other => status(other.code()),
+        }
+    }
+
+    /// A use case's error by its code; `message` is what the person reads
+    /// (for a server fault, what is logged instead).
+    fn coded(code: Code, message: String) -> Self {
+        match code {
+            Code::NotFound => WebError::NotFound,
+            Code::Forbidden => WebError::Forbidden,
+            Code::BadInput => WebError::BadInput(message),
+            Code::Internal => WebError::Internal(message),
+            Code::Unavailable => WebError::Unavailable(message.into()),
+            code => WebError::Refused(code, message),
         }
     }
 }
@@ -60,7 +101,7 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => WebError::NotFound,
-            StoreError::Conflict(m) => WebError::BadInput(m.to_owned()),
+            StoreError::Conflict(m) => WebError::Refused(Code::Conflict, m.to_owned()),
             StoreError::Unavailable(src) => WebError::Unavailable(src),
         }
     }
@@ -70,9 +111,7 @@ impl From<AccountError> for WebError {
     fn from(e: AccountError) -> Self {
         match e {
             AccountError::Store(s) => s.into(),
-            AccountError::NotFound => WebError::NotFound,
-            AccountError::Hashing => WebError::Internal("password hashing failed".into()),
-            other => WebError::BadInput(other.to_string()),
+            other => WebError::coded(other.code(), other.to_string()),
         }
     }
 }
@@ -80,21 +119,26 @@ impl From<AccountError> for WebError {
 impl From<ChatError> for WebError {
     fn from(e: ChatError) -> Self {
         match e {
-            ChatError::NotFound => WebError::NotFound,
             ChatError::Store(s) => s.into(),
-            other => WebError::BadInput(other.to_string()),
+            other => WebError::coded(other.code(), other.to_string()),
         }
     }
 }
 
-impl From<tolbooth_core::bot::ChatbotError> for WebError {
-    fn from(e: tolbooth_core::bot::ChatbotError) -> Self {
-        use tolbooth_core::bot::ChatbotError as E;
+impl From<ChatbotError> for WebError {
+    fn from(e: ChatbotError) -> Self {
         match e {
-            E::Store(s) => s.into(),
-            E::NoSuchPage | E::NoSuchPhrasing | E::NoSuchQuestion => WebError::NotFound,
-            E::Index(_) | E::Task | E::Pattern(_) => WebError::Internal(e.to_string()),
-            other => WebError::BadInput(other.to_string()),
+            ChatbotError::Store(s) => s.into(),
+            other => WebError::coded(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<GovernanceError> for WebError {
+    fn from(e: GovernanceError) -> Self {
+        match e {
+            GovernanceError::Store(s) => s.into(),
+            other => WebError::coded(other.code(), other.to_string()),
         }
     }
 }
@@ -119,17 +163,17 @@ impl IntoResponse for WebError {
                     .into_response();
             }
             WebError::Unavailable(src) => {
-                tracing::error!(code = self.code(), error = %src, "request failed");
+                tracing::error!(code = self.code().name(), error = %src, "request failed");
             }
             WebError::Internal(msg) => {
-                tracing::error!(code = self.code(), error = %msg, "request failed");
+                tracing::error!(code = self.code().name(), error = %msg, "request failed");
             }
             _ => {}
         }
         let status = self.status();
         let page = ErrorPage {
             status: status.as_u16(),
-            code: self.code(),
+            code: self.code().name(),
             message: self.to_string(),
         };
         (status, crate::pages::render(&page)).into_response()

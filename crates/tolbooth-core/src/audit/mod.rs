@@ -7,6 +7,7 @@
 //! `tolbooth audit verify --checkpoint FILE` catch a truncated tail or a
 //! wholesale rewrite that the hash chain alone cannot.
 
+use crate::code::Code;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use rand::rngs::OsRng;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,19 @@ pub enum AuditTrailError {
     Key { path: String, reason: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl AuditTrailError {
+    pub fn code(&self) -> Code {
+        match self {
+            AuditTrailError::Broken(_)
+            | AuditTrailError::BadSignature
+            | AuditTrailError::ForeignKey { .. } => Code::Conflict,
+            AuditTrailError::Empty => Code::NotFound,
+            AuditTrailError::Key { .. } => Code::Internal,
+            AuditTrailError::Store(e) => Code::of_store(e),
+        }
+    }
 }
 
 /// The installation's audit signing key.

@@ -8,6 +8,7 @@
 //! in the store; the answerer uses the dense half only when every text has
 //! its vector, and BM25 alone until then.
 
+use crate::code::Code;
 use crate::config::ChatbotConfig;
 use crate::rate_limit::RateLimit;
 use std::collections::{HashMap, HashSet};
@@ -59,6 +60,25 @@ pub enum ChatbotError {
     Store(StoreError),
     #[error("a background task failed")]
     Task,
+}
+
+impl ChatbotError {
+    pub fn code(&self) -> Code {
+        match self {
+            ChatbotError::Import(_) | ChatbotError::Phrasing(_) => Code::BadInput,
+            ChatbotError::NoSuchPage
+            | ChatbotError::NoSuchPhrasing
+            | ChatbotError::NoSuchAnswer
+            | ChatbotError::NoSuchQuestion => Code::NotFound,
+            ChatbotError::RateLimited => Code::RateLimited,
+            ChatbotError::Index(_)
+            | ChatbotError::Answer(_)
+            | ChatbotError::Model(_)
+            | ChatbotError::Pattern(_)
+            | ChatbotError::Task => Code::Internal,
+            ChatbotError::Store(e) => Code::of_store(e),
+        }
+    }
 }
 
 impl From<StoreError> for ChatbotError {

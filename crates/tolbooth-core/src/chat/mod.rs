@@ -10,6 +10,7 @@ pub mod user_agent;
 
 use crate::chat::geoip::Locator;
 use crate::chat::hub::{ChatHub, ChatSignal, DeskSignal, Side};
+use crate::code::Code;
 use crate::rate_limit::RateLimit;
 use crate::retention::schedule::Schedule;
 use crate::staff::ClientContext;
@@ -70,6 +71,22 @@ pub enum ChatError {
     RateLimited,
     #[error(transparent)]
     Store(StoreError),
+}
+
+impl ChatError {
+    pub fn code(&self) -> Code {
+        match self {
+            ChatError::NotFound => Code::NotFound,
+            ChatError::Invalid(_) | ChatError::InvalidCanned(_) => Code::BadInput,
+            ChatError::NotAllowed(_) | ChatError::Closed => Code::ChatClosed,
+            ChatError::Conflict => Code::Conflict,
+            ChatError::OutOfHours => Code::OutOfHours,
+            ChatError::NotYours => Code::NotYours,
+            ChatError::NoSuchOperator => Code::NoSuchOperator,
+            ChatError::RateLimited => Code::RateLimited,
+            ChatError::Store(e) => Code::of_store(e),
+        }
+    }
 }
 
 impl From<StoreError> for ChatError {

@@ -3,6 +3,7 @@
 //! release (RET-4), disclosure packages with their log (RET-4), and staff
 //! review of a transcript before it is kept (RED-5).
 
+use crate::code::Code;
 use crate::notice::{self, Edition};
 use crate::policy_file::LoadedPolicy;
 use crate::staff::ClientContext;
@@ -50,6 +51,23 @@ pub enum GovernanceError {
     Invalid(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl GovernanceError {
+    pub fn code(&self) -> Code {
+        match self {
+            GovernanceError::NotFound => Code::NotFound,
+            GovernanceError::NotAllowed => Code::Forbidden,
+            GovernanceError::NotFlagged
+            | GovernanceError::AlreadyHeld
+            | GovernanceError::NotHeld
+            | GovernanceError::NoReleaseRequested
+            | GovernanceError::SameOfficer
+            | GovernanceError::NotEnded => Code::Conflict,
+            GovernanceError::Invalid(_) => Code::BadInput,
+            GovernanceError::Store(e) => Code::of_store(e),
+        }
+    }
 }
 
 fn staff_actor(staff: &StaffMember) -> Actor {

@@ -27,6 +27,7 @@
 
 pub mod schedule;
 
+use crate::code::Code;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 use tolbooth_domain::audit::{Actor, NewAuditEntry};
@@ -83,6 +84,16 @@ pub enum SweepError {
     Worker,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl SweepError {
+    pub fn code(&self) -> Code {
+        match self {
+            SweepError::ClockJump { .. } => Code::Conflict,
+            SweepError::Interrupted(_) | SweepError::Worker => Code::Internal,
+            SweepError::Store(e) => Code::of_store(e),
+        }
+    }
 }
 
 /// Live chat counts as busy for this long after its last message.

@@ -4,6 +4,7 @@
 pub mod password;
 pub mod second_factor;
 
+use crate::code::Code;
 use crate::sealing::SealingKey;
 use crate::staff::password::{dummy_hash, hash_password, verify_password};
 use crate::staff::second_factor::Enrolment;
@@ -40,6 +41,20 @@ pub enum AccountError {
     Hashing,
     #[error(transparent)]
     Store(StoreError),
+}
+
+impl AccountError {
+    pub fn code(&self) -> Code {
+        match self {
+            AccountError::Invalid(_) | AccountError::WrongPassword | AccountError::WrongCode => {
+                Code::BadInput
+            }
+            AccountError::NotFound => Code::NotFound,
+            AccountError::UsernameTaken | AccountError::LastAdmin => Code::Conflict,
+            AccountError::Hashing => Code::Internal,
+            AccountError::Store(e) => Code::of_store(e),
+        }
+    }
 }
 
 impl From<StoreError> for AccountError {

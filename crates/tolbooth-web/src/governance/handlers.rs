@@ -27,15 +27,6 @@ fn parse_ref(raw: &str) -> Result<ChatRef, WebError> {
     raw.parse().map_err(|_| WebError::NotFound)
 }
 
-fn web(e: GovernanceError) -> WebError {
-    match e {
-        GovernanceError::NotFound => WebError::NotFound,
-        GovernanceError::NotAllowed => WebError::Forbidden,
-        GovernanceError::Store(s) => s.into(),
-        other => WebError::BadInput(other.to_string()),
-    }
-}
-
 /// `GET /console/governance`.
 pub async fn home(
     State(state): State<AppState>,
@@ -52,7 +43,7 @@ async fn home_page(
     error: Option<String>,
 ) -> WebResult<Response> {
     let g = &state.governance;
-    let notice = g.notice(None).await.map_err(web)?;
+    let notice = g.notice(None).await.map_err(WebError::from)?;
     let due = state
         .sweeper
         .preview()
@@ -78,7 +69,7 @@ async fn home_page(
     let holds = g
         .holds()
         .await
-        .map_err(web)?
+        .map_err(WebError::from)?
         .iter()
         .map(HoldView::from)
         .collect();
@@ -169,12 +160,16 @@ async fn chat_page(
         .iter()
         .map(|f| format!("{} by {} at {}", f.reason.label(), f.by_name, rfc3339(f.at)))
         .collect();
-    let hold = state.governance.hold(chat_ref).await.map_err(web)?;
+    let hold = state
+        .governance
+        .hold(chat_ref)
+        .await
+        .map_err(WebError::from)?;
     let disclosures = state
         .governance
         .disclosures(chat_ref)
         .await
-        .map_err(web)?
+        .map_err(WebError::from)?
         .iter()
         .map(|d| {
             format!(
@@ -239,7 +234,7 @@ async fn after(
             e @ (GovernanceError::NotFound
             | GovernanceError::NotAllowed
             | GovernanceError::Store(_)),
-        ) => Err(web(e)),
+        ) => Err(e.into()),
         Err(e) => chat_page(state, who, client, chat_ref, Some(e.to_string()), None).await,
     }
 }
@@ -376,7 +371,7 @@ async fn review_page(
         .governance
         .review(&who.member, chat_ref, client)
         .await
-        .map_err(web)?;
+        .map_err(WebError::from)?;
     Ok(render(&ReviewPage {
         layout: Layout::for_session(&state.config.organisation.name, who),
         chat_id: chat_ref.to_string(),
@@ -418,7 +413,7 @@ pub async fn save_review(
         .governance
         .edit_transcript(&who.member, chat_ref, &texts, &client)
         .await
-        .map_err(web)?;
+        .map_err(WebError::from)?;
     let notice = if changed {
         "Saved. This edited transcript is what will be kept."
     } else {

@@ -8,21 +8,13 @@ use crate::pages::{render, Layout};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use tolbooth_core::governance::GovernanceError;
-
-fn unavailable(e: GovernanceError) -> WebError {
-    match e {
-        GovernanceError::Store(s) => s.into(),
-        other => WebError::Internal(other.to_string()),
-    }
-}
 
 async fn show(state: &AppState, version: Option<i64>) -> WebResult<Response> {
     let latest = state
         .governance
         .notice(None)
         .await
-        .map_err(unavailable)?
+        .map_err(WebError::from)?
         .ok_or(WebError::NotFound)?;
     let shown = match version {
         None => latest.clone(),
@@ -30,7 +22,7 @@ async fn show(state: &AppState, version: Option<i64>) -> WebResult<Response> {
             .governance
             .notice(Some(v))
             .await
-            .map_err(unavailable)?
+            .map_err(WebError::from)?
             .ok_or(WebError::NotFound)?,
     };
     Ok(render(&PrivacyPage {
@@ -61,7 +53,7 @@ pub async fn versions(State(state): State<AppState>) -> WebResult<Response> {
         .governance
         .notice_versions()
         .await
-        .map_err(unavailable)?
+        .map_err(WebError::from)?
         .into_iter()
         .map(|(v, at, _)| {
             let d = at.date();

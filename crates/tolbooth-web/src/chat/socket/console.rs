@@ -6,9 +6,7 @@
 //! the operator has open.
 
 use super::delivery::Watching;
-use super::frames::{
-    CannedOut, ConsoleIn, ErrorCode, OperatorOut, Out, QueuedOut, Viewer, VisitorOut,
-};
+use super::frames::{CannedOut, ConsoleIn, OperatorOut, Out, QueuedOut, Viewer, VisitorOut};
 use super::{close, console_origin_allowed, limited, Ending, Read, Wire};
 use crate::client::Client;
 use crate::cookies;
@@ -23,6 +21,7 @@ use tokio::sync::broadcast;
 use tolbooth_core::chat::hub::DeskSignal;
 use tolbooth_core::chat::ChatError;
 use tolbooth_core::staff::{session_key, ClientContext, Revocation};
+use tolbooth_core::Code;
 use tolbooth_domain::chat::{ChatRef, FlagReason};
 use tolbooth_domain::staff::role::Permission;
 use tolbooth_domain::staff::session::AuthLevel;
@@ -325,7 +324,7 @@ impl Conn {
         } else if watching.len() >= MAX_OPEN {
             return wire
                 .send(&Out::error(
-                    ErrorCode::BadInput,
+                    Code::BadInput,
                     "too many chats open on this console; close one first",
                     None,
                 ))
@@ -368,7 +367,7 @@ impl Conn {
                     Ok(r) => r,
                     Err(_) => {
                         let frame = Out::Error {
-                            code: ErrorCode::NotFound,
+                            code: Code::NotFound,
                             message: "no such chat".into(),
                             client_id: None,
                             chat_id: Some($raw),
@@ -453,7 +452,7 @@ impl Conn {
                 let Some(reason) = FlagReason::parse(&reason) else {
                     return wire
                         .send(&Out::Error {
-                            code: ErrorCode::BadInput,
+                            code: Code::BadInput,
                             message: "reason must be offensive, security_concern, safeguarding or possible_offence".into(),
                             client_id: None,
                             chat_id: Some(r.to_string()),

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use tolbooth_core::chat::ChatError;
+use tolbooth_core::Code;
 use tolbooth_domain::chat::{Sender, StoredChat, StoredMessage};
 use tolbooth_domain::secret::{Shown, ShownOpt};
 use tolbooth_domain::staff::StaffId;
@@ -155,40 +156,6 @@ pub enum ConsoleIn {
     Ping,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    BadFrame,
-    BadInput,
-    NotFound,
-    NotStarted,
-    AlreadyStarted,
-    ChatClosed,
-    Conflict,
-    NotYours,
-    NoSuchOperator,
-    RateLimited,
-    OutOfHours,
-    Unavailable,
-}
-
-impl ErrorCode {
-    pub fn of(e: &ChatError) -> Self {
-        match e {
-            ChatError::NotFound => ErrorCode::NotFound,
-            ChatError::Invalid(_) => ErrorCode::BadInput,
-            ChatError::NotAllowed(_) | ChatError::Closed => ErrorCode::ChatClosed,
-            ChatError::Conflict => ErrorCode::Conflict,
-            ChatError::NotYours => ErrorCode::NotYours,
-            ChatError::NoSuchOperator => ErrorCode::NoSuchOperator,
-            ChatError::InvalidCanned(_) => ErrorCode::BadInput,
-            ChatError::OutOfHours => ErrorCode::OutOfHours,
-            ChatError::RateLimited => ErrorCode::RateLimited,
-            ChatError::Store(_) => ErrorCode::Unavailable,
-        }
-    }
-}
-
 #[derive(Serialize)]
 pub struct MessageOut {
     pub chat_id: String,
@@ -292,7 +259,7 @@ pub enum Out {
         duplicate: bool,
     },
     Error {
-        code: ErrorCode,
+        code: Code,
         message: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         client_id: Option<String>,
@@ -420,7 +387,7 @@ impl VisitorOut {
 }
 
 impl Out {
-    pub fn error(code: ErrorCode, message: &str, client_id: Option<String>) -> Self {
+    pub fn error(code: Code, message: &str, client_id: Option<String>) -> Self {
         Out::Error {
             code,
             message: message.to_owned(),
@@ -435,7 +402,7 @@ impl Out {
             other => other.to_string(),
         };
         Out::Error {
-            code: ErrorCode::of(e),
+            code: e.code(),
             message,
             client_id,
             chat_id,

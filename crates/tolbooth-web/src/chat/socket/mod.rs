@@ -15,9 +15,10 @@ use serde::Serialize;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tolbooth_core::Code;
 use tungstenite::Error as WsError;
 
-pub use frames::{ErrorCode, Out};
+pub use frames::Out;
 
 /// Largest text frame a client may send, in bytes. A message body is at
 /// most 4,000 characters (16,000 bytes of UTF-8) plus its JSON; anything
@@ -166,7 +167,7 @@ pub async fn parse_frame<T: serde::de::DeserializeOwned>(
         Ok(f) => Ok(Some(f)),
         Err(e) => {
             let message = format!("not a frame this server knows: {e}");
-            wire.send(&Out::error(ErrorCode::BadFrame, &message, None))
+            wire.send(&Out::error(Code::BadFrame, &message, None))
                 .await?;
             Ok(None)
         }
@@ -318,7 +319,7 @@ impl Wire {
                         return Err(Ending::Close(close::TOO_FAST, "too many frames"));
                     }
                     self.send(&Out::error(
-                        ErrorCode::RateLimited,
+                        Code::RateLimited,
                         "too many frames; slow down",
                         None,
                     ))

@@ -3,7 +3,7 @@
 //! the last sequence number seen); after it, `send`, `typing` and `leave`.
 
 use super::delivery::Watching;
-use super::frames::{ErrorCode, Out, Viewer, VisitorIn};
+use super::frames::{Out, Viewer, VisitorIn};
 use super::{close, limited, visitor_origin_allowed, Ending, Read, Slot, Wire};
 use crate::client::Client;
 use crate::state::AppState;
@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tolbooth_core::chat::Arrival;
 use tolbooth_core::staff::ClientContext;
+use tolbooth_core::Code;
 use tolbooth_domain::chat::StoredChat;
 use tolbooth_domain::secret::Secret;
 
@@ -138,7 +139,7 @@ async fn handle(
             if joined.is_some() {
                 return wire
                     .send(&Out::error(
-                        ErrorCode::AlreadyStarted,
+                        Code::AlreadyStarted,
                         "this socket already has a chat",
                         client_id,
                     ))
@@ -210,7 +211,7 @@ async fn handle(
             if joined.is_some() {
                 return wire
                     .send(&Out::error(
-                        ErrorCode::AlreadyStarted,
+                        Code::AlreadyStarted,
                         "this socket already has a chat",
                         None,
                     ))
@@ -228,7 +229,7 @@ async fn handle(
                     watching.catch_up(id, live_chat, wire).await
                 }
                 Err(tolbooth_core::chat::ChatError::NotFound) => {
-                    wire.send(&Out::error(ErrorCode::NotFound, "no such chat", None))
+                    wire.send(&Out::error(Code::NotFound, "no such chat", None))
                         .await?;
                     Err(Ending::Close(super::close::NO_CHAT, "no such chat"))
                 }
@@ -279,7 +280,7 @@ async fn handle(
 
 async fn not_started(wire: &mut Wire, client_id: Option<String>) -> Result<(), Ending> {
     wire.send(&Out::error(
-        ErrorCode::NotStarted,
+        Code::NotStarted,
         "start or resume a chat first",
         client_id,
     ))
@@ -287,18 +288,14 @@ async fn not_started(wire: &mut Wire, client_id: Option<String>) -> Result<(), E
 }
 
 fn bot_error(e: &tolbooth_core::bot::ChatbotError, client_id: Option<String>) -> Out {
-    use tolbooth_core::bot::ChatbotError as E;
-    let code = match e {
-        E::RateLimited => ErrorCode::RateLimited,
-        E::NoSuchQuestion => ErrorCode::NotFound,
-        _ => {
-            tracing::error!(error = %e, "chatbot request failed");
-            return Out::error(
-                ErrorCode::Unavailable,
-                "the service is temporarily unavailable",
-                client_id,
-            );
-        }
-    };
+    let code = e.code();
+    if code.is_server_fault() {
+        tracing::error!(error = %e, "chatbot request failed");
+        return Out::error(
+            Code::Unavailable,
+            "the service is temporarily unavailable",
+            client_id,
+        );
+    }
     Out::error(code, &e.to_string(), client_id)
 }
