@@ -10,12 +10,16 @@
 
 use crate::bot::{Chatbot, ChatbotError, KnowledgeBase};
 use crate::chat::geoip::GeoIpError;
+use crate::chat::ChatStores;
 use crate::chat::LiveChat;
 use crate::config::Config;
 use crate::governance::Governance;
+use crate::governance::GovernanceStores;
 use crate::policy_file::LoadedPolicy;
+use crate::retention::SweepStores;
 use crate::retention::Sweeper;
 use crate::sealing::{SealError, SealingKey};
+use crate::staff::AccountStores;
 use crate::staff::{AccountError, AccountSettings, Accounts};
 use std::sync::Arc;
 use tolbooth_bot::dense::Embedder;
@@ -69,7 +73,7 @@ impl Base {
     ) -> Result<Self, WiringError> {
         let sealing = SealingKey::load(config.secrets_key.as_ref(), &config.data_dir)?;
         let accounts = Accounts::new(
-            store.clone(),
+            AccountStores::of(&store),
             clock.clone(),
             AccountSettings::from_config(&config),
             Arc::new(sealing),
@@ -78,7 +82,7 @@ impl Base {
         if sealed > 0 {
             tracing::info!(sealed, "second-factor secrets sealed");
         }
-        let live_chat = LiveChat::from_config(store.clone(), clock.clone(), &config)?;
+        let live_chat = LiveChat::from_config(ChatStores::of(&store), clock.clone(), &config)?;
         Ok(Self {
             config,
             store,
@@ -92,9 +96,13 @@ impl Base {
     /// yields to live chat while messages flow.
     pub fn under_policy(&self, policy: LoadedPolicy) -> PolicyServices {
         let policy = Arc::new(policy);
-        let governance = Governance::new(self.store.clone(), self.clock.clone(), policy.clone());
+        let governance = Governance::new(
+            GovernanceStores::of(&self.store),
+            self.clock.clone(),
+            policy.clone(),
+        );
         let sweeper = Sweeper::new(
-            self.store.clone(),
+            SweepStores::of(&self.store),
             self.clock.clone(),
             Arc::new(policy.policy.clone()),
             self.config.retention.sweep_settings(),

@@ -14,7 +14,7 @@ pub async fn healthz() -> impl IntoResponse {
 
 /// The store answers and its schema is current.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let store = state.accounts.store();
+    let store = &state.health;
     let reachable = store.ping().await.is_ok();
     let migrated = reachable && store.migrations_current().await.unwrap_or(false);
     let status = if reachable && migrated {

@@ -11,6 +11,8 @@ use tolbooth_domain::network::TrustedProxies;
 #[derive(Clone)]
 pub struct AppState {
     pub accounts: Accounts,
+    /// Whether the store answers, for `/readyz`.
+    pub health: Arc<dyn tolbooth_domain::store::StoreHealth>,
     pub live_chat: LiveChat,
     /// The policy's notices, legal holds, disclosures and transcript
     /// review.
@@ -43,6 +45,7 @@ impl AppState {
     /// What the handlers reach, from the one wiring's services.
     pub fn new(services: &Services) -> Self {
         let accounts = services.base.accounts.clone();
+        let health: Arc<dyn tolbooth_domain::store::StoreHealth> = services.base.store.clone();
         let live_chat = services.base.live_chat.clone();
         let governance = services.governance.clone();
         let sweeper = services.sweeper.clone();
@@ -62,6 +65,7 @@ impl AppState {
         let secure_cookies = tls || https_public || !loopback;
         Self {
             accounts,
+            health,
             live_chat,
             governance,
             sweeper,

@@ -20,8 +20,10 @@ use rand::RngCore;
 use std::net::IpAddr;
 use std::sync::Arc;
 use time::Duration;
+use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
 use tolbooth_domain::chat::canned::{self, CannedId, CannedResponse};
+use tolbooth_domain::chat::ports::{CannedStore, ChatStore};
 use tolbooth_domain::chat::visitor::{self, VisitorDetails};
 use tolbooth_domain::chat::{
     Appended, ChatId, NewChat, NewMessage, Sender, StoredChat, StoredMessage,
@@ -32,6 +34,7 @@ use tolbooth_domain::chat::{
 };
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::secret::Secret;
+use tolbooth_domain::staff::ports::StaffStore;
 use tolbooth_domain::staff::role::Permission;
 use tolbooth_domain::staff::{StaffId, StaffMember};
 use tolbooth_domain::store::{Store, StoreError};
@@ -148,9 +151,33 @@ pub struct Arrival {
     pub user_agent: Option<String>,
 }
 
+/// What live chat needs from the store, one port per concern.
+#[derive(Clone)]
+pub struct ChatStores {
+    pub chats: Arc<dyn ChatStore>,
+    pub canned: Arc<dyn CannedStore>,
+    pub staff: Arc<dyn StaffStore>,
+    pub audit_log: Arc<dyn AuditLog>,
+}
+
+impl ChatStores {
+    /// Each port from the one store that implements them all.
+    pub fn of(store: &Arc<dyn Store>) -> Self {
+        Self {
+            chats: store.clone(),
+            canned: store.clone(),
+            staff: store.clone(),
+            audit_log: store.clone(),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct LiveChat {
-    store: Arc<dyn Store>,
+    chats: Arc<dyn ChatStore>,
+    canned: Arc<dyn CannedStore>,
+    staff: Arc<dyn StaffStore>,
+    audit_log: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
     locator: Option<Arc<Locator>>,
     schedule: Option<Arc<Schedule>>,
@@ -184,9 +211,12 @@ fn staff_actor(staff: &StaffMember) -> Actor {
 }
 
 impl LiveChat {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(stores: ChatStores, clock: Arc<dyn Clock>) -> Self {
         Self {
-            store,
+            chats: stores.chats,
+            canned: stores.canned,
+            staff: stores.staff,
+            audit_log: stores.audit_log,
             clock,
             starts: Arc::new(RateLimit::new(STARTS_PER_ADDRESS, START_WINDOW, RATE_KEYS)),
             sends: Arc::new(RateLimit::new(SENDS_PER_CHAT, SEND_WINDOW, RATE_KEYS)),
@@ -210,11 +240,11 @@ impl LiveChat {
     /// Live chat as the configuration says: with the GeoIP database of
     /// `chat.geoip_database` when one is set.
     pub fn from_config(
-        store: Arc<dyn Store>,
+        stores: ChatStores,
         clock: Arc<dyn Clock>,
         config: &crate::Config,
     ) -> Result<Self, crate::chat::geoip::GeoIpError> {
-        let mut live_chat = Self::new(store, clock);
+        let mut live_chat = Self::new(stores, clock);
         let chat = &config.chat;
         live_chat.starts = Arc::new(RateLimit::new(
             chat.starts_per_address,
@@ -317,7 +347,7 @@ impl LiveChat {
                 visitor: visitor.clone(),
             };
             match self
-                .store
+                .chats
                 .create_chat(
                     new,
                     audit(Actor::Anonymous, "chat.requested", chat_ref, ctx),
@@ -345,13 +375,13 @@ impl LiveChat {
         token: &str,
         ctx: &ClientContext,
     ) -> Result<StoredChat, ChatError> {
-        if let Some(chat) = self.store.chat_by_token(&token_hash(token)).await? {
+        if let Some(chat) = self.chats.chat_by_token(&token_hash(token)).await? {
             return Ok(chat);
         }
         if !self.refusals.allow(ctx.ip, self.clock.now()) {
             return Err(ChatError::RateLimited);
         }
-        self.store
+        self.audit_log
             .append_audit(
                 NewAuditEntry::new(Actor::Anonymous, "chat.access_refused")
                     .because("no chat for the token presented")
@@ -390,7 +420,7 @@ impl LiveChat {
             .allow_once(chat.id, client_id.as_str(), self.clock.now())
         {
             return match self
-                .store
+                .chats
                 .message_by_client_id(chat.id, Sender::Visitor, &client_id)
                 .await?
             {
@@ -419,7 +449,7 @@ impl LiveChat {
     ) -> Result<(StoredChat, Vec<StoredMessage>), ChatError> {
         let chat = self.visitor_chat(token, ctx).await?;
         let messages = self
-            .store
+            .chats
             .messages_after(chat.id, after.max(0), FETCH_LIMIT)
             .await?;
         Ok((chat, messages))
@@ -525,9 +555,9 @@ impl LiveChat {
     /// queries, whatever the length of the queue.
     pub async fn queue(&self) -> Result<Vec<(StoredChat, Option<MessageBody>)>, ChatError> {
         let mut questions: std::collections::HashMap<ChatId, MessageBody> =
-            self.store.queue_questions().await?.into_iter().collect();
+            self.chats.queue_questions().await?.into_iter().collect();
         Ok(self
-            .store
+            .chats
             .queue()
             .await?
             .into_iter()
@@ -547,7 +577,7 @@ impl LiveChat {
         ctx: &ClientContext,
     ) -> Result<(StoredChat, Vec<StoredMessage>), ChatError> {
         let chat = self.open_transcript(staff, chat_ref, ctx).await?;
-        let messages = self.store.messages_after(chat.id, 0, FETCH_LIMIT).await?;
+        let messages = self.chats.messages_after(chat.id, 0, FETCH_LIMIT).await?;
         Ok((chat, messages))
     }
 
@@ -574,7 +604,7 @@ impl LiveChat {
         ctx: &ClientContext,
     ) -> Result<StoredChat, ChatError> {
         let chat = self.by_ref(chat_ref).await?;
-        self.store
+        self.audit_log
             .append_audit(audit(staff_actor(staff), action, chat_ref, ctx))
             .await?;
         Ok(chat)
@@ -587,10 +617,10 @@ impl LiveChat {
         chat: ChatId,
         after: i64,
     ) -> Result<(Option<StoredChat>, Vec<StoredMessage>), ChatError> {
-        let current = self.store.chat_by_id(chat).await?;
+        let current = self.chats.chat_by_id(chat).await?;
         let messages = match current {
             Some(_) => {
-                self.store
+                self.chats
                     .messages_after(chat, after.max(0), FETCH_LIMIT)
                     .await?
             }
@@ -611,12 +641,12 @@ impl LiveChat {
         let chat = self
             .opened(staff, chat_ref, "chat.visitor_panel_opened", ctx)
             .await?;
-        let details = self.store.visitor_details(chat.id).await?;
+        let details = self.chats.visitor_details(chat.id).await?;
         let earlier = match details.as_ref().and_then(|d| d.visitor_key.as_deref()) {
-            Some(key) => self.store.earlier_chats(key, chat.id, 20).await?,
+            Some(key) => self.chats.earlier_chats(key, chat.id, 20).await?,
             None => Vec::new(),
         };
-        let flags = self.store.chat_flags(chat.id).await?;
+        let flags = self.chats.chat_flags(chat.id).await?;
         Ok(VisitorPanel {
             chat,
             details,
@@ -643,7 +673,7 @@ impl LiveChat {
         };
         let entry = audit(staff_actor(staff), "chat.flagged", chat_ref, ctx).because(reason.name());
         Ok(self
-            .store
+            .chats
             .flag_chat(chat.id, &flag, staff.id, entry)
             .await?)
     }
@@ -651,12 +681,12 @@ impl LiveChat {
     /// The flags raised on a chat.
     pub async fn flags(&self, chat_ref: ChatRef) -> Result<Vec<ChatFlag>, ChatError> {
         let chat = self.by_ref(chat_ref).await?;
-        Ok(self.store.chat_flags(chat.id).await?)
+        Ok(self.chats.chat_flags(chat.id).await?)
     }
 
     /// The canned responses, by title.
     pub async fn canned(&self) -> Result<Vec<CannedResponse>, ChatError> {
-        Ok(self.store.canned_responses().await?)
+        Ok(self.canned.canned_responses().await?)
     }
 
     /// Adds (`id` `None`) or replaces a canned response; audited.
@@ -672,7 +702,7 @@ impl LiveChat {
         let entry = NewAuditEntry::new(staff_actor(staff), "canned.saved")
             .in_request(ctx.request_id.clone());
         Ok(self
-            .store
+            .canned
             .save_canned(id, &title, &body, staff.id, self.clock.now(), entry)
             .await?)
     }
@@ -686,7 +716,7 @@ impl LiveChat {
         let entry = NewAuditEntry::new(staff_actor(staff), "canned.deleted")
             .on(ObjectRef::new("canned_response", id.0))
             .in_request(ctx.request_id.clone());
-        Ok(self.store.delete_canned(id, entry).await?)
+        Ok(self.canned.delete_canned(id, entry).await?)
     }
 
     /// Applies `event` to every chat in `state` quiet since `since`;
@@ -700,7 +730,7 @@ impl LiveChat {
         ctx: &ClientContext,
     ) -> Result<usize, ChatError> {
         let mut changed = 0;
-        for chat in self.store.idle_chats(state, since, 200).await? {
+        for chat in self.chats.idle_chats(state, since, 200).await? {
             let actor = Actor::system("chat-timer");
             match self.change(chat, event.clone(), actor, None, ctx).await {
                 Ok(_) => changed += 1,
@@ -719,7 +749,7 @@ impl LiveChat {
     /// Accepted chats this operator is answering, oldest first.
     pub async fn answering(&self, staff: StaffId) -> Result<Vec<StoredChat>, ChatError> {
         Ok(self
-            .store
+            .chats
             .chats_in_state(ChatState::Accepted, 1000)
             .await?
             .into_iter()
@@ -772,7 +802,7 @@ impl LiveChat {
         if chat.operator_staff_id != Some(staff.id) {
             return Err(ChatError::NotYours);
         }
-        let target = match self.store.staff_by_id(to).await? {
+        let target = match self.staff.staff_by_id(to).await? {
             Some(c)
                 if !c.member.disabled
                     && c.member.role.allows(Permission::AnswerChats)
@@ -863,7 +893,7 @@ impl LiveChat {
     }
 
     async fn by_ref(&self, chat_ref: ChatRef) -> Result<StoredChat, ChatError> {
-        self.store
+        self.chats
             .chat_by_ref(chat_ref)
             .await?
             .ok_or(ChatError::NotFound)
@@ -874,7 +904,7 @@ impl LiveChat {
             tolbooth_domain::time_fmt::unix_millis(self.clock.now()),
             std::sync::atomic::Ordering::Relaxed,
         );
-        let appended = match self.store.append_message(chat.id, message).await {
+        let appended = match self.chats.append_message(chat.id, message).await {
             Err(StoreError::Conflict(_)) => return Err(ChatError::Closed),
             other => other?,
         };
@@ -901,7 +931,7 @@ impl LiveChat {
         after.apply(event, now)?;
         let action = format!("chat.{}", after.state.name());
         let operator_id = operator.map(|s| s.id).or(chat.operator_staff_id);
-        self.store
+        self.chats
             .save_lifecycle(
                 chat.id,
                 before,
@@ -912,7 +942,7 @@ impl LiveChat {
             .await?;
         if !after.state.is_kept() {
             let day = day_of(unix_millis(now));
-            self.store
+            self.chats
                 .discard_enquiry(
                     chat.id,
                     &day,

@@ -10,11 +10,14 @@ use crate::staff::ClientContext;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, AuditEntry, NewAuditEntry, ObjectRef};
+use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::visitor::VisitorDetails;
 use tolbooth_domain::chat::{ChatFlag, ChatRef, ChatState};
 use tolbooth_domain::chat::{ChatId, StoredChat, StoredMessage};
 use tolbooth_domain::clock::Clock;
+use tolbooth_domain::governance::ports::GovernanceStore;
 use tolbooth_domain::governance::{Disclosure, LegalHold, PolicyVersion, ReleaseRequest};
 use tolbooth_domain::retention::TranscriptLine;
 use tolbooth_domain::staff::role::Permission;
@@ -229,9 +232,30 @@ fn joined(lines: &[TranscriptLine]) -> String {
         .join("\n")
 }
 
+/// What governance needs from the store, one port per concern.
+#[derive(Clone)]
+pub struct GovernanceStores {
+    pub records: Arc<dyn GovernanceStore>,
+    pub chats: Arc<dyn ChatStore>,
+    pub audit_log: Arc<dyn AuditLog>,
+}
+
+impl GovernanceStores {
+    /// Each port from the one store that implements them all.
+    pub fn of(store: &Arc<dyn Store>) -> Self {
+        Self {
+            records: store.clone(),
+            chats: store.clone(),
+            audit_log: store.clone(),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Governance {
-    store: Arc<dyn Store>,
+    records: Arc<dyn GovernanceStore>,
+    chats: Arc<dyn ChatStore>,
+    audit_log: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
     policy: Arc<LoadedPolicy>,
     redactor: Arc<Redactor>,
@@ -246,9 +270,11 @@ impl std::fmt::Debug for Governance {
 }
 
 impl Governance {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, policy: Arc<LoadedPolicy>) -> Self {
+    pub fn new(stores: GovernanceStores, clock: Arc<dyn Clock>, policy: Arc<LoadedPolicy>) -> Self {
         Self {
-            store,
+            records: stores.records,
+            chats: stores.chats,
+            audit_log: stores.audit_log,
             clock,
             policy,
             redactor: Arc::new(Redactor::new()),
@@ -266,7 +292,7 @@ impl Governance {
     pub async fn adopt_running_policy(&self) -> Result<PolicyVersion, GovernanceError> {
         let sha = self.policy.sha256();
         for _ in 0..5 {
-            let latest = self.store.latest_policy_version().await?;
+            let latest = self.records.latest_policy_version().await?;
             if let Some(v) = &latest {
                 if v.policy_sha256 == sha {
                     return Ok(v.clone());
@@ -292,7 +318,7 @@ impl Governance {
             let entry = NewAuditEntry::new(Actor::system("policy"), "policy.adopted")
                 .on(ObjectRef::new("policy_version", version))
                 .because(format!("{} sha256 {sha}", self.policy.origin));
-            match self.store.adopt_policy_version(&adopted, entry).await {
+            match self.records.adopt_policy_version(&adopted, entry).await {
                 Ok(()) => return Ok(adopted),
                 Err(StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),
@@ -308,19 +334,19 @@ impl Governance {
         version: Option<i64>,
     ) -> Result<Option<PolicyVersion>, GovernanceError> {
         Ok(match version {
-            Some(v) => self.store.policy_version(v).await?,
-            None => self.store.latest_policy_version().await?,
+            Some(v) => self.records.policy_version(v).await?,
+            None => self.records.latest_policy_version().await?,
         })
     }
 
     pub async fn notice_versions(
         &self,
     ) -> Result<Vec<(i64, time::OffsetDateTime, String)>, GovernanceError> {
-        Ok(self.store.policy_versions().await?)
+        Ok(self.records.policy_versions().await?)
     }
 
     async fn chat(&self, chat_ref: ChatRef) -> Result<StoredChat, GovernanceError> {
-        self.store
+        self.chats
             .chat_by_ref(chat_ref)
             .await?
             .ok_or(GovernanceError::NotFound)
@@ -337,7 +363,7 @@ impl Governance {
         require(staff, Permission::HoldAndDisclose)?;
         let reason = clean(reason, "give the reason for the hold")?;
         let chat = self.chat(chat_ref).await?;
-        if self.store.chat_flags(chat.id).await?.is_empty() {
+        if self.chats.chat_flags(chat.id).await?.is_empty() {
             return Err(GovernanceError::NotFlagged);
         }
         let hold = LegalHold {
@@ -349,7 +375,7 @@ impl Governance {
             release: None,
         };
         let entry = chat_audit(staff, "chat.hold_placed", chat_ref, ctx).because(reason);
-        if self.store.place_hold(chat.id, &hold, entry).await? {
+        if self.records.place_hold(chat.id, &hold, entry).await? {
             Ok(())
         } else {
             Err(GovernanceError::AlreadyHeld)
@@ -358,11 +384,11 @@ impl Governance {
 
     pub async fn hold(&self, chat_ref: ChatRef) -> Result<Option<LegalHold>, GovernanceError> {
         let chat = self.chat(chat_ref).await?;
-        Ok(self.store.legal_hold(chat.id).await?)
+        Ok(self.records.legal_hold(chat.id).await?)
     }
 
     pub async fn holds(&self) -> Result<Vec<LegalHold>, GovernanceError> {
-        Ok(self.store.legal_holds().await?)
+        Ok(self.records.legal_holds().await?)
     }
 
     /// The first officer asks for a hold to be released ("matter
@@ -377,7 +403,7 @@ impl Governance {
         require(staff, Permission::HoldAndDisclose)?;
         let reason = clean(reason, "say why the hold can end")?;
         let chat = self.chat(chat_ref).await?;
-        if self.store.legal_hold(chat.id).await?.is_none() {
+        if self.records.legal_hold(chat.id).await?.is_none() {
             return Err(GovernanceError::NotHeld);
         }
         let request = ReleaseRequest {
@@ -387,7 +413,10 @@ impl Governance {
             reason: reason.clone(),
         };
         let entry = chat_audit(staff, "chat.hold_release_requested", chat_ref, ctx).because(reason);
-        Ok(self.store.request_release(chat.id, &request, entry).await?)
+        Ok(self
+            .records
+            .request_release(chat.id, &request, entry)
+            .await?)
     }
 
     /// A second officer confirms the release: the hold ends and the chat
@@ -401,7 +430,7 @@ impl Governance {
         require(staff, Permission::HoldAndDisclose)?;
         let chat = self.chat(chat_ref).await?;
         let hold = self
-            .store
+            .records
             .legal_hold(chat.id)
             .await?
             .ok_or(GovernanceError::NotHeld)?;
@@ -414,7 +443,7 @@ impl Governance {
             request.by_name, request.reason
         ));
         Ok(self
-            .store
+            .records
             .release_hold(chat.id, self.clock.now(), entry)
             .await?)
     }
@@ -430,7 +459,7 @@ impl Governance {
         let mut out = Vec::new();
         loop {
             let after = out.last().map_or(0, |m: &StoredMessage| m.seq);
-            let page = self.store.messages_after(id, after, 500).await?;
+            let page = self.chats.messages_after(id, after, 500).await?;
             if page.is_empty() {
                 return Ok(out);
             }
@@ -451,7 +480,7 @@ impl Governance {
         if chat.lifecycle.state != ChatState::Ended {
             return Err(GovernanceError::NotEnded);
         }
-        Ok(match self.store.transcript_edit(chat.id).await? {
+        Ok(match self.records.transcript_edit(chat.id).await? {
             Some(lines) => (chat, lines, true),
             None => {
                 let lines = self.redacted_lines(&self.all_messages(chat.id).await?);
@@ -468,7 +497,7 @@ impl Governance {
         ctx: &ClientContext,
     ) -> Result<TranscriptReview, GovernanceError> {
         let (_, lines, edited) = self.kept_transcript(staff, chat_ref).await?;
-        self.store
+        self.audit_log
             .append_audit(chat_audit(staff, "chat.transcript_reviewed", chat_ref, ctx))
             .await?;
         Ok(TranscriptReview {
@@ -516,7 +545,7 @@ impl Governance {
         }
         let entry =
             chat_audit(staff, "chat.transcript_edited", chat_ref, ctx).because(edit.audit_reason());
-        self.store
+        self.records
             .save_transcript_edit(
                 chat.id,
                 &after,
@@ -553,15 +582,15 @@ impl Governance {
             recipient: recipient.clone(),
             lawful_basis: basis.clone(),
             chat: chat.lifecycle.clone(),
-            visitor: self.store.visitor_details(chat.id).await?,
-            flags: self.store.chat_flags(chat.id).await?,
-            legal_hold: self.store.legal_hold(chat.id).await?,
+            visitor: self.chats.visitor_details(chat.id).await?,
+            flags: self.chats.chat_flags(chat.id).await?,
+            legal_hold: self.records.legal_hold(chat.id).await?,
             messages: messages
                 .iter()
                 .map(|m| TranscriptLine::from_message(m, m.body.as_str().to_owned()))
                 .collect(),
             audit_trail: self
-                .store
+                .records
                 .audit_trail("chat", &chat_ref.to_string())
                 .await?,
         };
@@ -578,11 +607,11 @@ impl Governance {
         let entry = chat_audit(staff, "chat.disclosed", chat_ref, ctx).because(format!(
             "to {recipient}; basis: {basis}; package sha256 {sha}"
         ));
-        self.store.record_disclosure(&disclosure, entry).await?;
+        self.records.record_disclosure(&disclosure, entry).await?;
         Ok(package)
     }
 
     pub async fn disclosures(&self, chat_ref: ChatRef) -> Result<Vec<Disclosure>, GovernanceError> {
-        Ok(self.store.disclosures(chat_ref).await?)
+        Ok(self.records.disclosures(chat_ref).await?)
     }
 }

@@ -30,11 +30,14 @@ pub mod schedule;
 use crate::code::Code;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
+use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, NewAuditEntry};
+use tolbooth_domain::bot::ports::ChatbotStore;
 use tolbooth_domain::chat::Sender;
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::policy::{CategoryKind, ExpiryAction, ValidPolicy};
 use tolbooth_domain::retention::ports::CountedAudit;
+use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::retention::{
     ChatExtract, ChatForSweep, ChatStatistics, ExtractExpiry, ExtractedChat, SweepCounts,
     SweepOutcome, SweepPlan, SweepRecord, TranscriptLine,
@@ -128,9 +131,30 @@ pub struct SweepReport {
     pub counts: SweepCounts,
 }
 
+/// What the retention sweep needs from the store, one port per concern.
+#[derive(Clone)]
+pub struct SweepStores {
+    pub records: Arc<dyn RetentionStore>,
+    pub audit_log: Arc<dyn AuditLog>,
+    pub questions: Arc<dyn ChatbotStore>,
+}
+
+impl SweepStores {
+    /// Each port from the one store that implements them all.
+    pub fn of(store: &Arc<dyn Store>) -> Self {
+        Self {
+            records: store.clone(),
+            audit_log: store.clone(),
+            questions: store.clone(),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Sweeper {
-    store: Arc<dyn Store>,
+    records: Arc<dyn RetentionStore>,
+    audit_log: Arc<dyn AuditLog>,
+    questions: Arc<dyn ChatbotStore>,
     clock: Arc<dyn Clock>,
     policy: Arc<ValidPolicy>,
     redactor: Arc<Redactor>,
@@ -186,13 +210,15 @@ pub fn plan(policy: &ValidPolicy, now: OffsetDateTime) -> SweepPlan {
 
 impl Sweeper {
     pub fn new(
-        store: Arc<dyn Store>,
+        stores: SweepStores,
         clock: Arc<dyn Clock>,
         policy: Arc<ValidPolicy>,
         settings: SweepSettings,
     ) -> Self {
         Self {
-            store,
+            records: stores.records,
+            audit_log: stores.audit_log,
+            questions: stores.questions,
             clock,
             policy,
             redactor: Arc::new(Redactor::new()),
@@ -242,12 +268,12 @@ impl Sweeper {
     /// What is due now, without changing anything.
     pub async fn preview(&self) -> Result<SweepCounts, SweepError> {
         let plan = plan(&self.policy, self.clock.now());
-        Ok(self.store.preview_sweep(&plan).await?)
+        Ok(self.records.preview_sweep(&plan).await?)
     }
 
     /// The latest sweeps, newest first.
     pub async fn history(&self, limit: u32) -> Result<Vec<SweepRecord>, SweepError> {
-        Ok(self.store.sweeps(limit).await?)
+        Ok(self.records.sweeps(limit).await?)
     }
 
     /// The last moment Tolbooth is known to have been running: its last
@@ -255,14 +281,17 @@ impl Sweeper {
     /// whichever is later. (A refused sweep must not count, or a second
     /// attempt would pass the guard.)
     async fn last_activity(&self) -> Result<Option<OffsetDateTime>, SweepError> {
-        let sweeps = self.store.sweeps(50).await?;
+        let sweeps = self.records.sweeps(50).await?;
         let mut last = sweeps
             .iter()
             .find(|s| s.outcome == SweepOutcome::Completed && !s.dry_run)
             .map(|s| s.started_at);
-        if let Some((head, _)) = self.store.audit_head().await? {
+        if let Some((head, _)) = self.audit_log.audit_head().await? {
             // The newest entries in one read; sweeps write a few each.
-            let recent = self.store.audit_entries((head - 200).max(0), 200).await?;
+            let recent = self
+                .audit_log
+                .audit_entries((head - 200).max(0), 200)
+                .await?;
             let outside = recent
                 .iter()
                 .rev()
@@ -282,9 +311,9 @@ impl Sweeper {
         if options.dry_run {
             // Recorded, so the history shows who looked; it changes nothing
             // and does not count as activity for the guard.
-            let counts = self.store.preview_sweep(&plan).await?;
-            let id = self.store.start_sweep(now, true, options.force).await?;
-            self.store
+            let counts = self.records.preview_sweep(&plan).await?;
+            let id = self.records.start_sweep(now, true, options.force).await?;
+            self.records
                 .finish_sweep(id, self.clock.now(), SweepOutcome::Completed, &counts)
                 .await?;
             return Ok(SweepReport {
@@ -296,14 +325,14 @@ impl Sweeper {
             if let Some(last) = self.last_activity().await? {
                 let gap = now - last;
                 if gap > self.settings.clock_jump {
-                    let p = self.store.preview_sweep(&plan).await?;
+                    let p = self.records.preview_sweep(&plan).await?;
                     let due = p.chats_due + p.removals();
                     if due > self.settings.mass_deletion {
-                        let id = self.store.start_sweep(now, false, false).await?;
-                        self.store
+                        let id = self.records.start_sweep(now, false, false).await?;
+                        self.records
                             .finish_sweep(id, now, SweepOutcome::Refused, &p)
                             .await?;
-                        self.store
+                        self.audit_log
                             .append_audit(
                                 NewAuditEntry::new(Actor::system(SWEEP_ACTOR), "retention.refused")
                                     .because(format!(
@@ -320,7 +349,7 @@ impl Sweeper {
                 }
             }
         }
-        let id = self.store.start_sweep(now, false, options.force).await?;
+        let id = self.records.start_sweep(now, false, options.force).await?;
         let mut counts = SweepCounts::default();
         let result = self.sweep(&plan, now, &mut counts).await;
         let outcome = if result.is_ok() {
@@ -331,7 +360,7 @@ impl Sweeper {
         // A sweep interrupted by an injected failure stands for a crash:
         // nothing after it runs, not even the record of its end.
         if !matches!(result, Err(SweepError::Interrupted(_))) {
-            self.store
+            self.records
                 .finish_sweep(id, self.clock.now(), outcome, &counts)
                 .await?;
         }
@@ -349,7 +378,7 @@ impl Sweeper {
         now: OffsetDateTime,
         counts: &mut SweepCounts,
     ) -> Result<(), SweepError> {
-        let store = &self.store;
+        let store = &self.records;
         counts.chats_held = store.count_held_chats().await?;
         if let Some(cutoff) = plan.chats {
             let extract = self.policy.extracts_chats();
@@ -454,7 +483,8 @@ impl Sweeper {
                     "chatbot questions deleted",
                 ),
             };
-            let n = store
+            let n = self
+                .questions
                 .expire_bot_questions(cutoff, expiry, sweep_audit(action, what))
                 .await?;
             match expiry {
@@ -468,7 +498,7 @@ impl Sweeper {
         }
         self.check("before_record")?;
         let summary = serde_json::to_string(&counts).unwrap_or_default();
-        store
+        self.audit_log
             .append_audit(
                 NewAuditEntry::new(Actor::system(SWEEP_ACTOR), "retention.sweep").because(summary),
             )

@@ -11,10 +11,12 @@ use crate::staff::second_factor::Enrolment;
 use crate::tokens::{one_time_password, random_token, throttle_key, token_hash};
 use std::net::IpAddr;
 use std::sync::Arc;
+use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::secret::Secret;
 use tolbooth_domain::staff::lockout::{Gate, LockoutPolicy};
+use tolbooth_domain::staff::ports::{LoginThrottleStore, SessionStore, StaffStore};
 use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::staff::session::{AuthLevel, SessionPolicy, StaffSession};
 use tolbooth_domain::staff::{
@@ -170,9 +172,33 @@ pub enum Revocation {
     Staff(StaffId),
 }
 
+/// What staff accounts needs from the store, one port per concern.
+#[derive(Clone)]
+pub struct AccountStores {
+    pub staff: Arc<dyn StaffStore>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub throttle: Arc<dyn LoginThrottleStore>,
+    pub audit_log: Arc<dyn AuditLog>,
+}
+
+impl AccountStores {
+    /// Each port from the one store that implements them all.
+    pub fn of(store: &Arc<dyn Store>) -> Self {
+        Self {
+            staff: store.clone(),
+            sessions: store.clone(),
+            throttle: store.clone(),
+            audit_log: store.clone(),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Accounts {
-    store: Arc<dyn Store>,
+    staff: Arc<dyn StaffStore>,
+    sessions: Arc<dyn SessionStore>,
+    throttle: Arc<dyn LoginThrottleStore>,
+    audit_log: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
     revocations: tokio::sync::broadcast::Sender<Revocation>,
     settings: Arc<AccountSettings>,
@@ -211,13 +237,16 @@ async fn verify(password: &Secret<String>, phc: &str) -> Result<bool, AccountErr
 
 impl Accounts {
     pub fn new(
-        store: Arc<dyn Store>,
+        stores: AccountStores,
         clock: Arc<dyn Clock>,
         settings: AccountSettings,
         sealing: Arc<SealingKey>,
     ) -> Self {
         Self {
-            store,
+            staff: stores.staff,
+            sessions: stores.sessions,
+            throttle: stores.throttle,
+            audit_log: stores.audit_log,
             clock,
             revocations: tokio::sync::broadcast::channel(64).0,
             settings: Arc::new(settings),
@@ -253,7 +282,7 @@ impl Accounts {
         let now = self.clock.now();
         let policy = self.settings.sessions;
         Ok(self
-            .store
+            .sessions
             .purge_sessions(now - policy.idle, now - policy.absolute)
             .await?)
     }
@@ -263,7 +292,7 @@ impl Accounts {
     /// audit entry. Run at every start; finds nothing to do once done.
     pub async fn seal_stored_secrets(&self) -> Result<u64, AccountError> {
         let mut sealed = 0;
-        for (id, stored) in self.store.totp_secrets().await? {
+        for (id, stored) in self.staff.totp_secrets().await? {
             if SealingKey::is_sealed(stored.expose()) {
                 continue;
             }
@@ -271,7 +300,7 @@ impl Accounts {
             let entry = NewAuditEntry::new(Actor::system("secrets"), "staff.second_factor_sealed")
                 .on(ObjectRef::staff(id));
             if self
-                .store
+                .staff
                 .reseal_totp_secret(id, &stored, new, entry)
                 .await?
             {
@@ -292,8 +321,9 @@ impl Accounts {
         let _ = self.revocations.send(what);
     }
 
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
+    /// How many unused recovery codes a member of staff has left.
+    pub async fn recovery_codes_left(&self, id: StaffId) -> Result<i64, AccountError> {
+        Ok(self.staff.unused_recovery_codes(id).await?)
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
@@ -315,13 +345,13 @@ impl Accounts {
         let now = self.clock.now();
         let user_key = throttle_key("user", &username_typed.trim().to_ascii_lowercase());
         let ip_key = client.ip.map(|ip| throttle_key("ip", &ip.to_string()));
-        let user_state = self.store.failures(&user_key).await?;
+        let user_state = self.throttle.failures(&user_key).await?;
         let ip_state = match &ip_key {
-            Some(k) => self.store.failures(k).await?,
+            Some(k) => self.throttle.failures(k).await?,
             None => None,
         };
         let credentials = match Username::parse(username_typed) {
-            Ok(u) => self.store.staff_by_username(&u).await?,
+            Ok(u) => self.staff.staff_by_username(&u).await?,
             Err(_) => None,
         };
         let object = credentials.as_ref().map(|c| ObjectRef::staff(c.member.id));
@@ -335,7 +365,7 @@ impl Accounts {
             let mut entry = NewAuditEntry::new(Actor::Anonymous, "session.sign_in_throttled")
                 .in_request(client.request_id.clone());
             entry.object = object;
-            self.store.append_audit(entry).await?;
+            self.audit_log.append_audit(entry).await?;
             return Ok(SignIn::Failed);
         }
         let phc = credentials
@@ -347,19 +377,19 @@ impl Accounts {
             Some(StaffCredentials { member, .. }) if password_ok && !member.disabled => member,
             _ => {
                 let state = self.settings.account_lockout.after_failure(user_state, now);
-                self.store.record_failure(&user_key, state).await?;
+                self.throttle.record_failure(&user_key, state).await?;
                 if let Some(k) = &ip_key {
                     let state = self.settings.ip_lockout.after_failure(ip_state, now);
-                    self.store.record_failure(k, state).await?;
+                    self.throttle.record_failure(k, state).await?;
                 }
                 let mut entry = NewAuditEntry::new(Actor::Anonymous, "session.sign_in_failed")
                     .in_request(client.request_id.clone());
                 entry.object = object;
-                self.store.append_audit(entry).await?;
+                self.audit_log.append_audit(entry).await?;
                 return Ok(SignIn::Failed);
             }
         };
-        self.store.clear_failures(&user_key).await?;
+        self.throttle.clear_failures(&user_key).await?;
         let level = AuthLevel::next_for(&member, false);
         let (token, session) = self
             .open_session(&member, level, "session.sign_in", client)
@@ -392,7 +422,7 @@ impl Accounts {
             .on(ObjectRef::staff(member.id))
             .because(format!("session level {}", level.as_str()))
             .in_request(client.request_id.clone());
-        self.store.create_session(session.clone(), entry).await?;
+        self.sessions.create_session(session.clone(), entry).await?;
         Ok((token, session))
     }
 
@@ -400,25 +430,25 @@ impl Accounts {
     /// sessions of disabled accounts are ended on sight.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Authenticated>, AccountError> {
         let hash = token_hash(token);
-        let Some(session) = self.store.session(&hash).await? else {
+        let Some(session) = self.sessions.session(&hash).await? else {
             return Ok(None);
         };
         let now = self.clock.now();
         if self.settings.sessions.is_expired(&session, now) {
-            self.store.end_session(&hash, None).await?;
+            self.sessions.end_session(&hash, None).await?;
             return Ok(None);
         }
-        let Some(credentials) = self.store.staff_by_id(session.staff_id).await? else {
-            self.store.end_session(&hash, None).await?;
+        let Some(credentials) = self.staff.staff_by_id(session.staff_id).await? else {
+            self.sessions.end_session(&hash, None).await?;
             return Ok(None);
         };
         if credentials.member.disabled {
-            self.store.end_session(&hash, None).await?;
+            self.sessions.end_session(&hash, None).await?;
             return Ok(None);
         }
         // Record activity at most once a minute to spare the writer.
         if now - session.last_seen_at >= time::Duration::minutes(1) {
-            self.store.touch_session(&hash, now).await?;
+            self.sessions.touch_session(&hash, now).await?;
         }
         Ok(Some(Authenticated {
             session,
@@ -436,12 +466,12 @@ impl Accounts {
     ) -> Result<AuthLevel, AccountError> {
         let now = self.clock.now();
         let user_key = throttle_key("user", who.member.username.as_str());
-        let state = self.store.failures(&user_key).await?;
+        let state = self.throttle.failures(&user_key).await?;
         if self.settings.account_lockout.check(state.as_ref(), now) != Gate::Open {
             return Err(AccountError::WrongCode);
         }
         let credentials = self
-            .store
+            .staff
             .staff_by_id(who.member.id)
             .await?
             .ok_or(AccountError::NotFound)?;
@@ -451,14 +481,14 @@ impl Accounts {
             .and_then(|stored| self.open_totp_secret(who.member.id, stored))
             .and_then(|s| second_factor::matching_step(s.expose(), code, now));
         let totp_ok = match step {
-            Some(step) => self.store.claim_totp_step(who.member.id, step).await?,
+            Some(step) => self.staff.claim_totp_step(who.member.id, step).await?,
             None => false,
         };
         let ok = totp_ok || {
             let entry = NewAuditEntry::new(who.actor(), "staff.recovery_code_used")
                 .on(ObjectRef::staff(who.member.id))
                 .in_request(client.request_id.clone());
-            self.store
+            self.staff
                 .use_recovery_code(
                     who.member.id,
                     &second_factor::recovery_code_hash(code),
@@ -468,8 +498,8 @@ impl Accounts {
         };
         if !ok {
             let state = self.settings.account_lockout.after_failure(state, now);
-            self.store.record_failure(&user_key, state).await?;
-            self.store
+            self.throttle.record_failure(&user_key, state).await?;
+            self.audit_log
                 .append_audit(
                     NewAuditEntry::new(who.actor(), "session.second_factor_failed")
                         .on(ObjectRef::staff(who.member.id))
@@ -478,12 +508,12 @@ impl Accounts {
                 .await?;
             return Err(AccountError::WrongCode);
         }
-        self.store.clear_failures(&user_key).await?;
+        self.throttle.clear_failures(&user_key).await?;
         let level = AuthLevel::next_for(&credentials.member, true);
         let entry = NewAuditEntry::new(who.actor(), "session.second_factor_passed")
             .on(ObjectRef::staff(who.member.id))
             .in_request(client.request_id.clone());
-        self.store
+        self.sessions
             .set_session_level(&who.session.token_hash, level, entry)
             .await?;
         Ok(level)
@@ -497,7 +527,7 @@ impl Accounts {
         let entry = NewAuditEntry::new(who.actor(), "session.sign_out")
             .on(ObjectRef::staff(who.member.id))
             .in_request(client.request_id.clone());
-        self.store
+        self.sessions
             .end_session(&who.session.token_hash, Some(entry))
             .await?;
         self.revoked(Revocation::Session(session_key(&who.session.token_hash)));
@@ -514,7 +544,7 @@ impl Accounts {
         client: &ClientContext,
     ) -> Result<(Secret<String>, AuthLevel), AccountError> {
         let credentials = self
-            .store
+            .staff
             .staff_by_id(who.member.id)
             .await?
             .ok_or(AccountError::NotFound)?;
@@ -526,7 +556,7 @@ impl Accounts {
             .on(ObjectRef::staff(who.member.id))
             .because("changed by the account holder")
             .in_request(client.request_id.clone());
-        self.store
+        self.staff
             .set_password(who.member.id, hashed, false, entry)
             .await?;
         self.revoked(Revocation::Staff(who.member.id));
@@ -570,7 +600,7 @@ impl Accounts {
         let entry = NewAuditEntry::new(who.actor(), "staff.second_factor_enrolled")
             .on(ObjectRef::staff(who.member.id))
             .in_request(client.request_id.clone());
-        self.store
+        self.staff
             .set_second_factor(
                 who.member.id,
                 Some(self.seal_totp_secret(who.member.id, secret)),
@@ -579,7 +609,7 @@ impl Accounts {
             )
             .await?;
         // The code just typed cannot be used again to sign in.
-        self.store.claim_totp_step(who.member.id, step).await?;
+        self.staff.claim_totp_step(who.member.id, step).await?;
         let mut member = who.member.clone();
         member.totp_enrolled = true;
         let level = AuthLevel::next_for(&member, true);
@@ -587,7 +617,7 @@ impl Accounts {
             .on(ObjectRef::staff(who.member.id))
             .because(format!("session level {}", level.as_str()))
             .in_request(client.request_id.clone());
-        self.store
+        self.sessions
             .set_session_level(&who.session.token_hash, level, entry)
             .await?;
         Ok(codes)
@@ -613,7 +643,7 @@ impl Accounts {
             .because(format!("role {}", role.as_str()))
             .in_request(request_id);
         let member = self
-            .store
+            .staff
             .create_staff(
                 NewStaff {
                     username,
@@ -630,7 +660,7 @@ impl Accounts {
 
     pub async fn find(&self, username: &str) -> Result<StaffMember, AccountError> {
         let username = Username::parse(username)?;
-        self.store
+        self.staff
             .staff_by_username(&username)
             .await?
             .map(|c| c.member)
@@ -638,7 +668,7 @@ impl Accounts {
     }
 
     pub async fn get(&self, id: StaffId) -> Result<StaffMember, AccountError> {
-        self.store
+        self.staff
             .staff_by_id(id)
             .await?
             .map(|c| c.member)
@@ -646,7 +676,7 @@ impl Accounts {
     }
 
     pub async fn list(&self) -> Result<Vec<StaffMember>, AccountError> {
-        Ok(self.store.list_staff().await?)
+        Ok(self.staff.list_staff().await?)
     }
 
     /// Refuses a change that would leave no enabled administrator.
@@ -659,7 +689,7 @@ impl Accounts {
             return Ok(());
         }
         let others = self
-            .store
+            .staff
             .list_staff()
             .await?
             .into_iter()
@@ -689,7 +719,7 @@ impl Accounts {
                 role.as_str()
             ))
             .in_request(request_id);
-        self.store.set_role(id, role, entry).await?;
+        self.staff.set_role(id, role, entry).await?;
         self.revoked(Revocation::Staff(id));
         Ok(())
     }
@@ -713,7 +743,7 @@ impl Accounts {
         let entry = NewAuditEntry::new(actor, action)
             .on(ObjectRef::staff(id))
             .in_request(request_id);
-        self.store.set_disabled(id, disabled, entry).await?;
+        self.staff.set_disabled(id, disabled, entry).await?;
         self.revoked(Revocation::Staff(id));
         Ok(())
     }
@@ -733,13 +763,13 @@ impl Accounts {
         let entry = NewAuditEntry::new(actor.clone(), "staff.password_reset")
             .on(ObjectRef::staff(id))
             .in_request(request_id.clone());
-        self.store.set_password(id, hashed, true, entry).await?;
+        self.staff.set_password(id, hashed, true, entry).await?;
         self.revoked(Revocation::Staff(id));
         if reset_second_factor {
             let entry = NewAuditEntry::new(actor, "staff.second_factor_reset")
                 .on(ObjectRef::staff(id))
                 .in_request(request_id);
-            self.store
+            self.staff
                 .set_second_factor(id, None, Vec::new(), entry)
                 .await?;
         }
@@ -757,7 +787,7 @@ impl Accounts {
         let entry = NewAuditEntry::new(actor, "access.denied")
             .on(ObjectRef::new("route", what))
             .in_request(request_id);
-        self.store.append_audit(entry).await?;
+        self.audit_log.append_audit(entry).await?;
         Ok(())
     }
 }

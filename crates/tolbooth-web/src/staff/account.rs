@@ -19,11 +19,7 @@ use tolbooth_domain::staff::session::AuthLevel;
 use tolbooth_domain::staff::NewPassword;
 
 pub async fn show(State(state): State<AppState>, Staff(who): Staff) -> WebResult<Response> {
-    let recovery_left = state
-        .accounts
-        .store()
-        .unused_recovery_codes(who.member.id)
-        .await?;
+    let recovery_left = state.accounts.recovery_codes_left(who.member.id).await?;
     Ok(render(&AccountPage {
         layout: Layout::for_session(&state.config.organisation.name, &who),
         member: who.member,

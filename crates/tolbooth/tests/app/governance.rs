@@ -7,7 +7,7 @@ use crate::from_address as ctx;
 use std::sync::Arc;
 use time::Duration;
 use tolbooth_core::chat::Arrival;
-use tolbooth_core::governance::Governance;
+use tolbooth_core::governance::{Governance, GovernanceStores};
 use tolbooth_core::retention::SweepOptions;
 use tolbooth_domain::chat::{ChatRef, FlagReason};
 use tolbooth_domain::governance::ports::GovernanceStore;
@@ -84,7 +84,11 @@ async fn the_privacy_notice_is_published_and_every_version_stays_readable(backen
     app.clock.advance(Duration::days(3));
     let store: Arc<dyn Store> = Arc::new(app.store.clone());
     let helpline = Arc::new(tolbooth_core::policy_file::load("preset:helpline-live-chat").unwrap());
-    let next = Governance::new(store, Arc::new(app.clock.clone()), helpline);
+    let next = Governance::new(
+        GovernanceStores::of(&store),
+        Arc::new(app.clock.clone()),
+        helpline,
+    );
     assert_eq!(next.adopt_running_policy().await.unwrap().version, 2);
     let p = visitor.get("/privacy").await;
     assert!(p

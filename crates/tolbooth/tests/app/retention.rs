@@ -9,7 +9,9 @@ use std::sync::Arc;
 use time::Duration;
 use tolbooth_core::chat::Arrival;
 use tolbooth_core::governance::GovernanceError;
-use tolbooth_core::retention::{SweepError, SweepOptions, SweepSettings, Sweeper, FAILPOINTS};
+use tolbooth_core::retention::{
+    SweepError, SweepOptions, SweepSettings, SweepStores, Sweeper, FAILPOINTS,
+};
 use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::{ChatRef, FlagReason};
 use tolbooth_domain::clock::Clock;
@@ -348,7 +350,7 @@ async fn a_crash_at_any_step_loses_nothing_and_extracts_once(backend: Backend) {
     let sweeper = |fail: Option<&'static str>| {
         let fired = Arc::new(AtomicBool::new(false));
         let s = Sweeper::new(
-            store.clone(),
+            SweepStores::of(&store),
             Arc::new(app.clock.clone()),
             Arc::new(app.sweeper.policy().clone()),
             settings.clone(),
@@ -700,7 +702,7 @@ async fn the_sweep_goes_gently_while_live_chat_is_busy() {
     app.clock.advance(Duration::days(8));
     let store: Arc<dyn Store> = Arc::new(app.store.clone());
     let sweeper = Sweeper::new(
-        store,
+        SweepStores::of(&store),
         Arc::new(app.clock.clone()),
         Arc::new(app.sweeper.policy().clone()),
         SweepSettings::default(),
