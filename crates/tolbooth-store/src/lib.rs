@@ -19,7 +19,6 @@ mod health;
 mod migrate;
 mod retention;
 mod staff;
-pub mod testing;
 
 pub use connect::{Backend, SqlStore};
 pub use migrate::SCHEMA_TABLES;

@@ -13,8 +13,10 @@ mod socket;
 
 pub use browser::{hidden_field as browser_hidden_field, Browser, Page};
 pub use socket::{Socket, SocketEnd};
-pub use tolbooth_store::testing::TestDatabase;
-pub use tolbooth_store::{backend_tests, Backend};
+mod database;
+
+pub use database::{postgres_admin_url, sqlite_url, TestDatabase};
+pub use tolbooth_store::Backend;
 
 use std::sync::Arc;
 use time::macros::datetime;

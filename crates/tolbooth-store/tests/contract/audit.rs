@@ -6,7 +6,8 @@ use sqlx::Executor;
 use tolbooth_core::audit::{check_signature, verify_log, AuditKey, AuditTrailError};
 use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, AuditEntry, ChainFault, ChainHash, NewAuditEntry, ObjectRef};
-use tolbooth_store::{backend_tests, Backend, SqlStore};
+use tolbooth_store::SqlStore;
+use tolbooth_testkit::{backend_tests, Backend};
 
 backend_tests!(
     honest_log_verifies,

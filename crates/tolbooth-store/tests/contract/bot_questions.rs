@@ -10,7 +10,7 @@ use tolbooth_domain::bot::questions::{BotQuestion, BotQuestionId};
 use tolbooth_domain::retention::ports::{CountedAudit, RetentionStore};
 use tolbooth_domain::retention::{ExtractExpiry, SweepPlan};
 use tolbooth_domain::store::StoreError;
-use tolbooth_store::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend};
 
 backend_tests!(questions_are_reported_by_area_and_week_and_expire);
 

@@ -18,7 +18,8 @@ use tolbooth_domain::staff::ports::StaffStore;
 use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::staff::{DisplayName, NewStaff, StaffId, Username};
 use tolbooth_domain::store::StoreError;
-use tolbooth_store::{backend_tests, Backend, SqlStore};
+use tolbooth_store::SqlStore;
+use tolbooth_testkit::{backend_tests, Backend};
 
 backend_tests!(
     a_chat_is_created_with_its_question_and_found_three_ways,

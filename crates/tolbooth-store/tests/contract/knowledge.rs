@@ -7,7 +7,7 @@ use tolbooth_domain::audit::{Actor, NewAuditEntry};
 use tolbooth_domain::bot::knowledge::{ImportCounts, KbPage, KbPassage};
 use tolbooth_domain::bot::ports::{ImportAudit, KnowledgeStore};
 use tolbooth_domain::store::StoreError;
-use tolbooth_store::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend};
 
 backend_tests!(
     imports_add_update_and_remove_by_root,

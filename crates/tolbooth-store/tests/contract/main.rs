@@ -17,8 +17,8 @@ mod staff;
 use std::sync::Arc;
 use time::macros::datetime;
 use tolbooth_domain::clock::ManualClock;
-use tolbooth_store::testing::TestDatabase;
 use tolbooth_store::{Backend, SqlStore};
+use tolbooth_testkit::TestDatabase;
 
 /// A migrated store on a fresh database, with a clock the test controls.
 pub struct Fixture {

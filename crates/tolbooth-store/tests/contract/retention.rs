@@ -15,7 +15,8 @@ use tolbooth_domain::retention::ports::{CountedAudit, RetentionStore};
 use tolbooth_domain::retention::{ChatExtract, ChatStatistics, ExtractedChat, SweepPlan};
 use tolbooth_domain::store::StoreError;
 use tolbooth_domain::time_fmt::unix_millis;
-use tolbooth_store::{backend_tests, Backend, SqlStore};
+use tolbooth_store::SqlStore;
+use tolbooth_testkit::{backend_tests, Backend};
 
 backend_tests!(
     a_chat_is_deleted_under_an_extract_rule_only_once_extracted,

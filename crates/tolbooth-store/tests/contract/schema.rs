@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use tolbooth_domain::clock::SystemClock;
 use tolbooth_domain::store::StoreHealth;
-use tolbooth_store::testing::TestDatabase;
-use tolbooth_store::{backend_tests, Backend, SqlStore, SCHEMA_TABLES};
+use tolbooth_store::{SqlStore, SCHEMA_TABLES};
+use tolbooth_testkit::TestDatabase;
+use tolbooth_testkit::{backend_tests, Backend};
 
 backend_tests!(
     migrations_are_current_after_migrate,
@@ -291,7 +292,7 @@ async fn sqlite_files_are_private() {
     let dir = tempfile::tempdir().unwrap();
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let path = dir.path().join("fresh.db");
-    let url = tolbooth_store::testing::sqlite_url(&path);
+    let url = tolbooth_testkit::sqlite_url(&path);
     let store = SqlStore::connect(&url, Arc::new(SystemClock))
         .await
         .unwrap();
@@ -310,7 +311,7 @@ async fn sqlite_files_are_private() {
     let old = dir.path().join("old.db");
     std::fs::write(&old, b"").unwrap();
     std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let url = tolbooth_store::testing::sqlite_url(&old);
+    let url = tolbooth_testkit::sqlite_url(&old);
     let store = SqlStore::connect(&url, Arc::new(SystemClock))
         .await
         .unwrap();

@@ -11,7 +11,7 @@ use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::staff::session::{AuthLevel, StaffSession};
 use tolbooth_domain::staff::{DisplayName, NewStaff, StaffId, Username};
 use tolbooth_domain::store::StoreError;
-use tolbooth_store::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend};
 
 backend_tests!(
     staff_round_trip_with_audit,

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::{ChatRef, ChatState, EndedBy};
 use tolbooth_domain::staff::role::Role;
-use tolbooth_store::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend};
 use tolbooth_testkit::{Socket, SocketEnd, TestApp};
 
 backend_tests!(

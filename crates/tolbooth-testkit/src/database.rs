@@ -7,9 +7,9 @@
 //! test can skip; with `CI=true` it panics instead, because CI must never
 //! skip the PostgreSQL half of the suite.
 
-use crate::connect::Backend;
 use sqlx::{Connection, Executor, PgConnection};
 use std::path::PathBuf;
+use tolbooth_store::Backend;
 
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
