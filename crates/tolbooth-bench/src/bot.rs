@@ -113,7 +113,7 @@ pub fn run_stackfaq(data: &Path, sweep: bool) -> anyhow::Result<()> {
 /// One question of an evaluation set (kb/eval/*.jsonl).
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct EvalQuestion {
-    #[allow(dead_code, reason = "read for completeness; reports count, not name")]
+    #[expect(dead_code, reason = "read for completeness; reports count, not name")]
     pub id: String,
     pub question: String,
     /// answerable, out_of_scope or case_specific.

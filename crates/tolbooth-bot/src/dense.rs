@@ -146,6 +146,10 @@ impl Embedder {
 /// `RAYON_NUM_THREADS`, which candle reads, unless already set).
 pub fn one_thread_per_text() {
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "called once at the start of main, before any thread exists"
+        )]
         std::env::set_var("RAYON_NUM_THREADS", "1");
     }
 }

@@ -116,7 +116,6 @@ pub fn load(spec: &str) -> Result<LoadedPolicy, PolicyFileError> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use tolbooth_domain::policy::{CategoryKind, ExpiryAction, Period};
 

@@ -2,7 +2,7 @@
 //! ids in `Debug`, never content: a record that reaches a log line, a
 //! panic message or a failed assertion leaks nothing.
 
-#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 use time::macros::datetime;
 use tolbooth_domain::bot::questions::{BotQuestion, BotQuestionId};

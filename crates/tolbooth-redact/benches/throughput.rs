@@ -14,11 +14,7 @@
 //!
 //! Run: `cargo bench -p tolbooth-redact --bench throughput`
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a benchmark fails loudly"
-)]
+#![expect(clippy::unwrap_used, reason = "a benchmark fails loudly")]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

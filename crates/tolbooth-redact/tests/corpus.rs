@@ -2,12 +2,6 @@
 //! the goals of RED-4 on it. As the corpus grows, this guards against
 //! regressions; docs/benchmarks.md holds the full figures.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failed unwrap is a failed test"
-)]
-
 use tolbooth_redact::evaluate::{evaluate, parse_corpus};
 use tolbooth_redact::Redactor;
 

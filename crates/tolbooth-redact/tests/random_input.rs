@@ -4,12 +4,6 @@
 //! letters of several scripts, emoji, line breaks) so that partial matches
 //! are common.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a failed unwrap is a failed test"
-)]
-
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tolbooth_redact::{Category, Redactor};

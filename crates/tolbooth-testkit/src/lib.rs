@@ -2,7 +2,7 @@
 //! port 0 against a throw-away database, a clock the test moves, and a
 //! browser-like client that keeps cookies and fills in CSRF tokens.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     reason = "test support code: a failure here is a failed test"

@@ -6,7 +6,7 @@
 //! once, in order, each chat's sequence numbers have no gap, and the
 //! database passes its integrity check. Run on SQLite and on PostgreSQL.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     reason = "a failed unwrap is a failed test"

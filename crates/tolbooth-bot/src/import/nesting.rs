@@ -909,7 +909,6 @@ struct Scan<'a> {
     reopened: usize,
     /// Where the token being read starts (where a cut would go).
     at: usize,
-    #[cfg_attr(not(test), allow(dead_code))]
     deepest: usize,
 }
 

@@ -468,7 +468,6 @@ fn linkify(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use crate::policy_file::load;
     use time::macros::date;

@@ -1,6 +1,6 @@
 //! The store contract: one suite, run against SQLite and PostgreSQL.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     reason = "a failed unwrap is a failed test"

@@ -1,7 +1,7 @@
 //! End-to-end tests of the `tolbooth` binary and its web console, each on
 //! SQLite and on PostgreSQL.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     reason = "a failed unwrap is a failed test"
