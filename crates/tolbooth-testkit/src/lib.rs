@@ -18,6 +18,12 @@ mod database;
 pub use database::{postgres_admin_url, sqlite_url, TestDatabase};
 pub use tolbooth_store::Backend;
 
+/// An audit entry by the system, for tests that write records straight
+/// to the store.
+pub fn audit(action: &str) -> tolbooth_domain::audit::NewAuditEntry {
+    tolbooth_domain::audit::NewAuditEntry::new(Actor::system("test"), action)
+}
+
 use std::sync::Arc;
 use time::macros::datetime;
 use tokio::sync::oneshot;
@@ -251,18 +257,30 @@ impl TestApp {
     /// An administrator with an authenticator, signed in through the
     /// second factor in a browser of their own.
     pub async fn signed_in_admin(&self, username: &str) -> (Browser, TestStaff) {
-        let mut admin = self.staff(username, Role::Admin).await;
-        self.enrol_totp(&mut admin).await;
+        self.signed_in_with_second_factor(username, Role::Admin)
+            .await
+    }
+
+    /// A member of staff with an authenticator (an administrator or a
+    /// governance officer), signed in through the second factor in a
+    /// browser of their own.
+    pub async fn signed_in_with_second_factor(
+        &self,
+        username: &str,
+        role: Role,
+    ) -> (Browser, TestStaff) {
+        let mut staff = self.staff(username, role).await;
+        self.enrol_totp(&mut staff).await;
         let mut b = self.browser();
-        b.sign_in(username, &admin.password).await;
-        let code = self.totp_code(admin.totp_secret.as_deref().unwrap());
+        b.sign_in(username, &staff.password).await;
+        let code = self.totp_code(staff.totp_secret.as_deref().unwrap());
         let p = b.enter_code(&code).await;
         assert_eq!(
             p.location.as_deref(),
             Some("/console"),
-            "admin sign-in completes"
+            "{username} signs in"
         );
-        (b, admin)
+        (b, staff)
     }
 
     /// An operator (or another role) signed in with a password of their own,

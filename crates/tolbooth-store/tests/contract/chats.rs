@@ -4,7 +4,7 @@ use crate::fixture;
 use std::sync::Arc;
 use time::Duration;
 use tolbooth_domain::audit::ports::AuditLog;
-use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
+use tolbooth_domain::audit::ObjectRef;
 use tolbooth_domain::chat::canned::CannedId;
 use tolbooth_domain::chat::ports::{CannedStore, ChatStore};
 use tolbooth_domain::chat::visitor::VisitorDetails;
@@ -19,6 +19,7 @@ use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::staff::{DisplayName, NewStaff, StaffId, Username};
 use tolbooth_domain::store::StoreError;
 use tolbooth_store::SqlStore;
+use tolbooth_testkit::audit;
 use tolbooth_testkit::{backend_tests, Backend};
 
 backend_tests!(
@@ -33,10 +34,6 @@ backend_tests!(
     canned_responses_are_added_replaced_and_deleted,
     a_refused_message_does_not_spoil_others_written_with_it,
 );
-
-fn audit(action: &str) -> NewAuditEntry {
-    NewAuditEntry::new(Actor::system("test"), action)
-}
 
 fn body(text: &str) -> MessageBody {
     MessageBody::parse(text).unwrap()

@@ -3,7 +3,8 @@
 //! and go with it.
 
 use crate::fixture;
-use tolbooth_domain::audit::{Actor, NewAuditEntry};
+use tolbooth_testkit::audit;
+
 use tolbooth_domain::bot::knowledge::{ImportCounts, KbPage, KbPassage};
 use tolbooth_domain::bot::ports::{ImportAudit, KnowledgeStore};
 use tolbooth_domain::store::StoreError;
@@ -13,10 +14,6 @@ backend_tests!(
     imports_add_update_and_remove_by_root,
     phrasings_belong_to_a_page,
 );
-
-fn audit(action: &str) -> NewAuditEntry {
-    NewAuditEntry::new(Actor::system("test"), action)
-}
 
 fn import_audit() -> ImportAudit {
     Box::new(|c: ImportCounts| audit("kb.imported").because(format!("{c:?}")))

@@ -4,7 +4,7 @@
 
 use crate::fixture;
 use time::Duration;
-use tolbooth_domain::audit::{Actor, NewAuditEntry, ObjectRef};
+use tolbooth_domain::audit::ObjectRef;
 use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::visitor::VisitorDetails;
 use tolbooth_domain::chat::{ChatId, NewChat};
@@ -16,6 +16,7 @@ use tolbooth_domain::retention::{ChatExtract, ChatStatistics, ExtractedChat, Swe
 use tolbooth_domain::store::StoreError;
 use tolbooth_domain::time_fmt::unix_millis;
 use tolbooth_store::SqlStore;
+use tolbooth_testkit::audit;
 use tolbooth_testkit::{backend_tests, Backend};
 
 backend_tests!(
@@ -23,10 +24,6 @@ backend_tests!(
     held_open_and_recent_chats_are_not_due,
     policy_versions_are_numbered_once,
 );
-
-fn audit(action: &str) -> NewAuditEntry {
-    NewAuditEntry::new(Actor::system("test"), action)
-}
 
 fn counted(action: &'static str) -> CountedAudit {
     Box::new(move |n| audit(action).because(format!("{n}")))

@@ -3,7 +3,8 @@
 use crate::fixture;
 use time::Duration;
 use tolbooth_domain::audit::ports::AuditLog;
-use tolbooth_domain::audit::{Actor, NewAuditEntry};
+use tolbooth_testkit::audit;
+
 use tolbooth_domain::secret::Secret;
 use tolbooth_domain::staff::lockout::LockoutPolicy;
 use tolbooth_domain::staff::ports::{LoginThrottleStore, SessionStore, StaffStore};
@@ -32,10 +33,6 @@ fn new_staff(username: &str, role: Role) -> NewStaff {
         password_hash: Secret::from("$argon2id$placeholder"),
         must_change_password: true,
     }
-}
-
-fn audit(action: &str) -> NewAuditEntry {
-    NewAuditEntry::new(Actor::system("test"), action)
 }
 
 fn session(token: &str, staff: StaffId, at: time::OffsetDateTime) -> StaffSession {

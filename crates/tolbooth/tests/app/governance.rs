@@ -14,7 +14,7 @@ use tolbooth_domain::governance::ports::GovernanceStore;
 use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::store::Store;
-use tolbooth_testkit::{backend_tests, Backend, Browser, TestApp, TestStaff};
+use tolbooth_testkit::{backend_tests, Backend, TestApp, TestStaff};
 
 backend_tests!(
     the_privacy_notice_is_published_and_every_version_stays_readable,
@@ -42,22 +42,6 @@ async fn ended_chat(app: &TestApp, operator: &TestStaff, question: &str) -> Chat
         .await
         .unwrap();
     r
-}
-
-/// A governance officer signed in through the second factor.
-async fn officer(app: &TestApp, username: &str) -> (Browser, TestStaff) {
-    let mut staff = app.staff(username, Role::Governance).await;
-    app.enrol_totp(&mut staff).await;
-    let mut b = app.browser();
-    b.sign_in(username, &staff.password).await;
-    let code = app.totp_code(staff.totp_secret.as_deref().unwrap());
-    let p = b.enter_code(&code).await;
-    assert_eq!(
-        p.location.as_deref(),
-        Some("/console"),
-        "{username} signs in"
-    );
-    (b, staff)
 }
 
 async fn the_privacy_notice_is_published_and_every_version_stays_readable(backend: Backend) {
@@ -120,8 +104,12 @@ async fn officers_hold_release_and_disclose_from_the_console(backend: Backend) {
         )
         .await
         .unwrap();
-    let (mut ailsa, _) = officer(&app, "ailsa").await;
-    let (mut ruaridh, _) = officer(&app, "ruaridh").await;
+    let (mut ailsa, _) = app
+        .signed_in_with_second_factor("ailsa", Role::Governance)
+        .await;
+    let (mut ruaridh, _) = app
+        .signed_in_with_second_factor("ruaridh", Role::Governance)
+        .await;
     let page = format!("/console/governance/chats/{chat_ref}");
 
     let (mut op_browser, _) = app.signed_in("opsonly", Role::Operator).await;
