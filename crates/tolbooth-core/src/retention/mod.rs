@@ -31,12 +31,12 @@ use crate::code::Code;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 use tolbooth_domain::audit::ports::AuditLog;
+use tolbooth_domain::audit::CountedAudit;
 use tolbooth_domain::audit::{Actor, NewAuditEntry};
 use tolbooth_domain::bot::ports::ChatbotStore;
 use tolbooth_domain::chat::Sender;
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::policy::{CategoryKind, ExpiryAction, ValidPolicy};
-use tolbooth_domain::retention::ports::CountedAudit;
 use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::retention::{
     ChatExtract, ChatForSweep, ChatStatistics, ExtractExpiry, ExtractedChat, SweepCounts,

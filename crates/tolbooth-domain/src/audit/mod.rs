@@ -365,6 +365,10 @@ impl ChainVerifier {
     }
 }
 
+/// An audit entry written once a step knows its count: the count goes in
+/// the entry (RET-5: counts, never content).
+pub type CountedAudit = Box<dyn FnOnce(u64) -> NewAuditEntry + Send>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

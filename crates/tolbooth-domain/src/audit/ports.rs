@@ -1,7 +1,7 @@
 //! The audit log's port: entries appended, read and chained.
 
 use crate::audit::{AuditEntry, ChainHash, NewAuditEntry};
-use crate::store::StoreResult;
+use crate::store::error::StoreResult;
 use async_trait::async_trait;
 
 #[async_trait]

@@ -1,10 +1,10 @@
 //! The chatbot's knowledge base and questions, as ports.
 
+use crate::audit::CountedAudit;
 use crate::audit::NewAuditEntry;
 use crate::bot::knowledge::{ImportCounts, KbPage, KbPageSummary, KbPhrasing};
 use crate::bot::questions::{BotQuestion, BotQuestionId, BotReport};
-use crate::retention::ports::CountedAudit;
-use crate::store::StoreResult;
+use crate::store::error::StoreResult;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 

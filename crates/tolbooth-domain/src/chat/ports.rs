@@ -6,7 +6,7 @@ use crate::chat::visitor::VisitorDetails;
 use crate::chat::{Appended, ChatId, NewChat, NewMessage, Sender, StoredChat, StoredMessage};
 use crate::chat::{ChatFlag, ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody};
 use crate::staff::StaffId;
-use crate::store::StoreResult;
+use crate::store::error::StoreResult;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 

@@ -6,7 +6,7 @@ use crate::chat::ChatRef;
 use crate::governance::{Disclosure, LegalHold, PolicyVersion, ReleaseRequest};
 use crate::retention::TranscriptLine;
 use crate::staff::StaffId;
-use crate::store::StoreResult;
+use crate::store::error::StoreResult;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 

@@ -1,6 +1,6 @@
 //! The records the retention sweeps act on, as a port.
 
-use crate::audit::NewAuditEntry;
+use crate::audit::CountedAudit;
 use crate::chat::ChatId;
 use crate::chat::ChatRef;
 
@@ -8,13 +8,9 @@ use crate::retention::{
     ChatExtract, ChatForSweep, ChatStatistics, ExtractExpiry, ExtractedChat, SweepCounts,
     SweepOutcome, SweepPlan, SweepRecord,
 };
-use crate::store::StoreResult;
+use crate::store::error::StoreResult;
 use async_trait::async_trait;
 use time::OffsetDateTime;
-
-/// An audit entry written once a step knows its count: the count goes in
-/// the entry (RET-5: counts, never content).
-pub type CountedAudit = Box<dyn FnOnce(u64) -> NewAuditEntry + Send>;
 
 /// The records the retention sweeps act on (RET-3..RET-6). Every method
 /// that changes anything commits its audit entry with the change.

@@ -6,7 +6,7 @@ use crate::staff::lockout::FailureState;
 use crate::staff::role::Role;
 use crate::staff::session::{AuthLevel, StaffSession};
 use crate::staff::{NewStaff, StaffCredentials, StaffId, StaffMember, Username};
-use crate::store::StoreResult;
+use crate::store::error::StoreResult;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 

@@ -7,11 +7,11 @@ use async_trait::async_trait;
 use sqlx::Row;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
+use tolbooth_domain::audit::CountedAudit;
 use tolbooth_domain::bot::ports::ChatbotStore;
 use tolbooth_domain::bot::questions::{
     AreaWeek, BotQuestion, BotQuestionId, BotReport, Unanswered,
 };
-use tolbooth_domain::retention::ports::CountedAudit;
 use tolbooth_domain::retention::ExtractExpiry;
 use tolbooth_domain::store::{StoreError, StoreResult};
 use tolbooth_domain::time_fmt::{from_unix_millis, unix_millis};

@@ -18,9 +18,10 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
+use tolbooth_domain::audit::CountedAudit;
 use tolbooth_domain::chat::ChatId;
 use tolbooth_domain::chat::{ChatRef, EndedBy};
-use tolbooth_domain::retention::ports::{CountedAudit, RetentionStore};
+use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::retention::{
     ChatExtract, ChatForSweep, ChatStatistics, ExtractExpiry, ExtractedChat, SweepCounts,
     SweepOutcome, SweepPlan, SweepRecord, TranscriptLine,

@@ -4,10 +4,11 @@
 
 use crate::fixture;
 use time::Duration;
+use tolbooth_domain::audit::CountedAudit;
 use tolbooth_domain::audit::{Actor, NewAuditEntry};
 use tolbooth_domain::bot::ports::ChatbotStore;
 use tolbooth_domain::bot::questions::{BotQuestion, BotQuestionId};
-use tolbooth_domain::retention::ports::{CountedAudit, RetentionStore};
+use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::retention::{ExtractExpiry, SweepPlan};
 use tolbooth_domain::store::StoreError;
 use tolbooth_testkit::{backend_tests, Backend};

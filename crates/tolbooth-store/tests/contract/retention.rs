@@ -4,6 +4,7 @@
 
 use crate::fixture;
 use time::Duration;
+use tolbooth_domain::audit::CountedAudit;
 use tolbooth_domain::audit::ObjectRef;
 use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::visitor::VisitorDetails;
@@ -11,7 +12,7 @@ use tolbooth_domain::chat::{ChatId, NewChat};
 use tolbooth_domain::chat::{ChatRef, MessageBody};
 use tolbooth_domain::governance::ports::GovernanceStore;
 use tolbooth_domain::governance::{LegalHold, PolicyVersion};
-use tolbooth_domain::retention::ports::{CountedAudit, RetentionStore};
+use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::retention::{ChatExtract, ChatStatistics, ExtractedChat, SweepPlan};
 use tolbooth_domain::store::StoreError;
 use tolbooth_domain::time_fmt::unix_millis;

@@ -14,20 +14,9 @@ use crate::retention::ports::RetentionStore;
 use crate::staff::ports::{LoginThrottleStore, SessionStore, StaffStore};
 use async_trait::async_trait;
 
-/// What can go wrong in a store, as the rest of Tolbooth needs to know it.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("not found")]
-    NotFound,
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
-    /// The store could not be reached or failed; the source says why and
-    /// never carries bound values.
-    #[error("store unavailable: {0}")]
-    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
-}
+pub mod error;
 
-pub type StoreResult<T> = Result<T, StoreError>;
+pub use error::{StoreError, StoreResult};
 
 #[async_trait]
 pub trait StoreHealth: Send + Sync {
