@@ -10,17 +10,13 @@
 
 use crate::bot::{Chatbot, ChatbotError, KnowledgeBase};
 use crate::chat::geoip::GeoIpError;
-use crate::chat::ChatStores;
-use crate::chat::LiveChat;
+use crate::chat::{ChatStores, LiveChat};
 use crate::config::Config;
-use crate::governance::Governance;
-use crate::governance::GovernanceStores;
+use crate::governance::{Governance, GovernanceStores};
 use crate::policy_file::LoadedPolicy;
-use crate::retention::SweepStores;
-use crate::retention::Sweeper;
+use crate::retention::{SweepStores, Sweeper};
 use crate::sealing::{SealError, SealingKey};
-use crate::staff::AccountStores;
-use crate::staff::{AccountError, AccountSettings, Accounts};
+use crate::staff::{AccountError, AccountSettings, AccountStores, Accounts};
 use std::sync::Arc;
 use tolbooth_bot::dense::Embedder;
 use tolbooth_domain::clock::Clock;

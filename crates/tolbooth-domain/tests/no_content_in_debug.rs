@@ -7,8 +7,9 @@
 use time::macros::datetime;
 use tolbooth_domain::bot::questions::{BotQuestion, BotQuestionId};
 use tolbooth_domain::chat::visitor::VisitorDetails;
-use tolbooth_domain::chat::{ChatId, NewChat, NewMessage, Sender, StoredMessage};
-use tolbooth_domain::chat::{ChatRef, ClientMessageId, MessageBody};
+use tolbooth_domain::chat::{
+    ChatId, ChatRef, ClientMessageId, MessageBody, NewChat, NewMessage, Sender, StoredMessage,
+};
 use tolbooth_domain::retention::{ChatExtract, TranscriptLine};
 
 const CANARY: &str = "Canary-Wren-7F3A";

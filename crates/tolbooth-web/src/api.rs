@@ -21,12 +21,12 @@ use tolbooth_core::Code;
 
 /// What the API adds to the one code table: the code for a status that a
 /// layer or the router chose, and a plain message for each.
-trait ApiCode {
+trait ForApi {
     fn for_status(status: StatusCode) -> Code;
     fn plain_message(self) -> &'static str;
 }
 
-impl ApiCode for Code {
+impl ForApi for Code {
     /// The code for a response that something other than a handler
     /// refused (the router, a limit layer), by its status.
     fn for_status(status: StatusCode) -> Code {

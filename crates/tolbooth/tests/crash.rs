@@ -18,8 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use tolbooth_testkit::{backend_tests, Backend};
-use tolbooth_testkit::{Socket, TestDatabase};
+use tolbooth_testkit::{backend_tests, Backend, Socket, TestDatabase};
 
 backend_tests!(acknowledged_messages_survive_sigkill);
 

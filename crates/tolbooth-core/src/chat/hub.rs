@@ -12,8 +12,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::broadcast;
-use tolbooth_domain::chat::ChatRef;
-use tolbooth_domain::chat::{ChatId, StoredChat, StoredMessage};
+use tolbooth_domain::chat::{ChatId, ChatRef, StoredChat, StoredMessage};
 use tolbooth_domain::staff::StaffId;
 
 /// Signals kept per chat before a slow subscriber is told it lagged.

@@ -14,8 +14,7 @@ use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, AuditEntry, NewAuditEntry, ObjectRef};
 use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::visitor::VisitorDetails;
-use tolbooth_domain::chat::{ChatFlag, ChatRef, ChatState};
-use tolbooth_domain::chat::{ChatId, StoredChat, StoredMessage};
+use tolbooth_domain::chat::{ChatFlag, ChatId, ChatRef, ChatState, StoredChat, StoredMessage};
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::governance::ports::GovernanceStore;
 use tolbooth_domain::governance::{Disclosure, LegalHold, PolicyVersion, ReleaseRequest};
@@ -24,8 +23,7 @@ use tolbooth_domain::staff::role::Permission;
 use tolbooth_domain::staff::StaffMember;
 use tolbooth_domain::store::{Store, StoreError};
 use tolbooth_domain::time_fmt::rfc3339;
-use tolbooth_redact::ManualEdit;
-use tolbooth_redact::Redactor;
+use tolbooth_redact::{ManualEdit, Redactor};
 
 /// The longest reason, recipient or lawful basis accepted.
 const MAX_TEXT: usize = 500;

@@ -1,7 +1,6 @@
 //! The chatbot's knowledge base and questions, as ports.
 
-use crate::audit::CountedAudit;
-use crate::audit::NewAuditEntry;
+use crate::audit::{CountedAudit, NewAuditEntry};
 use crate::bot::knowledge::{ImportCounts, KbPage, KbPageSummary, KbPhrasing};
 use crate::bot::questions::{BotQuestion, BotQuestionId, BotReport};
 use crate::store::error::StoreResult;

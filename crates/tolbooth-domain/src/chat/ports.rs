@@ -3,8 +3,10 @@
 use crate::audit::NewAuditEntry;
 use crate::chat::canned::{CannedId, CannedResponse};
 use crate::chat::visitor::VisitorDetails;
-use crate::chat::{Appended, ChatId, NewChat, NewMessage, Sender, StoredChat, StoredMessage};
-use crate::chat::{ChatFlag, ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody};
+use crate::chat::{
+    Appended, ChatFlag, ChatId, ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody,
+    NewChat, NewMessage, Sender, StoredChat, StoredMessage,
+};
 use crate::staff::StaffId;
 use crate::store::error::StoreResult;
 use async_trait::async_trait;

@@ -1,8 +1,7 @@
 //! Legal holds, disclosures, staff edits and the policy's versions, as a port.
 
 use crate::audit::{AuditEntry, NewAuditEntry};
-use crate::chat::ChatId;
-use crate::chat::ChatRef;
+use crate::chat::{ChatId, ChatRef};
 use crate::governance::{Disclosure, LegalHold, PolicyVersion, ReleaseRequest};
 use crate::retention::TranscriptLine;
 use crate::staff::StaffId;

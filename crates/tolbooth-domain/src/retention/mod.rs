@@ -6,8 +6,7 @@
 pub mod ports;
 
 use crate::chat::visitor::VisitorDetails;
-use crate::chat::{ChatId, Sender, StoredChat, StoredMessage};
-use crate::chat::{ChatRef, EndedBy};
+use crate::chat::{ChatId, ChatRef, EndedBy, Sender, StoredChat, StoredMessage};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 

@@ -1,9 +1,7 @@
 //! The records the retention sweeps act on, as a port.
 
 use crate::audit::CountedAudit;
-use crate::chat::ChatId;
-use crate::chat::ChatRef;
-
+use crate::chat::{ChatId, ChatRef};
 use crate::retention::{
     ChatExtract, ChatForSweep, ChatStatistics, ExtractExpiry, ExtractedChat, SweepCounts,
     SweepOutcome, SweepPlan, SweepRecord,

@@ -19,8 +19,7 @@ use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use tolbooth_domain::audit::CountedAudit;
-use tolbooth_domain::chat::ChatId;
-use tolbooth_domain::chat::{ChatRef, EndedBy};
+use tolbooth_domain::chat::{ChatId, ChatRef, EndedBy};
 use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::retention::{
     ChatExtract, ChatForSweep, ChatStatistics, ExtractExpiry, ExtractedChat, SweepCounts,

@@ -4,8 +4,7 @@
 
 use crate::fixture;
 use time::Duration;
-use tolbooth_domain::audit::CountedAudit;
-use tolbooth_domain::audit::{Actor, NewAuditEntry};
+use tolbooth_domain::audit::{Actor, CountedAudit, NewAuditEntry};
 use tolbooth_domain::bot::ports::ChatbotStore;
 use tolbooth_domain::bot::questions::{BotQuestion, BotQuestionId};
 use tolbooth_domain::retention::ports::RetentionStore;

@@ -11,16 +11,14 @@ use tolbooth_domain::chat::visitor::VisitorDetails;
 use tolbooth_domain::chat::{
     ChatEvent, ChatLifecycle, ChatRef, ChatState, ClientMessageId, EndedBy, MessageBody,
 };
-use tolbooth_domain::chat::{ChatFlag, FlagReason};
-use tolbooth_domain::chat::{ChatId, NewChat, NewMessage, Sender};
+use tolbooth_domain::chat::{ChatFlag, ChatId, FlagReason, NewChat, NewMessage, Sender};
 use tolbooth_domain::secret::Secret;
 use tolbooth_domain::staff::ports::StaffStore;
 use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::staff::{DisplayName, NewStaff, StaffId, Username};
 use tolbooth_domain::store::StoreError;
 use tolbooth_store::SqlStore;
-use tolbooth_testkit::audit;
-use tolbooth_testkit::{backend_tests, Backend};
+use tolbooth_testkit::{audit, backend_tests, Backend};
 
 backend_tests!(
     a_chat_is_created_with_its_question_and_found_three_ways,

@@ -4,12 +4,10 @@
 
 use crate::fixture;
 use time::Duration;
-use tolbooth_domain::audit::CountedAudit;
-use tolbooth_domain::audit::ObjectRef;
+use tolbooth_domain::audit::{CountedAudit, ObjectRef};
 use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::visitor::VisitorDetails;
-use tolbooth_domain::chat::{ChatId, NewChat};
-use tolbooth_domain::chat::{ChatRef, MessageBody};
+use tolbooth_domain::chat::{ChatId, ChatRef, MessageBody, NewChat};
 use tolbooth_domain::governance::ports::GovernanceStore;
 use tolbooth_domain::governance::{LegalHold, PolicyVersion};
 use tolbooth_domain::retention::ports::RetentionStore;
@@ -17,8 +15,7 @@ use tolbooth_domain::retention::{ChatExtract, ChatStatistics, ExtractedChat, Swe
 use tolbooth_domain::store::StoreError;
 use tolbooth_domain::time_fmt::unix_millis;
 use tolbooth_store::SqlStore;
-use tolbooth_testkit::audit;
-use tolbooth_testkit::{backend_tests, Backend};
+use tolbooth_testkit::{audit, backend_tests, Backend};
 
 backend_tests!(
     a_chat_is_deleted_under_an_extract_rule_only_once_extracted,

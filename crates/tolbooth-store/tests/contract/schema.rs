@@ -9,8 +9,7 @@ use std::sync::Arc;
 use tolbooth_domain::clock::SystemClock;
 use tolbooth_domain::store::StoreHealth;
 use tolbooth_store::{SqlStore, SCHEMA_TABLES};
-use tolbooth_testkit::TestDatabase;
-use tolbooth_testkit::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend, TestDatabase};
 
 backend_tests!(
     migrations_are_current_after_migrate,

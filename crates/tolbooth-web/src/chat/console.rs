@@ -16,8 +16,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tolbooth_core::staff::{Authenticated, ClientContext};
-use tolbooth_domain::chat::Sender;
-use tolbooth_domain::chat::{ChatRef, ChatState};
+use tolbooth_domain::chat::{ChatRef, ChatState, Sender};
 use tolbooth_domain::staff::role::Permission;
 
 fn parse_ref(raw: &str) -> Result<ChatRef, WebError> {

@@ -6,8 +6,7 @@ use tolbooth_core::staff::ClientContext;
 use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::ChatRef;
 use tolbooth_domain::staff::role::Role;
-use tolbooth_testkit::TestApp;
-use tolbooth_testkit::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(
     a_visitor_chats_with_an_operator_over_http,

@@ -4,8 +4,7 @@
 
 use serde_json::{json, Value};
 use tolbooth_domain::staff::role::Role;
-use tolbooth_testkit::TestApp;
-use tolbooth_testkit::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(an_operator_answers_from_the_console);
 

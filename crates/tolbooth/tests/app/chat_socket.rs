@@ -9,8 +9,7 @@ use std::collections::BTreeSet;
 use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::{ChatRef, ChatState, EndedBy};
 use tolbooth_domain::staff::role::Role;
-use tolbooth_testkit::{backend_tests, Backend};
-use tolbooth_testkit::{Socket, SocketEnd, TestApp};
+use tolbooth_testkit::{backend_tests, Backend, Socket, SocketEnd, TestApp};
 
 backend_tests!(
     a_visitor_and_an_operator_talk_in_real_time,

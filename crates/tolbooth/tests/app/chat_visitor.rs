@@ -7,8 +7,7 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use tolbooth_domain::staff::role::Role;
-use tolbooth_testkit::TestApp;
-use tolbooth_testkit::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(
     the_visitor_panel_shows_what_was_captured_and_nothing_more,

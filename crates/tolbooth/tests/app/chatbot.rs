@@ -10,8 +10,7 @@ use time::Duration;
 use tolbooth_domain::audit::Actor;
 use tolbooth_domain::bot::ports::ChatbotStore;
 use tolbooth_domain::staff::role::Role;
-use tolbooth_testkit::TestApp;
-use tolbooth_testkit::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(
     a_change_made_elsewhere_is_noticed,

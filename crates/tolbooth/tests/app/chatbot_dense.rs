@@ -11,8 +11,7 @@ use tolbooth_domain::audit::Actor;
 use tolbooth_domain::bot::ports::KnowledgeStore;
 use tolbooth_domain::staff::role::Role;
 use tolbooth_store::SqlStore;
-use tolbooth_testkit::TestApp;
-use tolbooth_testkit::{backend_tests, Backend};
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(dense_retrieval_finds_pages_in_other_words_and_keeps_its_vectors);
 
