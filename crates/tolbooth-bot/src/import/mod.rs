@@ -107,79 +107,112 @@ pub fn import(paths: &[PathBuf], options: &ImportOptions) -> Result<Imported, Im
             .map(|p| p.display().to_string())
             .unwrap_or(shown.clone());
         imported.roots.push(root.clone());
-        let mut files: Vec<(PathBuf, String)> = Vec::new();
-        if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found)?;
-            found.sort();
-            for file in found {
-                let relative = file.strip_prefix(path).unwrap_or(&file).to_path_buf();
-                // Without a site URL, a site-relative link that keeps the
-                // folder path ("/bins/collection-days").
-                let site = options.site_url.as_deref().unwrap_or("");
-                files.push((file, join_site_url(site, &relative)));
-            }
+        let site = options.site_url.as_deref().unwrap_or("");
+        let files = if meta.is_dir() {
+            folder_files(path, site)?
         } else if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
         {
-            let text = read(path)?;
-            let entries = sitemap::entries(&text).map_err(|reason| ImportError::Sitemap {
-                path: shown.clone(),
-                reason,
-            })?;
-            let dir = path.parent().unwrap_or(Path::new("."));
-            for loc in entries {
-                match sitemap::local_file(dir, &loc) {
-                    Some(file) => {
-                        let url = if loc.starts_with("http://") || loc.starts_with("https://") {
-                            loc
-                        } else {
-                            let site = options.site_url.as_deref().unwrap_or("");
-                            join_site_url(site, Path::new(loc.trim_start_matches('/')))
-                        };
-                        files.push((file, url));
-                    }
-                    None => imported.skipped.push(Skipped {
-                        path: loc,
-                        reason: "listed in the sitemap but not found beside it".into(),
-                    }),
-                }
-            }
+            sitemap_files(path, &shown, site, &mut imported.skipped)?
         } else {
-            let site = options.site_url.as_deref().unwrap_or("");
             let name = path.file_name().map(Path::new).unwrap_or(Path::new(""));
-            files.push((path.clone(), join_site_url(site, name)));
-        }
+            vec![(path.clone(), join_site_url(site, name))]
+        };
         if files.len() + imported.pages.len() > MAX_FILES {
             return Err(ImportError::TooManyFiles);
         }
         for (file, fallback_url) in files {
-            match page_from_file(&file, fallback_url, &root, options) {
-                Ok((page, cut)) => {
-                    if seen.insert(page.url.clone()) {
-                        if let Some(reason) = cut {
-                            imported.truncated.push(Truncated {
-                                path: file.display().to_string(),
-                                reason,
-                            });
-                        }
-                        imported.pages.push(page);
-                    } else {
-                        imported.skipped.push(Skipped {
-                            path: file.display().to_string(),
-                            reason: format!("another file already gave {}", page.url),
-                        });
-                    }
-                }
-                Err(reason) => imported.skipped.push(Skipped {
-                    path: file.display().to_string(),
-                    reason,
-                }),
-            }
+            let page = page_from_file(&file, fallback_url, &root, options);
+            imported.add(&file, page, &mut seen);
         }
     }
     Ok(imported)
+}
+
+/// The page files under a folder, in order, each with the address it
+/// has on the site `site`. Without a site URL, a site-relative link that
+/// keeps the folder path ("/bins/collection-days").
+fn folder_files(path: &Path, site: &str) -> Result<Vec<(PathBuf, String)>, ImportError> {
+    let mut found = Vec::new();
+    walk(path, &mut found)?;
+    found.sort();
+    Ok(found
+        .into_iter()
+        .map(|file| {
+            let relative = file.strip_prefix(path).unwrap_or(&file).to_path_buf();
+            let url = join_site_url(site, &relative);
+            (file, url)
+        })
+        .collect())
+}
+
+/// The files a sitemap lists beside it, each with its address; those not
+/// found are skipped.
+fn sitemap_files(
+    path: &Path,
+    shown: &str,
+    site: &str,
+    skipped: &mut Vec<Skipped>,
+) -> Result<Vec<(PathBuf, String)>, ImportError> {
+    let text = read(path)?;
+    let entries = sitemap::entries(&text).map_err(|reason| ImportError::Sitemap {
+        path: shown.to_owned(),
+        reason,
+    })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut files = Vec::new();
+    for loc in entries {
+        match sitemap::local_file(dir, &loc) {
+            Some(file) => {
+                let url = if loc.starts_with("http://") || loc.starts_with("https://") {
+                    loc
+                } else {
+                    join_site_url(site, Path::new(loc.trim_start_matches('/')))
+                };
+                files.push((file, url));
+            }
+            None => skipped.push(Skipped {
+                path: loc,
+                reason: "listed in the sitemap but not found beside it".into(),
+            }),
+        }
+    }
+    Ok(files)
+}
+
+impl Imported {
+    /// Records what reading `file` gave: its page, unless another file
+    /// already gave that address, or why it was skipped.
+    fn add(
+        &mut self,
+        file: &Path,
+        page: Result<(KbPage, Option<String>), String>,
+        seen: &mut std::collections::HashSet<String>,
+    ) {
+        match page {
+            Ok((page, cut)) => {
+                if seen.insert(page.url.clone()) {
+                    if let Some(reason) = cut {
+                        self.truncated.push(Truncated {
+                            path: file.display().to_string(),
+                            reason,
+                        });
+                    }
+                    self.pages.push(page);
+                } else {
+                    self.skipped.push(Skipped {
+                        path: file.display().to_string(),
+                        reason: format!("another file already gave {}", page.url),
+                    });
+                }
+            }
+            Err(reason) => self.skipped.push(Skipped {
+                path: file.display().to_string(),
+                reason,
+            }),
+        }
+    }
 }
 
 fn read(path: &Path) -> Result<String, ImportError> {

@@ -190,6 +190,149 @@ enum AttrState {
     SelfClosing,
 }
 
+/// What the attribute reader does after looking at a byte.
+enum Step {
+    /// On to the next byte.
+    Next,
+    /// The same byte again, in the new state.
+    Again,
+    /// The byte is the tag's closing `>`.
+    End,
+}
+
+/// The tokenizer's reading of a tag's attributes, a byte at a time, and
+/// what it has learnt of them so far.
+struct Attrs {
+    state: AttrState,
+    count: usize,
+    /// Where the attribute being read starts...
+    name_start: usize,
+    /// ...and its value.
+    value_start: usize,
+    /// Whether the attribute being read is `encoding` or `type`.
+    encoding: bool,
+    kind: bool,
+    self_closing: bool,
+    font_breakout: bool,
+    html_encoding: bool,
+    hidden: bool,
+}
+
+impl Attrs {
+    fn new(at: usize) -> Self {
+        Attrs {
+            state: AttrState::BeforeName,
+            count: 0,
+            name_start: at,
+            value_start: at,
+            encoding: false,
+            kind: false,
+            self_closing: false,
+            font_breakout: false,
+            html_encoding: false,
+            hidden: false,
+        }
+    }
+
+    /// Reads the byte at `j` of `b`.
+    fn step(&mut self, b: &[u8], j: usize) -> Step {
+        let c = b[j];
+        match self.state {
+            AttrState::BeforeName => {
+                if c == b'>' {
+                    return Step::End;
+                } else if c == b'/' {
+                    self.state = AttrState::SelfClosing;
+                } else if !is_space(c) {
+                    self.start_name(j);
+                }
+            }
+            AttrState::Name => {
+                if is_space(c) || matches!(c, b'/' | b'>' | b'=') {
+                    self.end_name(&b[self.name_start..j]);
+                    match c {
+                        b'>' => return Step::End,
+                        b'/' => self.state = AttrState::SelfClosing,
+                        b'=' => self.state = AttrState::BeforeValue,
+                        _ => self.state = AttrState::AfterName,
+                    }
+                }
+            }
+            AttrState::AfterName => match c {
+                b'>' => return Step::End,
+                b'/' => self.state = AttrState::SelfClosing,
+                b'=' => self.state = AttrState::BeforeValue,
+                c if is_space(c) => {}
+                _ => self.start_name(j),
+            },
+            AttrState::BeforeValue => match c {
+                b'"' | b'\'' => {
+                    self.state = AttrState::Quoted(c);
+                    self.value_start = j + 1;
+                }
+                b'>' => return Step::End,
+                c if is_space(c) => {}
+                _ => {
+                    self.state = AttrState::Unquoted;
+                    self.value_start = j;
+                }
+            },
+            AttrState::Quoted(quote) => {
+                if c == quote {
+                    self.end_value(&b[self.value_start..j]);
+                    self.state = AttrState::AfterQuoted;
+                }
+            }
+            AttrState::Unquoted => {
+                if c == b'>' || is_space(c) {
+                    self.end_value(&b[self.value_start..j]);
+                    if c == b'>' {
+                        return Step::End;
+                    }
+                    self.state = AttrState::BeforeName;
+                }
+            }
+            AttrState::AfterQuoted => match c {
+                b'>' => return Step::End,
+                b'/' => self.state = AttrState::SelfClosing,
+                c if is_space(c) => self.state = AttrState::BeforeName,
+                _ => {
+                    self.state = AttrState::BeforeName;
+                    return Step::Again;
+                }
+            },
+            AttrState::SelfClosing => {
+                if c == b'>' {
+                    self.self_closing = true;
+                    return Step::End;
+                }
+                self.state = AttrState::BeforeName;
+                return Step::Again;
+            }
+        }
+        Step::Next
+    }
+
+    fn start_name(&mut self, at: usize) {
+        self.count += 1;
+        self.name_start = at;
+        self.state = AttrState::Name;
+    }
+
+    fn end_name(&mut self, attr: &[u8]) {
+        self.font_breakout |= [&b"color"[..], b"face", b"size"]
+            .iter()
+            .any(|n| attr.eq_ignore_ascii_case(n));
+        self.encoding = attr.eq_ignore_ascii_case(b"encoding");
+        self.kind = attr.eq_ignore_ascii_case(b"type");
+    }
+
+    fn end_value(&mut self, value: &[u8]) {
+        self.html_encoding |= self.encoding && is_html_encoding(value);
+        self.hidden |= self.kind && value.eq_ignore_ascii_case(b"hidden");
+    }
+}
+
 /// Reads the tag whose name starts at `name_start`; `None` when the input
 /// ends inside it (the tokenizer then drops it).
 fn read_tag(html: &str, name_start: usize) -> Option<Tag<'_>> {
@@ -199,108 +342,13 @@ fn read_tag(html: &str, name_start: usize) -> Option<Tag<'_>> {
         j += 1;
     }
     let name_end = j;
-    let mut state = AttrState::BeforeName;
-    let mut attr_count = 0;
-    let mut attr_start = j;
-    let mut self_closing = false;
-    let mut font_breakout = false;
-    let mut html_encoding = false;
-    let mut hidden = false;
-    // Whether the attribute being read is `encoding` or `type`.
-    let mut encoding = false;
-    let mut kind = false;
-    let mut value_start = j;
+    let mut attrs = Attrs::new(j);
     loop {
-        let c = *b.get(j)?;
-        let mut advance = true;
-        match state {
-            AttrState::BeforeName => {
-                if c == b'>' {
-                    break;
-                } else if c == b'/' {
-                    state = AttrState::SelfClosing;
-                } else if !is_space(c) {
-                    attr_count += 1;
-                    attr_start = j;
-                    state = AttrState::Name;
-                }
-            }
-            AttrState::Name => {
-                if is_space(c) || matches!(c, b'/' | b'>' | b'=') {
-                    let attr = &b[attr_start..j];
-                    font_breakout |= [&b"color"[..], b"face", b"size"]
-                        .iter()
-                        .any(|n| attr.eq_ignore_ascii_case(n));
-                    encoding = attr.eq_ignore_ascii_case(b"encoding");
-                    kind = attr.eq_ignore_ascii_case(b"type");
-                    match c {
-                        b'>' => break,
-                        b'/' => state = AttrState::SelfClosing,
-                        b'=' => state = AttrState::BeforeValue,
-                        _ => state = AttrState::AfterName,
-                    }
-                }
-            }
-            AttrState::AfterName => match c {
-                b'>' => break,
-                b'/' => state = AttrState::SelfClosing,
-                b'=' => state = AttrState::BeforeValue,
-                c if is_space(c) => {}
-                _ => {
-                    attr_count += 1;
-                    attr_start = j;
-                    state = AttrState::Name;
-                }
-            },
-            AttrState::BeforeValue => match c {
-                b'"' | b'\'' => {
-                    state = AttrState::Quoted(c);
-                    value_start = j + 1;
-                }
-                b'>' => break,
-                c if is_space(c) => {}
-                _ => {
-                    state = AttrState::Unquoted;
-                    value_start = j;
-                }
-            },
-            AttrState::Quoted(quote) => {
-                if c == quote {
-                    html_encoding |= encoding && is_html_encoding(&b[value_start..j]);
-                    hidden |= kind && b[value_start..j].eq_ignore_ascii_case(b"hidden");
-                    state = AttrState::AfterQuoted;
-                }
-            }
-            AttrState::Unquoted => {
-                if c == b'>' || is_space(c) {
-                    html_encoding |= encoding && is_html_encoding(&b[value_start..j]);
-                    hidden |= kind && b[value_start..j].eq_ignore_ascii_case(b"hidden");
-                    if c == b'>' {
-                        break;
-                    }
-                    state = AttrState::BeforeName;
-                }
-            }
-            AttrState::AfterQuoted => match c {
-                b'>' => break,
-                b'/' => state = AttrState::SelfClosing,
-                c if is_space(c) => state = AttrState::BeforeName,
-                _ => {
-                    state = AttrState::BeforeName;
-                    advance = false;
-                }
-            },
-            AttrState::SelfClosing => {
-                if c == b'>' {
-                    self_closing = true;
-                    break;
-                }
-                state = AttrState::BeforeName;
-                advance = false;
-            }
-        }
-        if advance {
-            j += 1;
+        b.get(j)?;
+        match attrs.step(b, j) {
+            Step::Next => j += 1,
+            Step::Again => {}
+            Step::End => break,
         }
     }
     let name = html.get(name_start..name_end)?;
@@ -309,11 +357,11 @@ fn read_tag(html: &str, name_start: usize) -> Option<Tag<'_>> {
         name,
         lower: Lower::of(name),
         attrs: html.get(name_end..j)?,
-        attr_count,
-        self_closing,
-        font_breakout,
-        html_encoding,
-        hidden,
+        attr_count: attrs.count,
+        self_closing: attrs.self_closing,
+        font_breakout: attrs.font_breakout,
+        html_encoding: attrs.html_encoding,
+        hidden: attrs.hidden,
     })
 }
 
@@ -1335,66 +1383,10 @@ impl<'a> Scan<'a> {
     fn html_start(&mut self, tag: &Tag<'a>) -> Result<usize, Cut> {
         let n = tag.lower.get();
         if self.in_frameset {
-            // In a frameset only framesets nest; the rest is ignored.
-            match n {
-                b"frameset" => {
-                    self.push_tag(tag, Ns::Html)?;
-                }
-                b"noframes" => return self.skip_raw_text(tag),
-                _ => {}
-            }
-            return Ok(tag.end);
+            return self.frameset_start(tag);
         }
-        if let Some(top) = self.stack.last_mut() {
-            if top.ns == Ns::Html && top.lower.get() == b"template" {
-                match top.template {
-                    TemplateState::Columns => {
-                        if n == b"template" {
-                            self.push_tag(tag, Ns::Html)?;
-                            self.push_marker()?;
-                        }
-                        return Ok(tag.end);
-                    }
-                    TemplateState::Fresh if n == b"col" => {
-                        top.template = TemplateState::Columns;
-                        return Ok(tag.end);
-                    }
-                    TemplateState::Fresh
-                        if matches!(
-                            n,
-                            b"caption"
-                                | b"colgroup"
-                                | b"tbody"
-                                | b"thead"
-                                | b"tfoot"
-                                | b"tr"
-                                | b"td"
-                                | b"th"
-                        ) =>
-                    {
-                        top.template = TemplateState::Table;
-                    }
-                    TemplateState::Fresh => {
-                        let head = matches!(
-                            n,
-                            b"base"
-                                | b"basefont"
-                                | b"bgsound"
-                                | b"link"
-                                | b"meta"
-                                | b"noframes"
-                                | b"script"
-                                | b"style"
-                                | b"template"
-                                | b"title"
-                        );
-                        if !head {
-                            top.template = TemplateState::Other;
-                        }
-                    }
-                    TemplateState::Table | TemplateState::Other => {}
-                }
-            }
+        if let Some(end) = self.template_start(tag)? {
+            return Ok(end);
         }
         if n == b"frameset" {
             // A frameset replaces the body if nothing of one came first,
@@ -1413,6 +1405,84 @@ impl<'a> Scan<'a> {
         if rules_out_frameset(tag) {
             self.frameset_ok = false;
         }
+        self.body_start(tag)
+    }
+
+    /// In a frameset only framesets nest; the rest is ignored.
+    fn frameset_start(&mut self, tag: &Tag<'a>) -> Result<usize, Cut> {
+        match tag.lower.get() {
+            b"frameset" => {
+                self.push_tag(tag, Ns::Html)?;
+            }
+            b"noframes" => return self.skip_raw_text(tag),
+            _ => {}
+        }
+        Ok(tag.end)
+    }
+
+    /// A start tag directly in a `<template>`: what its contents have
+    /// been so far decides what it holds. `Some` where the tag ends there.
+    fn template_start(&mut self, tag: &Tag<'a>) -> Result<Option<usize>, Cut> {
+        let n = tag.lower.get();
+        let Some(top) = self.stack.last_mut() else {
+            return Ok(None);
+        };
+        if top.ns != Ns::Html || top.lower.get() != b"template" {
+            return Ok(None);
+        }
+        match top.template {
+            TemplateState::Columns => {
+                if n == b"template" {
+                    self.push_tag(tag, Ns::Html)?;
+                    self.push_marker()?;
+                }
+                return Ok(Some(tag.end));
+            }
+            TemplateState::Fresh if n == b"col" => {
+                top.template = TemplateState::Columns;
+                return Ok(Some(tag.end));
+            }
+            TemplateState::Fresh
+                if matches!(
+                    n,
+                    b"caption"
+                        | b"colgroup"
+                        | b"tbody"
+                        | b"thead"
+                        | b"tfoot"
+                        | b"tr"
+                        | b"td"
+                        | b"th"
+                ) =>
+            {
+                top.template = TemplateState::Table;
+            }
+            TemplateState::Fresh => {
+                let head = matches!(
+                    n,
+                    b"base"
+                        | b"basefont"
+                        | b"bgsound"
+                        | b"link"
+                        | b"meta"
+                        | b"noframes"
+                        | b"script"
+                        | b"style"
+                        | b"template"
+                        | b"title"
+                );
+                if !head {
+                    top.template = TemplateState::Other;
+                }
+            }
+            TemplateState::Table | TemplateState::Other => {}
+        }
+        Ok(None)
+    }
+
+    /// A start tag in the body, by the parser's rules for it.
+    fn body_start(&mut self, tag: &Tag<'a>) -> Result<usize, Cut> {
+        let n = tag.lower.get();
         match n {
             b"html" | b"head" | b"body" => {}
             b"svg" | b"math" => {
@@ -1422,22 +1492,7 @@ impl<'a> Scan<'a> {
                     self.push_tag(tag, ns)?;
                 }
             }
-            _ if is_void(n) => {
-                if n == b"hr" {
-                    self.close_p();
-                }
-                if n == b"input" {
-                    if let Some(select) = self.in_default_scope(b"select") {
-                        self.pop_to(select);
-                    }
-                }
-                if matches!(
-                    n,
-                    b"area" | b"br" | b"embed" | b"img" | b"image" | b"keygen" | b"wbr" | b"input"
-                ) {
-                    self.reconstruct()?;
-                }
-            }
+            _ if is_void(n) => self.void_start(n)?,
             _ if is_raw_text(n) => {
                 if n == b"xmp" {
                     self.close_p();
@@ -1451,32 +1506,7 @@ impl<'a> Scan<'a> {
                 self.push_tag(tag, Ns::Html)?;
                 self.done = true;
             }
-            b"li" | b"dd" | b"dt" => {
-                let closes: &[&[u8]] = if n == b"li" {
-                    &[b"li"]
-                } else {
-                    &[b"dd", b"dt"]
-                };
-                let mut close = None;
-                for (index, open) in self.stack.iter().enumerate().rev() {
-                    if open.ns == Ns::Html && closes.contains(&open.lower.get()) {
-                        close = Some(index);
-                        break;
-                    }
-                    if open.special()
-                        && !open.html(b"address")
-                        && !open.html(b"div")
-                        && !open.html(b"p")
-                    {
-                        break;
-                    }
-                }
-                if let Some(index) = close {
-                    self.pop_to(index);
-                }
-                self.close_p();
-                self.push_tag(tag, Ns::Html)?;
-            }
+            b"li" | b"dd" | b"dt" => self.list_item_start(tag)?,
             _ if closes_p(n) => {
                 self.close_p();
                 if is_heading(n)
@@ -1505,28 +1535,7 @@ impl<'a> Scan<'a> {
                 self.reconstruct()?;
                 self.push_tag(tag, Ns::Html)?;
             }
-            b"a" => {
-                if let Some(pos) = self.formatting_entry("a") {
-                    match self.list[pos] {
-                        Entry::Element { open: Some(id), .. } => {
-                            if let Some(index) = self.stack_position(id) {
-                                if self.stack[index + 1..]
-                                    .iter()
-                                    .any(|o| o.scope_boundary() || o.special())
-                                {
-                                    self.remove_open(index);
-                                } else {
-                                    self.remove_entry(pos);
-                                    self.pop_to(index);
-                                }
-                            }
-                        }
-                        _ => self.remove_entry(pos),
-                    }
-                }
-                self.reconstruct()?;
-                self.push_formatting(tag)?;
-            }
+            b"a" => self.anchor_start(tag)?,
             b"nobr" => {
                 self.reconstruct()?;
                 if self.in_default_scope(b"nobr").is_some() {
@@ -1539,6 +1548,16 @@ impl<'a> Scan<'a> {
                 self.reconstruct()?;
                 self.push_formatting(tag)?;
             }
+            _ => self.other_body_start(tag)?,
+        }
+        Ok(tag.end)
+    }
+
+    /// The start tags of the body after the formatting elements: objects,
+    /// templates, tables and their parts, selects, options and ruby.
+    fn other_body_start(&mut self, tag: &Tag<'a>) -> Result<(), Cut> {
+        let n = tag.lower.get();
+        match n {
             b"applet" | b"marquee" | b"object" => {
                 self.reconstruct()?;
                 self.push_tag(tag, Ns::Html)?;
@@ -1548,21 +1567,7 @@ impl<'a> Scan<'a> {
                 self.push_tag(tag, Ns::Html)?;
                 self.push_marker()?;
             }
-            b"table" => {
-                let in_table_part = self.stack.last().is_some_and(|o| {
-                    o.ns == Ns::Html
-                        && matches!(
-                            o.lower.get(),
-                            b"table" | b"tbody" | b"thead" | b"tfoot" | b"tr" | b"colgroup"
-                        )
-                });
-                if in_table_part {
-                    if let Some(table) = self.in_scope(b"table", Open::table_boundary) {
-                        self.pop_to(table);
-                    }
-                }
-                self.push_tag(tag, Ns::Html)?;
-            }
+            b"table" => self.table_start(tag)?,
             b"select" => {
                 if let Some(select) = self.in_default_scope(b"select") {
                     self.pop_to(select);
@@ -1600,7 +1605,96 @@ impl<'a> Scan<'a> {
                 self.push_tag(tag, Ns::Html)?;
             }
         }
-        Ok(tag.end)
+        Ok(())
+    }
+
+    /// A void element opens nothing, but some first close a `<p>` or a
+    /// `<select>`, or re-open formatting.
+    fn void_start(&mut self, n: &[u8]) -> Result<(), Cut> {
+        if n == b"hr" {
+            self.close_p();
+        }
+        if n == b"input" {
+            if let Some(select) = self.in_default_scope(b"select") {
+                self.pop_to(select);
+            }
+        }
+        if matches!(
+            n,
+            b"area" | b"br" | b"embed" | b"img" | b"image" | b"keygen" | b"wbr" | b"input"
+        ) {
+            self.reconstruct()?;
+        }
+        Ok(())
+    }
+
+    /// `<li>`, `<dd>` and `<dt>` close the open item of their kind, unless
+    /// something special other than `<address>`, `<div>` or `<p>` is open
+    /// above it.
+    fn list_item_start(&mut self, tag: &Tag<'a>) -> Result<(), Cut> {
+        let closes: &[&[u8]] = if tag.lower.get() == b"li" {
+            &[b"li"]
+        } else {
+            &[b"dd", b"dt"]
+        };
+        let mut close = None;
+        for (index, open) in self.stack.iter().enumerate().rev() {
+            if open.ns == Ns::Html && closes.contains(&open.lower.get()) {
+                close = Some(index);
+                break;
+            }
+            if open.special() && !open.html(b"address") && !open.html(b"div") && !open.html(b"p") {
+                break;
+            }
+        }
+        if let Some(index) = close {
+            self.pop_to(index);
+        }
+        self.close_p();
+        self.push_tag(tag, Ns::Html)?;
+        Ok(())
+    }
+
+    /// An `<a>` first closes an `<a>` still in the list.
+    fn anchor_start(&mut self, tag: &Tag<'a>) -> Result<(), Cut> {
+        if let Some(pos) = self.formatting_entry("a") {
+            match self.list[pos] {
+                Entry::Element { open: Some(id), .. } => {
+                    if let Some(index) = self.stack_position(id) {
+                        if self.stack[index + 1..]
+                            .iter()
+                            .any(|o| o.scope_boundary() || o.special())
+                        {
+                            self.remove_open(index);
+                        } else {
+                            self.remove_entry(pos);
+                            self.pop_to(index);
+                        }
+                    }
+                }
+                _ => self.remove_entry(pos),
+            }
+        }
+        self.reconstruct()?;
+        self.push_formatting(tag)
+    }
+
+    /// A `<table>` directly in a table's part closes the open table.
+    fn table_start(&mut self, tag: &Tag<'a>) -> Result<(), Cut> {
+        let in_table_part = self.stack.last().is_some_and(|o| {
+            o.ns == Ns::Html
+                && matches!(
+                    o.lower.get(),
+                    b"table" | b"tbody" | b"thead" | b"tfoot" | b"tr" | b"colgroup"
+                )
+        });
+        if in_table_part {
+            if let Some(table) = self.in_scope(b"table", Open::table_boundary) {
+                self.pop_to(table);
+            }
+        }
+        self.push_tag(tag, Ns::Html)?;
+        Ok(())
     }
 
     /// Skips the contents of a raw-text element, up to and past its end tag.
@@ -1722,11 +1816,7 @@ impl<'a> Scan<'a> {
     fn html_end(&mut self, tag: &Tag<'a>) {
         let n = tag.lower.get();
         if self.in_frameset {
-            if n == b"frameset" && self.top_is(b"frameset") {
-                self.pop_to(self.stack.len() - 1);
-                // After the outermost frameset nothing opens any more.
-                self.done = !self.stack.iter().any(|o| o.html(b"frameset"));
-            }
+            self.frameset_end(n);
             return;
         }
         let columns = self
@@ -1755,39 +1845,13 @@ impl<'a> Scan<'a> {
                     self.pop_to(index);
                 }
             }
-            _ if is_heading(n) => {
-                for index in (0..self.stack.len()).rev() {
-                    let open = &self.stack[index];
-                    if open.ns == Ns::Html && is_heading(open.lower.get()) {
-                        self.pop_to(index);
-                        return;
-                    }
-                    if open.scope_boundary() {
-                        return;
-                    }
-                }
-            }
+            _ if is_heading(n) => self.heading_end(),
             _ if is_block_end(n) => {
                 if let Some(index) = self.in_default_scope(n) {
                     self.pop_to(index);
                 }
             }
-            b"form" => {
-                if self.templates > 0 {
-                    if let Some(index) = self.in_default_scope(n) {
-                        self.pop_to(index);
-                    }
-                    return;
-                }
-                // Only the form being filled closes, and only that
-                // element: what is open inside it stays open.
-                let Some(index) = self.form.take().and_then(|id| self.stack_position(id)) else {
-                    return;
-                };
-                if !self.stack[index + 1..].iter().any(Open::scope_boundary) {
-                    self.remove_open(index);
-                }
-            }
+            b"form" => self.form_end(),
             b"applet" | b"marquee" | b"object" => {
                 if let Some(index) = self.in_default_scope(n) {
                     self.pop_to(index);
@@ -1815,6 +1879,46 @@ impl<'a> Scan<'a> {
             }
             _ if is_formatting(n) => self.adoption(tag),
             _ => self.any_other_end(tag),
+        }
+    }
+
+    /// In a frameset only framesets close.
+    fn frameset_end(&mut self, n: &[u8]) {
+        if n == b"frameset" && self.top_is(b"frameset") {
+            self.pop_to(self.stack.len() - 1);
+            // After the outermost frameset nothing opens any more.
+            self.done = !self.stack.iter().any(|o| o.html(b"frameset"));
+        }
+    }
+
+    /// A heading's end tag closes whichever heading is open in scope.
+    fn heading_end(&mut self) {
+        for index in (0..self.stack.len()).rev() {
+            let open = &self.stack[index];
+            if open.ns == Ns::Html && is_heading(open.lower.get()) {
+                self.pop_to(index);
+                return;
+            }
+            if open.scope_boundary() {
+                return;
+            }
+        }
+    }
+
+    fn form_end(&mut self) {
+        if self.templates > 0 {
+            if let Some(index) = self.in_default_scope(b"form") {
+                self.pop_to(index);
+            }
+            return;
+        }
+        // Only the form being filled closes, and only that element: what
+        // is open inside it stays open.
+        let Some(index) = self.form.take().and_then(|id| self.stack_position(id)) else {
+            return;
+        };
+        if !self.stack[index + 1..].iter().any(Open::scope_boundary) {
+            self.remove_open(index);
         }
     }
 
