@@ -257,84 +257,8 @@ pub(crate) struct Scan<'t, 'g> {
 
 impl<'t, 'g> Scan<'t, 'g> {
     pub(crate) fn of(text: &'t str, literals: &Literals, numbers: &'g NumberPatterns) -> Self {
-        let mut near = Windows::new(text);
-        let mut around = Windows::new(text);
-        let bytes = text.as_bytes();
-        let mut run_start = None;
-        let mut previous = None;
-        for i in digits(bytes) {
-            near.add(i.saturating_sub(NEAR_BEFORE), i + 1 + NEAR_AFTER);
-            if previous.is_none_or(|p| p + 1 != i) {
-                run_start = Some(i);
-            }
-            previous = Some(i);
-            let run_ends = !bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-            if let (true, Some(start)) = (run_ends, run_start) {
-                if starts_a_street(bytes, start, i + 1) {
-                    around.add(start.saturating_sub(AROUND_BEFORE), i + 1 + AROUND_AFTER);
-                }
-            }
-        }
-        let mut terms = Vec::new();
-        // A trigger word that opens the text has no space before it.
-        let mut typo_triggers: Vec<usize> = typos::TRIGGERS
-            .iter()
-            .filter(|w| {
-                text.as_bytes().get(..w.len() + 1).is_some_and(|head| {
-                    head.get(..w.len())
-                        .is_some_and(|word| word.eq_ignore_ascii_case(w.as_bytes()))
-                        && head.last() == Some(&b' ')
-                })
-            })
-            .map(|w| w.len())
-            .collect();
-        let mut trigger_spans: [Vec<(usize, usize)>; TRIGGER_KINDS] = Default::default();
-        if let Some(ac) = &literals.ac {
-            for m in ac.find_overlapping_iter(text) {
-                let id = m.pattern().as_usize();
-                if id < literals.terms {
-                    terms.push(TermMatch {
-                        start: m.start(),
-                        end: m.end(),
-                        term: id,
-                    });
-                    continue;
-                }
-                if id >= literals.triggers {
-                    // The word ends before the space that closes the match.
-                    typo_triggers.push(m.end() - 1);
-                    continue;
-                }
-                // Past the named triggers come the spellings of "dob".
-                let kinds = TRIGGERS
-                    .get(id - literals.terms)
-                    .map_or(&[Trigger::BirthCue][..], |t| t.1);
-                for &kind in kinds {
-                    if let Some(spans) = trigger_spans.get_mut(kind.index()) {
-                        spans.push(kind.window(m.start(), m.end()));
-                    }
-                }
-            }
-        }
-        // Overlapping matches come in order of their ends.
-        terms.sort_unstable_by_key(|t| (t.start, std::cmp::Reverse(t.end), t.term));
-        let triggered = trigger_spans.map(|mut spans| {
-            spans.sort_unstable();
-            let mut w = Windows::new(text);
-            for (from, to) in spans {
-                w.add(from, to);
-            }
-            w.done()
-        });
-        let mut colons = Windows::new(text);
-        let hexish = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_hexdigit() || *b == b':');
-        for (i, _) in text.match_indices(':') {
-            if hexish(i.checked_sub(1).and_then(|j| bytes.get(j))) && hexish(bytes.get(i + 1)) {
-                colons.add(i.saturating_sub(COLON_BEFORE), i + 1 + COLON_AFTER);
-            }
-        }
-        let near_digits = near.done();
-        let around_digits = around.done();
+        let (near_digits, around_digits) = digit_windows(text);
+        let found = LiteralHits::of(text, literals);
         Self {
             text,
             near: GroupHits::new(text, &numbers.near, &near_digits),
@@ -343,10 +267,10 @@ impl<'t, 'g> Scan<'t, 'g> {
             near_digits,
             #[cfg(test)]
             around_digits,
-            triggered,
-            colons: colons.done(),
-            terms,
-            typo_triggers,
+            triggered: found.triggered,
+            colons: colon_windows(text),
+            terms: found.terms,
+            typo_triggers: found.typo_triggers,
         }
     }
 
@@ -406,6 +330,114 @@ impl<'t, 'g> Scan<'t, 'g> {
     fn around_len(&self) -> usize {
         self.around_digits.iter().map(|w| w.end - w.start).sum()
     }
+}
+
+/// The windows close to digits (for numbers) and around runs of digits
+/// that can be a house number (for streets).
+fn digit_windows(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    let mut near = Windows::new(text);
+    let mut around = Windows::new(text);
+    let bytes = text.as_bytes();
+    let mut run_start = None;
+    let mut previous = None;
+    for i in digits(bytes) {
+        near.add(i.saturating_sub(NEAR_BEFORE), i + 1 + NEAR_AFTER);
+        if previous.is_none_or(|p| p + 1 != i) {
+            run_start = Some(i);
+        }
+        previous = Some(i);
+        let run_ends = !bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if let (true, Some(start)) = (run_ends, run_start) {
+            if starts_a_street(bytes, start, i + 1) {
+                around.add(start.saturating_sub(AROUND_BEFORE), i + 1 + AROUND_AFTER);
+            }
+        }
+    }
+    (near.done(), around.done())
+}
+
+/// What the one pass of [`Literals`] over a text found.
+struct LiteralHits {
+    /// Sorted by start, then longest first.
+    terms: Vec<TermMatch>,
+    /// Ends of whole words after which a misspelt condition may follow.
+    typo_triggers: Vec<usize>,
+    /// Each trigger kind's windows.
+    triggered: [Vec<Range<usize>>; TRIGGER_KINDS],
+}
+
+impl LiteralHits {
+    fn of(text: &str, literals: &Literals) -> Self {
+        let mut terms = Vec::new();
+        // A trigger word that opens the text has no space before it.
+        let mut typo_triggers: Vec<usize> = typos::TRIGGERS
+            .iter()
+            .filter(|w| {
+                text.as_bytes().get(..w.len() + 1).is_some_and(|head| {
+                    head.get(..w.len())
+                        .is_some_and(|word| word.eq_ignore_ascii_case(w.as_bytes()))
+                        && head.last() == Some(&b' ')
+                })
+            })
+            .map(|w| w.len())
+            .collect();
+        let mut trigger_spans: [Vec<(usize, usize)>; TRIGGER_KINDS] = Default::default();
+        if let Some(ac) = &literals.ac {
+            for m in ac.find_overlapping_iter(text) {
+                let id = m.pattern().as_usize();
+                if id < literals.terms {
+                    terms.push(TermMatch {
+                        start: m.start(),
+                        end: m.end(),
+                        term: id,
+                    });
+                    continue;
+                }
+                if id >= literals.triggers {
+                    // The word ends before the space that closes the match.
+                    typo_triggers.push(m.end() - 1);
+                    continue;
+                }
+                // Past the named triggers come the spellings of "dob".
+                let kinds = TRIGGERS
+                    .get(id - literals.terms)
+                    .map_or(&[Trigger::BirthCue][..], |t| t.1);
+                for &kind in kinds {
+                    if let Some(spans) = trigger_spans.get_mut(kind.index()) {
+                        spans.push(kind.window(m.start(), m.end()));
+                    }
+                }
+            }
+        }
+        // Overlapping matches come in order of their ends.
+        terms.sort_unstable_by_key(|t| (t.start, std::cmp::Reverse(t.end), t.term));
+        let triggered = trigger_spans.map(|mut spans| {
+            spans.sort_unstable();
+            let mut w = Windows::new(text);
+            for (from, to) in spans {
+                w.add(from, to);
+            }
+            w.done()
+        });
+        Self {
+            terms,
+            typo_triggers,
+            triggered,
+        }
+    }
+}
+
+/// Windows around colons with a hex digit or colon on each side.
+fn colon_windows(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut colons = Windows::new(text);
+    let hexish = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_hexdigit() || *b == b':');
+    for (i, _) in text.match_indices(':') {
+        if hexish(i.checked_sub(1).and_then(|j| bytes.get(j))) && hexish(bytes.get(i + 1)) {
+            colons.add(i.saturating_sub(COLON_BEFORE), i + 1 + COLON_AFTER);
+        }
+    }
+    colons.done()
 }
 
 /// Patterns searched together. One pass of the set over a window says
