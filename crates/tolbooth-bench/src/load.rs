@@ -125,12 +125,37 @@ struct Shared {
     stop: AtomicBool,
 }
 
+/// A visitor's chat once started: its id, its token and its socket.
+struct Visitor {
+    id: String,
+    token: String,
+    sink: SplitSink<Ws, Message>,
+    stream: SplitStream<Ws>,
+}
+
+type Console = (SplitSink<Ws, Message>, SplitStream<Ws>);
+
 /// Sets up `chats` chats, each accepted by one of the operators, then runs
 /// the phases and checks every message.
 pub async fn run(server: &Server, chats: usize, phases: &[Phase]) -> anyhow::Result<RunResult> {
-    let operators = server.operators.len().max(1);
     let relay = server.kind == crate::server::Kind::Relay;
-    // Visitors start their chats.
+    let visitors = start_chats(server, chats).await?;
+    let consoles = accept_chats(server, &visitors).await?;
+    let shared = Arc::new(Shared::new(phases, chats)?);
+    let (tokens, aborted_at) = drive(visitors, consoles, phases, &shared).await?;
+
+    // Tolbooth only: every message is in the store, once, in order.
+    let mut undelivered = 0u64;
+    let stored_checked = if relay {
+        None
+    } else {
+        Some(check_stored(server, &tokens, &shared, &mut undelivered).await?)
+    };
+    Ok(shared.result(phases, stored_checked, undelivered, aborted_at))
+}
+
+/// Visitors start their chats, 200 at a time.
+async fn start_chats(server: &Server, chats: usize) -> anyhow::Result<Vec<Visitor>> {
     let mut visitors = Vec::with_capacity(chats);
     for chunk in (0..chats).collect::<Vec<_>>().chunks(200) {
         let batch = chunk.iter().map(|i| async move {
@@ -149,13 +174,24 @@ pub async fn run(server: &Server, chats: usize, phases: &[Phase]) -> anyhow::Res
                 .context("no chat id")?
                 .to_owned();
             let token = started["token"].as_str().context("no token")?.to_owned();
-            anyhow::Ok((id, token, sink, stream))
+            anyhow::Ok(Visitor {
+                id,
+                token,
+                sink,
+                stream,
+            })
         });
         for r in futures_util::future::join_all(batch).await {
             visitors.push(r?);
         }
     }
-    // Operators accept their share (at most 50 open per console).
+    Ok(visitors)
+}
+
+/// Operators accept their share (at most 50 open per console).
+async fn accept_chats(server: &Server, visitors: &[Visitor]) -> anyhow::Result<Vec<Console>> {
+    let operators = server.operators.len().max(1);
+    let chats = visitors.len();
     let mut consoles = Vec::new();
     for op in 0..operators {
         let cookie = server.operators.get(op).map(String::as_str);
@@ -165,7 +201,7 @@ pub async fn run(server: &Server, chats: usize, phases: &[Phase]) -> anyhow::Res
         let mine: Vec<usize> = (op..chats).step_by(operators).collect();
         for i in &mine {
             sink.send(Message::Text(
-                json!({"type": "accept", "chat_id": visitors[*i].0})
+                json!({"type": "accept", "chat_id": visitors[*i].id})
                     .to_string()
                     .into(),
             ))
@@ -182,24 +218,76 @@ pub async fn run(server: &Server, chats: usize, phases: &[Phase]) -> anyhow::Res
         }
         consoles.push((sink, stream));
     }
+    Ok(consoles)
+}
 
-    let shared = Arc::new(Shared {
-        epoch: Instant::now(),
-        histograms: Mutex::new(
-            phases
+impl Shared {
+    fn new(phases: &[Phase], chats: usize) -> anyhow::Result<Self> {
+        Ok(Shared {
+            epoch: Instant::now(),
+            histograms: Mutex::new(
+                phases
+                    .iter()
+                    .map(|_| Histogram::new_with_bounds(1, 60_000_000_000, 3))
+                    .collect::<Result<_, _>>()?,
+            ),
+            delivered_per_phase: phases.iter().map(|_| AtomicU64::new(0)).collect(),
+            expected: (0..chats).map(|_| AtomicU64::new(0)).collect(),
+            out_of_order: AtomicU64::new(0),
+            delivered: AtomicU64::new(0),
+            acked: AtomicU64::new(0),
+            sent: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+        })
+    }
+
+    /// The run's figures, once everything is drained.
+    fn result(
+        &self,
+        phases: &[Phase],
+        stored_checked: Option<u64>,
+        undelivered: u64,
+        aborted_at: Option<usize>,
+    ) -> RunResult {
+        let histograms = std::mem::take(
+            &mut *self
+                .histograms
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        RunResult {
+            phases: phases
                 .iter()
-                .map(|_| Histogram::new_with_bounds(1, 60_000_000_000, 3))
-                .collect::<Result<_, _>>()?,
-        ),
-        delivered_per_phase: phases.iter().map(|_| AtomicU64::new(0)).collect(),
-        expected: (0..chats).map(|_| AtomicU64::new(0)).collect(),
-        out_of_order: AtomicU64::new(0),
-        delivered: AtomicU64::new(0),
-        acked: AtomicU64::new(0),
-        sent: AtomicU64::new(0),
-        stop: AtomicBool::new(false),
-    });
+                .zip(histograms)
+                .enumerate()
+                .map(|(i, (phase, histogram))| PhaseResult {
+                    phase: *phase,
+                    histogram,
+                    delivered: self.delivered_per_phase[i].load(Ordering::Relaxed),
+                })
+                .collect(),
+            sent: self.sent.load(Ordering::Relaxed),
+            acked: self.acked.load(Ordering::Relaxed),
+            delivered: self.delivered.load(Ordering::Relaxed),
+            out_of_order: self.out_of_order.load(Ordering::Relaxed),
+            stored_checked,
+            undelivered,
+            aborted_at,
+        }
+    }
+}
 
+/// Runs the phases over the open chats: readers on every socket, a sender
+/// per chat on the schedule, a watchdog; then waits for everything sent
+/// to be acknowledged and delivered. Returns each chat's id and token,
+/// and the earliest phase a sender stopped in.
+async fn drive(
+    visitors: Vec<Visitor>,
+    consoles: Vec<Console>,
+    phases: &[Phase],
+    shared: &Arc<Shared>,
+) -> anyhow::Result<(Vec<(String, String)>, Option<usize>)> {
+    let chats = visitors.len();
     // Operators' readers: latency and order.
     let mut readers = Vec::new();
     let mut console_sinks = Vec::new();
@@ -214,32 +302,25 @@ pub async fn run(server: &Server, chats: usize, phases: &[Phase]) -> anyhow::Res
     let start_at = Instant::now() + Duration::from_millis(500);
     let mut senders = Vec::new();
     let mut tokens = Vec::new();
-    for (i, (id, token, sink, stream)) in visitors.into_iter().enumerate() {
-        tokens.push((id, token));
+    for (i, visitor) in visitors.into_iter().enumerate() {
+        tokens.push((visitor.id, visitor.token));
         readers.push(tolbooth_workers::spawn_task(
             "visitor-reader",
-            visitor_reader(stream, shared.clone()),
+            visitor_reader(visitor.stream, shared.clone()),
         ));
         senders.push(tolbooth_workers::spawn_task(
             "visitor-sender",
-            visitor_sender(sink, i, chats, phases.to_vec(), start_at, shared.clone()),
+            visitor_sender(
+                visitor.sink,
+                i,
+                chats,
+                phases.to_vec(),
+                start_at,
+                shared.clone(),
+            ),
         ));
     }
-    // A watchdog stops the run once the server is hopelessly behind.
-    let watchdog = {
-        let shared = shared.clone();
-        tolbooth_workers::spawn_task("watchdog", async move {
-            loop {
-                tokio::time::sleep(Duration::from_millis(250)).await;
-                let sent = shared.sent.load(Ordering::Relaxed);
-                let delivered = shared.delivered.load(Ordering::Relaxed);
-                if sent.saturating_sub(delivered) > 60_000 {
-                    shared.stop.store(true, Ordering::Relaxed);
-                    return;
-                }
-            }
-        })
-    };
+    let watchdog = watchdog(shared.clone());
     let mut aborted_at = None;
     let mut visitor_sinks = Vec::new();
     for s in senders {
@@ -250,7 +331,33 @@ pub async fn run(server: &Server, chats: usize, phases: &[Phase]) -> anyhow::Res
         }
     }
     watchdog.abort();
-    // Wait for everything sent to be acknowledged and delivered.
+    drain(shared).await;
+    for r in &readers {
+        r.abort();
+    }
+    drop(console_sinks);
+    drop(visitor_sinks);
+    Ok((tokens, aborted_at))
+}
+
+/// A watchdog that stops the run once the server is hopelessly behind.
+fn watchdog(shared: Arc<Shared>) -> tokio::task::JoinHandle<()> {
+    tolbooth_workers::spawn_task("watchdog", async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            let sent = shared.sent.load(Ordering::Relaxed);
+            let delivered = shared.delivered.load(Ordering::Relaxed);
+            if sent.saturating_sub(delivered) > 60_000 {
+                shared.stop.store(true, Ordering::Relaxed);
+                return;
+            }
+        }
+    })
+}
+
+/// Waits (up to a minute) for everything sent to be acknowledged and
+/// delivered.
+async fn drain(shared: &Shared) {
     let drain_deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let sent = shared.sent.load(Ordering::Relaxed);
@@ -264,83 +371,63 @@ pub async fn run(server: &Server, chats: usize, phases: &[Phase]) -> anyhow::Res
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    for r in &readers {
-        r.abort();
-    }
-    drop(console_sinks);
-    drop(visitor_sinks);
+}
 
-    // Tolbooth only: every message is in the store, once, in order.
-    let mut undelivered = 0u64;
-    let stored_checked = if relay {
-        None
-    } else {
-        let mut total = 0u64;
-        for (i, (_, token)) in tokens.iter().enumerate() {
-            let want = shared.expected[i].load(Ordering::Relaxed);
-            let ws = connect(&server.base, "/ws/chat", None).await?;
-            let (mut sink, mut stream) = ws.split();
-            sink.send(Message::Text(
-                json!({"type": "resume", "token": token, "after": 1})
-                    .to_string()
-                    .into(),
-            ))
-            .await?;
-            sink.send(Message::Text(json!({"type": "ping"}).to_string().into()))
-                .await?;
-            let mut k = 0u64;
-            loop {
-                let v = next_json(&mut stream).await?;
-                match v["type"].as_str() {
-                    Some("message") => {
-                        let n = parse(v["text"].as_str().unwrap_or_default())
-                            .map(|m| m.k)
-                            .context("a stored message the generator did not send")?;
-                        if n != k {
-                            bail!("chat {i}: stored message {n} where {k} was expected");
-                        }
-                        k += 1;
-                    }
-                    Some("pong") => break,
-                    _ => {}
-                }
-            }
-            if k < want {
-                bail!("chat {i}: {want} delivered but only {k} stored");
-            }
-            if k > want {
-                undelivered += k - want;
-            }
-            total += k;
+/// Resumes every chat and checks that its messages are all in the store,
+/// once and in order; returns how many were found, and adds those stored
+/// but never delivered to `undelivered`.
+async fn check_stored(
+    server: &Server,
+    tokens: &[(String, String)],
+    shared: &Shared,
+    undelivered: &mut u64,
+) -> anyhow::Result<u64> {
+    let mut total = 0u64;
+    for (i, (_, token)) in tokens.iter().enumerate() {
+        let want = shared.expected[i].load(Ordering::Relaxed);
+        let k = stored_count(server, i, token).await?;
+        if k < want {
+            bail!("chat {i}: {want} delivered but only {k} stored");
         }
-        Some(total)
-    };
+        if k > want {
+            *undelivered += k - want;
+        }
+        total += k;
+    }
+    Ok(total)
+}
 
-    let histograms = std::mem::take(
-        &mut *shared
-            .histograms
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
-    Ok(RunResult {
-        phases: phases
-            .iter()
-            .zip(histograms)
-            .enumerate()
-            .map(|(i, (phase, histogram))| PhaseResult {
-                phase: *phase,
-                histogram,
-                delivered: shared.delivered_per_phase[i].load(Ordering::Relaxed),
-            })
-            .collect(),
-        sent: shared.sent.load(Ordering::Relaxed),
-        acked: shared.acked.load(Ordering::Relaxed),
-        delivered: shared.delivered.load(Ordering::Relaxed),
-        out_of_order: shared.out_of_order.load(Ordering::Relaxed),
-        stored_checked,
-        undelivered,
-        aborted_at,
-    })
+/// How many messages chat `i` has in the store, checking they are the
+/// generator's, in order.
+async fn stored_count(server: &Server, i: usize, token: &str) -> anyhow::Result<u64> {
+    let ws = connect(&server.base, "/ws/chat", None).await?;
+    let (mut sink, mut stream) = ws.split();
+    sink.send(Message::Text(
+        json!({"type": "resume", "token": token, "after": 1})
+            .to_string()
+            .into(),
+    ))
+    .await?;
+    sink.send(Message::Text(json!({"type": "ping"}).to_string().into()))
+        .await?;
+    let mut k = 0u64;
+    loop {
+        let v = next_json(&mut stream).await?;
+        match v["type"].as_str() {
+            Some("message") => {
+                let n = parse(v["text"].as_str().unwrap_or_default())
+                    .map(|m| m.k)
+                    .context("a stored message the generator did not send")?;
+                if n != k {
+                    bail!("chat {i}: stored message {n} where {k} was expected");
+                }
+                k += 1;
+            }
+            Some("pong") => break,
+            _ => {}
+        }
+    }
+    Ok(k)
 }
 
 struct Sent {

@@ -168,31 +168,7 @@ fn main() -> anyhow::Result<()> {
             sweep,
             passages,
             model,
-        } => {
-            for target in targets {
-                match target.as_str() {
-                    "stackfaq" => bot::run_stackfaq(&data, sweep)?,
-                    "govuk" => {
-                        pin_to("1");
-                        bot::run_govuk(&data, passages)?
-                    }
-                    "dense" => bot::run_dense(&data, &model, std::path::Path::new("."), passages)?,
-                    "dense-demo" => bot::run_dense_demo(
-                        &std::sync::Arc::new(tolbooth_bot::dense::Embedder::load(&model)?),
-                        std::path::Path::new("."),
-                    )?,
-                    "dense-govuk" => bot::run_dense_govuk(
-                        &std::sync::Arc::new(tolbooth_bot::dense::Embedder::load(&model)?),
-                        &data,
-                        std::path::Path::new("."),
-                        passages,
-                    )?,
-                    "demo" => bot::run_demo(std::path::Path::new("."), sweep)?,
-                    other => anyhow::bail!("unknown target {other:?}"),
-                }
-            }
-            Ok(())
-        }
+        } => run_bot(&targets, &data, sweep, &model, passages),
         Command::Sweep {
             targets,
             chats,
@@ -231,104 +207,226 @@ fn main() -> anyhow::Result<()> {
             generator_core,
         } => {
             pin_to(&generator_core);
-            runtime.block_on(async {
-                let mut knees = Vec::new();
-                println!("| target | KB per idle connection | p50 ms | p99 ms | p99.9 ms | max ms | steady msg/s | knee msg/s | checks |");
-                println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-                let mut details = Vec::new();
-                for t in &targets {
-                    let kind = match t.as_str() {
-                        "sqlite" => Kind::Sqlite,
-                        "postgres" => Kind::Postgres,
-                        "relay" => Kind::Relay,
-                        other => anyhow::bail!("unknown target {other:?}"),
-                    };
-                    let ops = if kind == Kind::Relay { 1 } else { operators };
-                    // Memory, on a server of its own.
-                    eprintln!("{}: {connections} idle connections...", kind.name());
-                    let server = server::start(kind, 0, &server_core).await?;
-                    let (before, after) = load::idle_memory(&server, connections)
-                        .await
-                        .context("idle connections")?;
-                    drop(server);
-                    let per = after.saturating_sub(before) as f64 / connections as f64 / 1024.0;
-                    // Latency and the knee, on a fresh one.
-                    eprintln!("{}: {chats} chats, steady run and knee search...", kind.name());
-                    let server = server::start(kind, ops, &server_core).await?;
-                    let mut phases = vec![
-                        Phase { rate, seconds: 5.0, recorded: false },
-                        Phase { rate, seconds, recorded: true },
-                    ];
-                    phases.extend(steps.iter().map(|r| Phase { rate: *r, seconds: knee_seconds, recorded: true }));
-                    let result = load::run(&server, chats, &phases).await?;
-                    drop(server);
-                    let steady = &result.phases[1];
-                    let h = &steady.histogram;
-                    let k = knee(&result);
-                    knees.push((kind, k));
-                    let checks = format!(
-                        "{} sent, {} acked, {} delivered, {} out of order, {} stored but not delivered{}",
-                        result.sent,
-                        result.acked,
-                        result.delivered,
-                        result.out_of_order,
-                        result.undelivered,
-                        result
-                            .stored_checked
-                            .map(|n| format!(", {n} found in the store"))
-                            .unwrap_or_default()
-                    );
-                    println!(
-                        "| {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {} | {} |",
-                        kind.name(),
-                        per,
-                        ms(h.value_at_quantile(0.5)),
-                        ms(h.value_at_quantile(0.99)),
-                        ms(h.value_at_quantile(0.999)),
-                        ms(h.max()),
-                        steady.delivered as f64 / steady.phase.seconds,
-                        k.map(|k| format!("{k:.0}")).unwrap_or_else(|| "below the first step".into()),
-                        checks
-                    );
-                    let mut steps_table = format!(
-                        "\n{} — knee search (RSS before/after {} idle connections: {:.1} / {:.1} MB)\n\n| offered msg/s | delivered msg/s | p50 ms | p99 ms | max ms |\n| ---: | ---: | ---: | ---: | ---: |\n",
-                        kind.name(),
-                        connections,
-                        before as f64 / 1e6,
-                        after as f64 / 1e6,
-                    );
-                    for p in result.phases.iter().skip(2) {
-                        let h = &p.histogram;
-                        steps_table.push_str(&format!(
-                            "| {:.0} | {:.0} | {:.2} | {:.2} | {:.2} |\n",
-                            p.phase.rate,
-                            p.delivered as f64 / p.phase.seconds,
-                            ms(h.value_at_quantile(0.5)),
-                            ms(h.value_at_quantile(0.99)),
-                            ms(h.max()),
-                        ));
-                    }
-                    if let Some(p) = result.aborted_at {
-                        steps_table.push_str(&format!(
-                            "\nStopped during phase {p}: more than 60,000 messages were waiting.\n"
-                        ));
-                    }
-                    details.push(steps_table);
-                    if result.out_of_order > 0 || result.delivered < result.acked {
-                        anyhow::bail!("{}: delivery check failed ({checks})", kind.name());
-                    }
-                }
-                for d in details {
-                    println!("{d}");
-                }
-                let relay = knees.iter().find(|(k, _)| *k == Kind::Relay).and_then(|(_, k)| *k);
-                for (kind, k) in &knees {
-                    if let (Some(k), Some(r), false) = (k, relay, *kind == Kind::Relay) {
-                        println!("{}: knee {:.2} of the relay's", kind.name(), k / r);
-                    }
-                }
-                Ok(())
-            })
+            runtime.block_on(run_live(RunOptions {
+                targets,
+                connections,
+                chats,
+                operators,
+                rate,
+                seconds,
+                steps,
+                knee_seconds,
+                server_core,
+            }))
         }
     }
+}
+
+/// The chatbot's retrieval benchmarks, one target after another.
+fn run_bot(
+    targets: &[String],
+    data: &std::path::Path,
+    sweep: bool,
+    model: &std::path::Path,
+    passages: usize,
+) -> anyhow::Result<()> {
+    for target in targets {
+        match target.as_str() {
+            "stackfaq" => bot::run_stackfaq(data, sweep)?,
+            "govuk" => {
+                pin_to("1");
+                bot::run_govuk(data, passages)?
+            }
+            "dense" => bot::run_dense(data, model, std::path::Path::new("."), passages)?,
+            "dense-demo" => bot::run_dense_demo(
+                &std::sync::Arc::new(tolbooth_bot::dense::Embedder::load(model)?),
+                std::path::Path::new("."),
+            )?,
+            "dense-govuk" => bot::run_dense_govuk(
+                &std::sync::Arc::new(tolbooth_bot::dense::Embedder::load(model)?),
+                data,
+                std::path::Path::new("."),
+                passages,
+            )?,
+            "demo" => bot::run_demo(std::path::Path::new("."), sweep)?,
+            other => anyhow::bail!("unknown target {other:?}"),
+        }
+    }
+    Ok(())
+}
+
+/// The `run` command's settings.
+struct RunOptions {
+    targets: Vec<String>,
+    connections: usize,
+    chats: usize,
+    operators: usize,
+    rate: f64,
+    seconds: f64,
+    steps: Vec<f64>,
+    knee_seconds: f64,
+    server_core: String,
+}
+
+/// What one target's live chat runs gave.
+struct TargetResult {
+    kind: Kind,
+    /// Resident memory before and after the idle connections opened.
+    before: u64,
+    after: u64,
+    result: RunResult,
+}
+
+/// Live chat under load on every target: the summary table as each
+/// finishes, then each one's knee search, then the knees against the
+/// relay's.
+async fn run_live(o: RunOptions) -> anyhow::Result<()> {
+    let mut knees = Vec::new();
+    println!("| target | KB per idle connection | p50 ms | p99 ms | p99.9 ms | max ms | steady msg/s | knee msg/s | checks |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    let mut details = Vec::new();
+    for t in &o.targets {
+        let kind = match t.as_str() {
+            "sqlite" => Kind::Sqlite,
+            "postgres" => Kind::Postgres,
+            "relay" => Kind::Relay,
+            other => anyhow::bail!("unknown target {other:?}"),
+        };
+        let measured = measure_target(&o, kind).await?;
+        let k = knee(&measured.result);
+        knees.push((kind, k));
+        let checks = summary_row(&o, &measured, k);
+        details.push(knee_table(&o, &measured));
+        let result = &measured.result;
+        if result.out_of_order > 0 || result.delivered < result.acked {
+            anyhow::bail!("{}: delivery check failed ({checks})", kind.name());
+        }
+    }
+    for d in details {
+        println!("{d}");
+    }
+    let relay = knees
+        .iter()
+        .find(|(k, _)| *k == Kind::Relay)
+        .and_then(|(_, k)| *k);
+    for (kind, k) in &knees {
+        if let (Some(k), Some(r), false) = (k, relay, *kind == Kind::Relay) {
+            println!("{}: knee {:.2} of the relay's", kind.name(), k / r);
+        }
+    }
+    Ok(())
+}
+
+/// Memory per idle connection on a server of its own, then the steady run
+/// and the knee search on a fresh one.
+async fn measure_target(o: &RunOptions, kind: Kind) -> anyhow::Result<TargetResult> {
+    let connections = o.connections;
+    let chats = o.chats;
+    let ops = if kind == Kind::Relay { 1 } else { o.operators };
+    // Memory, on a server of its own.
+    eprintln!("{}: {connections} idle connections...", kind.name());
+    let server = server::start(kind, 0, &o.server_core).await?;
+    let (before, after) = load::idle_memory(&server, connections)
+        .await
+        .context("idle connections")?;
+    drop(server);
+    // Latency and the knee, on a fresh one.
+    eprintln!(
+        "{}: {chats} chats, steady run and knee search...",
+        kind.name()
+    );
+    let server = server::start(kind, ops, &o.server_core).await?;
+    let mut phases = vec![
+        Phase {
+            rate: o.rate,
+            seconds: 5.0,
+            recorded: false,
+        },
+        Phase {
+            rate: o.rate,
+            seconds: o.seconds,
+            recorded: true,
+        },
+    ];
+    phases.extend(o.steps.iter().map(|r| Phase {
+        rate: *r,
+        seconds: o.knee_seconds,
+        recorded: true,
+    }));
+    let result = load::run(&server, chats, &phases).await?;
+    drop(server);
+    Ok(TargetResult {
+        kind,
+        before,
+        after,
+        result,
+    })
+}
+
+/// Prints the target's row of the summary table; returns its checks.
+fn summary_row(o: &RunOptions, measured: &TargetResult, k: Option<f64>) -> String {
+    let TargetResult {
+        kind,
+        before,
+        after,
+        result,
+    } = measured;
+    let per = after.saturating_sub(*before) as f64 / o.connections as f64 / 1024.0;
+    let steady = &result.phases[1];
+    let h = &steady.histogram;
+    let checks = format!(
+        "{} sent, {} acked, {} delivered, {} out of order, {} stored but not delivered{}",
+        result.sent,
+        result.acked,
+        result.delivered,
+        result.out_of_order,
+        result.undelivered,
+        result
+            .stored_checked
+            .map(|n| format!(", {n} found in the store"))
+            .unwrap_or_default()
+    );
+    println!(
+        "| {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {} | {} |",
+        kind.name(),
+        per,
+        ms(h.value_at_quantile(0.5)),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.value_at_quantile(0.999)),
+        ms(h.max()),
+        steady.delivered as f64 / steady.phase.seconds,
+        k.map(|k| format!("{k:.0}"))
+            .unwrap_or_else(|| "below the first step".into()),
+        checks
+    );
+    checks
+}
+
+/// The target's knee search, step by step, in Markdown.
+fn knee_table(o: &RunOptions, measured: &TargetResult) -> String {
+    let result = &measured.result;
+    let mut steps_table = format!(
+        "\n{} — knee search (RSS before/after {} idle connections: {:.1} / {:.1} MB)\n\n| offered msg/s | delivered msg/s | p50 ms | p99 ms | max ms |\n| ---: | ---: | ---: | ---: | ---: |\n",
+        measured.kind.name(),
+        o.connections,
+        measured.before as f64 / 1e6,
+        measured.after as f64 / 1e6,
+    );
+    for p in result.phases.iter().skip(2) {
+        let h = &p.histogram;
+        steps_table.push_str(&format!(
+            "| {:.0} | {:.0} | {:.2} | {:.2} | {:.2} |\n",
+            p.phase.rate,
+            p.delivered as f64 / p.phase.seconds,
+            ms(h.value_at_quantile(0.5)),
+            ms(h.value_at_quantile(0.99)),
+            ms(h.max()),
+        ));
+    }
+    if let Some(p) = result.aborted_at {
+        steps_table.push_str(&format!(
+            "\nStopped during phase {p}: more than 60,000 messages were waiting.\n"
+        ));
+    }
+    steps_table
 }

@@ -77,77 +77,99 @@ async fn run(relay: Arc<Relay>, socket: WebSocket, operator: bool) {
         let Ok(frame) = serde_json::from_str::<Value>(text.as_str()) else {
             continue;
         };
-        let mut out: Vec<(Outbox, String)> = Vec::new();
-        match (frame["type"].as_str(), operator) {
-            (Some("start"), false) => {
-                let id = {
-                    let mut n = lock(&relay.next);
-                    *n += 1;
-                    format!("R-{n}")
-                };
-                let chat = Chat {
-                    seq: 1,
-                    visitor: Some(tx.clone()),
-                    operator: None,
-                };
-                lock(&relay.chats).insert(id.clone(), chat);
-                mine = Some(id.clone());
-                out.push((
-                    tx.clone(),
-                    json!({"type": "started", "chat_id": id, "token": id}).to_string(),
-                ));
-                out.push((
-                    tx.clone(),
-                    json!({"type": "state", "chat_id": id, "state": "requested"}).to_string(),
-                ));
-            }
+        let out = match (frame["type"].as_str(), operator) {
+            (Some("start"), false) => start(&relay, &tx, &mut mine),
             (Some("send"), _) => {
                 let id = if operator {
                     frame["chat_id"].as_str().map(str::to_owned)
                 } else {
                     mine.clone()
                 };
-                let Some(id) = id else { continue };
-                let mut chats = lock(&relay.chats);
-                let Some(chat) = chats.get_mut(&id) else {
-                    continue;
-                };
-                chat.seq += 1;
-                let message = json!({
-                    "type": "message", "chat_id": id, "seq": chat.seq,
-                    "from": if operator { "operator" } else { "visitor" },
-                    "client_id": frame["client_id"], "text": frame["text"],
-                })
-                .to_string();
-                let ack = json!({"type": "ack", "chat_id": id, "client_id": frame["client_id"], "seq": chat.seq, "duplicate": false});
-                out.push((tx.clone(), ack.to_string()));
-                for side in [&chat.visitor, &chat.operator].into_iter().flatten() {
-                    out.push((side.clone(), message.clone()));
-                }
+                send(&relay, &tx, operator, id, &frame)
             }
-            (Some("accept"), true) => {
-                let Some(id) = frame["chat_id"].as_str() else {
-                    continue;
-                };
-                let mut chats = lock(&relay.chats);
-                let Some(chat) = chats.get_mut(id) else {
-                    continue;
-                };
-                chat.operator = Some(tx.clone());
-                let state =
-                    json!({"type": "state", "chat_id": id, "state": "accepted"}).to_string();
-                out.push((tx.clone(), state.clone()));
-                if let Some(v) = &chat.visitor {
-                    out.push((v.clone(), state));
-                }
-            }
-            (Some("ping"), _) => out.push((tx.clone(), json!({"type": "pong"}).to_string())),
-            _ => {}
-        }
+            (Some("accept"), true) => accept(&relay, &tx, &frame),
+            (Some("ping"), _) => vec![(tx.clone(), json!({"type": "pong"}).to_string())],
+            _ => Vec::new(),
+        };
         for (to, text) in out {
             let _ = to.send(text).await;
         }
     }
     drop(tx);
     let _ = writer.await;
+}
+
+/// A visitor starts a chat: it becomes the socket's own.
+fn start(relay: &Relay, tx: &Outbox, mine: &mut Option<String>) -> Vec<(Outbox, String)> {
+    let id = {
+        let mut n = lock(&relay.next);
+        *n += 1;
+        format!("R-{n}")
+    };
+    let chat = Chat {
+        seq: 1,
+        visitor: Some(tx.clone()),
+        operator: None,
+    };
+    lock(&relay.chats).insert(id.clone(), chat);
+    *mine = Some(id.clone());
+    vec![
+        (
+            tx.clone(),
+            json!({"type": "started", "chat_id": id, "token": id}).to_string(),
+        ),
+        (
+            tx.clone(),
+            json!({"type": "state", "chat_id": id, "state": "requested"}).to_string(),
+        ),
+    ]
+}
+
+/// A message in chat `id`: acknowledged to the sender, delivered to both
+/// sides.
+fn send(
+    relay: &Relay,
+    tx: &Outbox,
+    operator: bool,
+    id: Option<String>,
+    frame: &Value,
+) -> Vec<(Outbox, String)> {
+    let mut out = Vec::new();
+    let Some(id) = id else { return out };
+    let mut chats = lock(&relay.chats);
+    let Some(chat) = chats.get_mut(&id) else {
+        return out;
+    };
+    chat.seq += 1;
+    let message = json!({
+        "type": "message", "chat_id": id, "seq": chat.seq,
+        "from": if operator { "operator" } else { "visitor" },
+        "client_id": frame["client_id"], "text": frame["text"],
+    })
+    .to_string();
+    let ack = json!({"type": "ack", "chat_id": id, "client_id": frame["client_id"], "seq": chat.seq, "duplicate": false});
+    out.push((tx.clone(), ack.to_string()));
+    for side in [&chat.visitor, &chat.operator].into_iter().flatten() {
+        out.push((side.clone(), message.clone()));
+    }
+    out
+}
+
+/// An operator accepts a chat: both sides hear it.
+fn accept(relay: &Relay, tx: &Outbox, frame: &Value) -> Vec<(Outbox, String)> {
+    let mut out = Vec::new();
+    let Some(id) = frame["chat_id"].as_str() else {
+        return out;
+    };
+    let mut chats = lock(&relay.chats);
+    let Some(chat) = chats.get_mut(id) else {
+        return out;
+    };
+    chat.operator = Some(tx.clone());
+    let state = json!({"type": "state", "chat_id": id, "state": "accepted"}).to_string();
+    out.push((tx.clone(), state.clone()));
+    if let Some(v) = &chat.visitor {
+        out.push((v.clone(), state));
+    }
+    out
 }

@@ -119,28 +119,63 @@ pub async fn start_with(
         }
         Kind::Relay => (None, String::new()),
     };
+    let passwords = if kind == Kind::Relay {
+        Vec::new()
+    } else {
+        add_operators(data.path(), &url, operators)?
+    };
+    let (child, base) = launch(kind, core, data.path(), &url, settings)?;
+    let cookies = sign_in_operators(&base, &passwords).await?;
+    Ok(Server {
+        kind,
+        base,
+        child,
+        operators: cookies,
+        url,
+        _data: data,
+        _db: db,
+    })
+}
+
+/// Adds the accounts `op0`, `op1`… with `tolbooth user add`; returns
+/// their one-time passwords.
+fn add_operators(
+    data: &std::path::Path,
+    url: &str,
+    operators: usize,
+) -> anyhow::Result<Vec<String>> {
     let mut passwords = Vec::new();
-    if kind != Kind::Relay {
-        for i in 0..operators {
-            let mut cmd = Command::new(tolbooth_bin()?);
-            env_for(&mut cmd, data.path(), &url);
-            let out = cmd
-                .args([
-                    "user",
-                    "add",
-                    &format!("op{i}"),
-                    "--name",
-                    &format!("Operator {i}"),
-                ])
-                .output()?;
-            let text = String::from_utf8_lossy(&out.stdout);
-            let password = text
-                .lines()
-                .find_map(|l| l.strip_prefix("One-time password: "))
-                .context("tolbooth user add printed no password")?;
-            passwords.push(password.trim().to_owned());
-        }
+    for i in 0..operators {
+        let mut cmd = Command::new(tolbooth_bin()?);
+        env_for(&mut cmd, data, url);
+        let out = cmd
+            .args([
+                "user",
+                "add",
+                &format!("op{i}"),
+                "--name",
+                &format!("Operator {i}"),
+            ])
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let password = text
+            .lines()
+            .find_map(|l| l.strip_prefix("One-time password: "))
+            .context("tolbooth user add printed no password")?;
+        passwords.push(password.trim().to_owned());
     }
+    Ok(passwords)
+}
+
+/// Starts the server pinned to `core`; returns it and its address once
+/// it listens.
+fn launch(
+    kind: Kind,
+    core: &str,
+    data: &std::path::Path,
+    url: &str,
+    settings: &[(&str, String)],
+) -> anyhow::Result<(Child, String)> {
     let mut cmd = Command::new("taskset");
     cmd.args(["-c", core]);
     let prefix = match kind {
@@ -152,7 +187,7 @@ pub async fn start_with(
         _ => {
             cmd.arg(tolbooth_bin()?)
                 .args(["serve", "--listen", "127.0.0.1:0"]);
-            env_for(&mut cmd, data.path(), &url);
+            env_for(&mut cmd, data, url);
             for (k, v) in settings {
                 cmd.env(k, v);
             }
@@ -164,9 +199,15 @@ pub async fn start_with(
         .stderr(Stdio::inherit())
         .spawn()?;
     let base = wait_for(&mut child, prefix)?;
+    Ok((child, base))
+}
+
+/// Signs each operator in and replaces the one-time password; returns
+/// their session cookies.
+async fn sign_in_operators(base: &str, passwords: &[String]) -> anyhow::Result<Vec<String>> {
     let mut cookies = Vec::new();
     for (i, password) in passwords.iter().enumerate() {
-        let mut b = Browser::new(&base);
+        let mut b = Browser::new(base);
         let page = b.sign_in(&format!("op{i}"), password).await;
         if page.status != 303 {
             bail!("operator op{i} could not sign in ({})", page.status);
@@ -178,15 +219,7 @@ pub async fn start_with(
         }
         cookies.push(b.cookie_header());
     }
-    Ok(Server {
-        kind,
-        base,
-        child,
-        operators: cookies,
-        url,
-        _data: data,
-        _db: db,
-    })
+    Ok(cookies)
 }
 
 impl Server {
