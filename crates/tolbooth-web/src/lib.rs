@@ -29,6 +29,8 @@ mod staff;
 mod state;
 
 pub use error::WebError;
+pub use governance::disclosure_document;
+pub use notice::document as notice_document;
 pub use state::AppState;
 
 /// The whole application as an axum router.

@@ -123,94 +123,6 @@ impl DisclosurePackage {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
-
-    /// The package as one HTML page (escaped throughout).
-    pub fn to_html(&self) -> String {
-        use notice::escape as e;
-        use std::fmt::Write;
-        let mut out = String::new();
-        let _ = write!(
-            out,
-            "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Disclosure {r}</title></head>\n<body>\n<h1>Chat {r}</h1>\n",
-            r = e(&self.chat_ref)
-        );
-        let _ = write!(
-            out,
-            "<p>Prepared {} by {} for {} on the basis: {}.</p>\n<h2>Chat</h2>\n<dl>\n",
-            e(&self.prepared_at),
-            e(&self.prepared_by),
-            e(&self.recipient),
-            e(&self.lawful_basis)
-        );
-        let c = &self.chat;
-        let mut row = |k: &str, v: String| {
-            let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", e(k), e(&v));
-        };
-        row("State", c.state.name().to_owned());
-        row("Operator", c.operator.clone().unwrap_or_default());
-        row("Requested", rfc3339(c.requested_at));
-        row("Accepted", c.accepted_at.map(rfc3339).unwrap_or_default());
-        row("Ended", c.ended_at.map(rfc3339).unwrap_or_default());
-        row(
-            "Ended by",
-            c.ended_by.map(|b| b.name().to_owned()).unwrap_or_default(),
-        );
-        if let Some(v) = &self.visitor {
-            row("Name given", v.name.clone().unwrap_or_default());
-            row(
-                "IP address",
-                v.ip.map(|ip| ip.to_string()).unwrap_or_default(),
-            );
-            row("Location", v.location.clone().unwrap_or_default());
-            row("Browser", v.browser.clone().unwrap_or_default());
-            row("System", v.operating_system.clone().unwrap_or_default());
-            row("Device", v.device.clone().unwrap_or_default());
-            row("Referrer", v.referrer.clone().unwrap_or_default());
-            row("Launch page", v.launch_url.clone().unwrap_or_default());
-        }
-        for f in &self.flags {
-            row(
-                "Flag",
-                format!("{} by {} at {}", f.reason.name(), f.by_name, rfc3339(f.at)),
-            );
-        }
-        if let Some(h) = &self.legal_hold {
-            row(
-                "Legal hold",
-                format!(
-                    "{} (by {} at {})",
-                    h.reason,
-                    h.placed_by_name,
-                    rfc3339(h.placed_at)
-                ),
-            );
-        }
-        out.push_str("</dl>\n<h2>Messages</h2>\n<ol>\n");
-        for m in &self.messages {
-            let at = tolbooth_domain::time_fmt::from_unix_millis(m.at_ms);
-            let _ = writeln!(
-                out,
-                "<li><b>{}</b> {}: {}</li>",
-                e(&m.sender),
-                e(&rfc3339(at)),
-                e(&m.text)
-            );
-        }
-        out.push_str("</ol>\n<h2>Audit trail</h2>\n<table>\n<tr><th>#</th><th>When</th><th>Who</th><th>What</th><th>Detail</th></tr>\n");
-        for a in &self.audit_trail {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                a.seq,
-                e(&rfc3339(a.at())),
-                e(&a.actor_name),
-                e(&a.action),
-                e(a.reason.as_deref().unwrap_or(""))
-            );
-        }
-        out.push_str("</table>\n</body>\n</html>\n");
-        out
-    }
 }
 
 /// A transcript under review: the lines as they would be kept now, and
@@ -311,7 +223,6 @@ impl Governance {
                 adopted_at: now,
                 policy_text: self.policy.text.clone(),
                 notice_markdown: notice.to_markdown(),
-                notice_html: notice.to_html_fragment(),
             };
             let entry = NewAuditEntry::new(Actor::system("policy"), "policy.adopted")
                 .on(ObjectRef::new("policy_version", version))

@@ -1,7 +1,9 @@
 //! The privacy notice (GOV-1), generated from the running policy: the
 //! same document that drives the sweeps says what the notice promises.
-//! Rendered as Markdown (`tolbooth policy notice --format md`) and HTML (the
-//! `/privacy` page and `--format html`), plain English throughout.
+//! Built as a model of sections and blocks and written as Markdown (the
+//! archived form of each adopted version); the web crate's templates render
+//! the model as HTML for `/privacy` and `--format html`. Plain English
+//! throughout.
 
 use std::fmt::Write;
 use time::Date;
@@ -137,8 +139,47 @@ fn retention_line(c: &Category) -> Option<String> {
 /// Builds the notice for `policy`.
 pub fn build(policy: &ValidPolicy, edition: Edition) -> Notice {
     let p = policy.policy();
-    let mut sections = Vec::new();
+    let mut sections = vec![
+        about(policy, edition),
+        purposes(policy),
+        held(policy),
+        sharing(policy),
+        section(
+            "How long we keep it",
+            vec![Block::List(
+                p.categories.iter().filter_map(retention_line).collect(),
+            )],
+        ),
+    ];
+    for st in &p.statements {
+        sections.push(section(&st.heading, vec![para(st.text.trim())]));
+    }
+    sections.push(section("Your rights", rights(policy)));
+    sections.push(contact(policy));
     sections.push(section(
+        "Complaints",
+        vec![
+            para("If you are unhappy with how we have used your information, please tell us first so that we can put it right. You also have the right to complain to the Information Commissioner's Office (ICO):"),
+            Block::List(ICO.iter().map(|s| (*s).to_owned()).collect()),
+        ],
+    ));
+    sections.push(section(
+        "Changes to this notice",
+        vec![para(format!(
+            "This notice is generated from the policy our system runs under, so it changes when the policy changes. {} Earlier versions remain available.",
+            edition.describe()
+        ))],
+    ));
+    Notice {
+        title: format!("Privacy notice: {}", p.service.name),
+        sections,
+    }
+}
+
+/// Who the controller is, for which service, and which edition this is.
+fn about(policy: &ValidPolicy, edition: Edition) -> Section {
+    let p = policy.policy();
+    section(
         "About this notice",
         vec![
             para(format!(
@@ -149,11 +190,17 @@ pub fn build(policy: &ValidPolicy, edition: Edition) -> Notice {
             )),
             para(edition.describe()),
         ],
-    ));
-    sections.push(section(
+    )
+}
+
+/// Each purpose with its lawful basis.
+fn purposes(policy: &ValidPolicy) -> Section {
+    section(
         "Why we use your information",
         vec![Block::List(
-            p.purposes
+            policy
+                .policy()
+                .purposes
                 .iter()
                 .map(|purpose| {
                     let mut s = format!(
@@ -170,7 +217,13 @@ pub fn build(policy: &ValidPolicy, edition: Edition) -> Notice {
                 })
                 .collect(),
         )],
-    ));
+    )
+}
+
+/// The categories held, then what special category and criminal offence
+/// data they may include and why.
+fn held(policy: &ValidPolicy) -> Section {
+    let p = policy.policy();
     let mut held = vec![Block::List(
         p.categories
             .iter()
@@ -201,8 +254,12 @@ pub fn build(policy: &ValidPolicy, edition: Edition) -> Notice {
             sentence_case(&c.name)
         )));
     }
-    sections.push(section("What we hold and where it comes from", held));
+    section("What we hold and where it comes from", held)
+}
 
+/// Recipients, processors and transfers outside the UK.
+fn sharing(policy: &ValidPolicy) -> Section {
+    let p = policy.policy();
     let mut sharing = Vec::new();
     if p.recipients.is_empty() {
         sharing.push(para("We do not share your information with anyone else."));
@@ -263,21 +320,12 @@ pub fn build(policy: &ValidPolicy, edition: Edition) -> Notice {
         sharing.push(para("Your information is sent outside the UK to:"));
         sharing.push(Block::List(transfers));
     }
-    sections.push(section("Who we share it with", sharing));
+    section("Who we share it with", sharing)
+}
 
-    sections.push(section(
-        "How long we keep it",
-        vec![Block::List(
-            p.categories.iter().filter_map(retention_line).collect(),
-        )],
-    ));
-
-    for st in &p.statements {
-        sections.push(section(&st.heading, vec![para(st.text.trim())]));
-    }
-
-    sections.push(section("Your rights", rights(policy)));
-
+/// The data protection contact and the controller.
+fn contact(policy: &ValidPolicy) -> Section {
+    let p = policy.policy();
     let c = &p.data_protection_contact;
     let mut contact = vec![para(format!(
         "To use any of these rights, or if you have a question about how we use your information, contact our {}:",
@@ -302,26 +350,7 @@ pub fn build(policy: &ValidPolicy, edition: Edition) -> Notice {
         controller.push(p.controller.address.join(", "));
     }
     contact.push(para(format!("{}.", controller.join(", "))));
-    sections.push(section("Contact us", contact));
-
-    sections.push(section(
-        "Complaints",
-        vec![
-            para("If you are unhappy with how we have used your information, please tell us first so that we can put it right. You also have the right to complain to the Information Commissioner's Office (ICO):"),
-            Block::List(ICO.iter().map(|s| (*s).to_owned()).collect()),
-        ],
-    ));
-    sections.push(section(
-        "Changes to this notice",
-        vec![para(format!(
-            "This notice is generated from the policy our system runs under, so it changes when the policy changes. {} Earlier versions remain available.",
-            edition.describe()
-        ))],
-    ));
-    Notice {
-        title: format!("Privacy notice: {}", p.service.name),
-        sections,
-    }
+    section("Contact us", contact)
 }
 
 fn rights(policy: &ValidPolicy) -> Vec<Block> {
@@ -384,62 +413,82 @@ impl Notice {
         out
     }
 
-    /// The notice's body as an HTML fragment (headings from `<h1>`),
-    /// escaped throughout.
-    pub fn to_html_fragment(&self) -> String {
-        let mut out = format!("<h1>{}</h1>\n", escape(&self.title));
-        for s in &self.sections {
-            let _ = writeln!(out, "<h2>{}</h2>", escape(&s.heading));
-            for b in &s.blocks {
-                match b {
-                    Block::Paragraph(t) => {
-                        let _ = writeln!(out, "<p>{}</p>", linkify(t));
-                    }
-                    Block::List(items) => {
-                        out.push_str("<ul>\n");
-                        for i in items {
-                            let _ = writeln!(out, "<li>{}</li>", linkify(i));
-                        }
-                        out.push_str("</ul>\n");
-                    }
+    /// Reads back a notice written by [`Notice::to_markdown`]: the archived
+    /// Markdown of an adopted version is the one stored form of its notice,
+    /// and the pages render from it.
+    pub fn from_markdown(text: &str) -> Notice {
+        let mut title = String::new();
+        let mut sections: Vec<Section> = Vec::new();
+        for chunk in text.split("\n\n") {
+            let chunk = chunk.trim_matches('\n');
+            if chunk.is_empty() {
+                continue;
+            }
+            let (heading, body) = match chunk.split_once('\n') {
+                Some((first, rest)) => (first, rest),
+                None => (chunk, ""),
+            };
+            if let Some(t) = heading.strip_prefix("# ") {
+                title = t.to_owned();
+                continue;
+            }
+            if let Some(h) = heading.strip_prefix("## ") {
+                sections.push(section(h, Vec::new()));
+                if body.is_empty() {
+                    continue;
                 }
+                let block = read_block(body);
+                if let Some(s) = sections.last_mut() {
+                    s.blocks.push(block);
+                }
+                continue;
+            }
+            let block = read_block(chunk);
+            match sections.last_mut() {
+                Some(s) => s.blocks.push(block),
+                None => sections.push(section("", vec![block])),
             }
         }
-        out
-    }
-
-    /// A whole HTML document, for publishing the notice elsewhere.
-    pub fn to_html_document(&self) -> String {
-        format!(
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
-            escape(&self.title),
-            self.to_html_fragment()
-        )
+        Notice { title, sections }
     }
 }
 
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// One block of the Markdown: a list when its first line is an item.
+fn read_block(text: &str) -> Block {
+    if !text.starts_with("- ") {
+        return Block::Paragraph(text.to_owned());
+    }
+    let mut items: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        match (line.strip_prefix("- "), items.last_mut()) {
+            (Some(item), _) => items.push(item.to_owned()),
+            (None, Some(last)) => {
+                last.push('\n');
+                last.push_str(line);
+            }
+            (None, None) => items.push(line.to_owned()),
         }
     }
-    out
+    Block::List(items)
 }
 
-/// Escapes `s` and turns bare `http(s)://` addresses and email addresses
-/// into links.
-fn linkify(s: &str) -> String {
-    let mut out = String::new();
-    for (i, word) in s.split(' ').enumerate() {
+/// A run of a notice's text: plain, or a web or email address that a page
+/// shows as a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+    /// `https://...`, `http://...` or `mailto:...`.
+    pub href: Option<String>,
+}
+
+/// Splits `text` into plain runs and the bare `http(s)://` and email
+/// addresses in it, so that a template can link them.
+pub fn segments(text: &str) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut plain = String::new();
+    for (i, word) in text.split(' ').enumerate() {
         if i > 0 {
-            out.push(' ');
+            plain.push(' ');
         }
         let trimmed = word.trim_end_matches(['.', ',', ')', ';']);
         let rest = &word[trimmed.len()..];
@@ -451,17 +500,27 @@ fn linkify(s: &str) -> String {
             None
         };
         match href {
-            Some(h) => {
-                let _ = write!(
-                    out,
-                    "<a href=\"{}\">{}</a>{}",
-                    escape(&h),
-                    escape(trimmed),
-                    escape(rest)
-                );
+            Some(href) => {
+                if !plain.is_empty() {
+                    out.push(Segment {
+                        text: std::mem::take(&mut plain),
+                        href: None,
+                    });
+                }
+                out.push(Segment {
+                    text: trimmed.to_owned(),
+                    href: Some(href),
+                });
+                plain.push_str(rest);
             }
-            None => out.push_str(&escape(word)),
+            None => plain.push_str(word),
         }
+    }
+    if !plain.is_empty() {
+        out.push(Segment {
+            text: plain,
+            href: None,
+        });
     }
     out
 }
@@ -511,16 +570,49 @@ mod tests {
     }
 
     #[test]
-    fn html_is_escaped_and_links_are_links() {
-        let mut notice = sp();
-        notice
-            .sections
-            .push(section("<script>", vec![para("a <b> & c@d.org.")]));
-        let html = notice.to_html_fragment();
-        assert!(html.contains("<h2>&lt;script&gt;</h2>"));
-        assert!(html.contains("a &lt;b&gt; &amp; <a href=\"mailto:c@d.org\">c@d.org</a>."));
-        assert!(html.contains("<a href=\"https://ico.org.uk/make-a-complaint/\">"));
-        assert!(!html.contains("<script>"));
+    fn the_markdown_reads_back_as_the_same_notice() {
+        for preset in crate::policy_file::PRESETS {
+            let policy = load(&format!("preset:{}", preset.name)).unwrap().policy;
+            let notice = build(
+                &policy,
+                Edition {
+                    version: Some(1),
+                    effective: date!(2026 - 12 - 01),
+                },
+            );
+            assert_eq!(
+                Notice::from_markdown(&notice.to_markdown()),
+                notice,
+                "{}",
+                preset.name
+            );
+        }
+    }
+
+    #[test]
+    fn addresses_in_text_become_link_segments() {
+        let segs = segments("a <b> & c@d.org. See https://ico.org.uk/make-a-complaint/ now");
+        let plain = |t: &str| Segment {
+            text: t.to_owned(),
+            href: None,
+        };
+        assert_eq!(
+            segs,
+            vec![
+                plain("a <b> & "),
+                Segment {
+                    text: "c@d.org".into(),
+                    href: Some("mailto:c@d.org".into())
+                },
+                plain(". See "),
+                Segment {
+                    text: "https://ico.org.uk/make-a-complaint/".into(),
+                    href: Some("https://ico.org.uk/make-a-complaint/".into())
+                },
+                plain(" now"),
+            ]
+        );
+        assert_eq!(segments("@handle and x"), vec![plain("@handle and x")]);
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub struct PolicyVersion {
     pub policy_sha256: String,
     pub adopted_at: OffsetDateTime,
     pub policy_text: String,
+    /// The notice as published, in the Markdown it is archived and
+    /// rendered from.
     pub notice_markdown: String,
-    pub notice_html: String,
 }

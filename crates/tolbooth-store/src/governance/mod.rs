@@ -54,12 +54,10 @@ fn version_from_row(row: &AnyRow) -> StoreResult<PolicyVersion> {
         adopted_at: from_unix_millis(row.try_get("adopted_at").store()?),
         policy_text: row.try_get("policy_text").store()?,
         notice_markdown: row.try_get("notice_markdown").store()?,
-        notice_html: row.try_get("notice_html").store()?,
     })
 }
 
-const VERSION_COLUMNS: &str =
-    "version, policy_sha256, adopted_at, policy_text, notice_markdown, notice_html";
+const VERSION_COLUMNS: &str = "version, policy_sha256, adopted_at, policy_text, notice_markdown";
 
 #[async_trait]
 impl GovernanceStore for SqlStore {
@@ -354,14 +352,13 @@ impl GovernanceStore for SqlStore {
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(&format!(
-            "INSERT INTO policy_versions ({VERSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+            "INSERT INTO policy_versions ({VERSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"
         ))
         .bind(v.version)
         .bind(v.policy_sha256.clone())
         .bind(unix_millis(v.adopted_at))
         .bind(v.policy_text.clone())
         .bind(v.notice_markdown.clone())
-        .bind(v.notice_html.clone())
         .execute(&mut *tx)
         .await
         .store()?;

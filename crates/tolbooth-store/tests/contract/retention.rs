@@ -268,7 +268,6 @@ async fn policy_versions_are_numbered_once(backend: Backend) {
         adopted_at: f.clock_now(),
         policy_text: "[service]".into(),
         notice_markdown: "# Notice".into(),
-        notice_html: "<h1>Notice</h1>".into(),
     };
     assert!(s.latest_policy_version().await.unwrap().is_none());
     s.adopt_policy_version(&v(1), audit("policy.adopted"))

@@ -345,7 +345,9 @@ pub async fn disclose(
     let (body, kind, ext) = if form.format == "json" {
         (package.to_json(), "application/json", "json")
     } else {
-        (package.to_html(), "text/html; charset=utf-8", "html")
+        let html = super::disclosure_document(&package)
+            .map_err(|e| WebError::Internal(format!("disclosure package failed to render: {e}")))?;
+        (html, "text/html; charset=utf-8", "html")
     };
     Ok((
         [

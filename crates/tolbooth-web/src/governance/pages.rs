@@ -2,6 +2,8 @@
 
 use crate::pages::Layout;
 use askama::Template;
+use tolbooth_core::governance::DisclosurePackage;
+use tolbooth_domain::time_fmt::{from_unix_millis, rfc3339};
 
 #[derive(Template)]
 #[template(path = "governance/governance.html")]
@@ -71,4 +73,110 @@ impl From<&tolbooth_domain::governance::LegalHold> for HoldView {
             }),
         }
     }
+}
+
+/// A disclosure package (RET-4) as one HTML page for the recipient, escaped
+/// throughout: it holds what visitors typed.
+#[derive(Template)]
+#[template(path = "governance/disclosure.html")]
+pub struct DisclosureDocument {
+    pub chat_ref: String,
+    pub prepared_at: String,
+    pub prepared_by: String,
+    pub recipient: String,
+    pub lawful_basis: String,
+    /// What the chat record holds, label and value.
+    pub details: Vec<(&'static str, String)>,
+    /// Sender, time (RFC 3339) and text.
+    pub messages: Vec<(String, String, String)>,
+    pub audit_trail: Vec<AuditRow>,
+}
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub detail: String,
+}
+
+impl From<&DisclosurePackage> for DisclosureDocument {
+    fn from(p: &DisclosurePackage) -> Self {
+        DisclosureDocument {
+            chat_ref: p.chat_ref.clone(),
+            prepared_at: p.prepared_at.clone(),
+            prepared_by: p.prepared_by.clone(),
+            recipient: p.recipient.clone(),
+            lawful_basis: p.lawful_basis.clone(),
+            details: disclosed_details(p),
+            messages: p
+                .messages
+                .iter()
+                .map(|m| {
+                    let at = rfc3339(from_unix_millis(m.at_ms));
+                    (m.sender.clone(), at, m.text.clone())
+                })
+                .collect(),
+            audit_trail: p
+                .audit_trail
+                .iter()
+                .map(|a| AuditRow {
+                    seq: a.seq,
+                    at: rfc3339(a.at()),
+                    who: a.actor_name.clone(),
+                    what: a.action.clone(),
+                    detail: a.reason.clone().unwrap_or_default(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The chat's lifecycle, the visitor's details, flags and hold, one row each.
+fn disclosed_details(p: &DisclosurePackage) -> Vec<(&'static str, String)> {
+    let c = &p.chat;
+    let mut rows = vec![
+        ("State", c.state.name().to_owned()),
+        ("Operator", c.operator.clone().unwrap_or_default()),
+        ("Requested", rfc3339(c.requested_at)),
+        ("Accepted", c.accepted_at.map(rfc3339).unwrap_or_default()),
+        ("Ended", c.ended_at.map(rfc3339).unwrap_or_default()),
+        (
+            "Ended by",
+            c.ended_by.map(|b| b.name().to_owned()).unwrap_or_default(),
+        ),
+    ];
+    if let Some(v) = &p.visitor {
+        rows.extend([
+            ("Name given", v.name.clone().unwrap_or_default()),
+            (
+                "IP address",
+                v.ip.map(|ip| ip.to_string()).unwrap_or_default(),
+            ),
+            ("Location", v.location.clone().unwrap_or_default()),
+            ("Browser", v.browser.clone().unwrap_or_default()),
+            ("System", v.operating_system.clone().unwrap_or_default()),
+            ("Device", v.device.clone().unwrap_or_default()),
+            ("Referrer", v.referrer.clone().unwrap_or_default()),
+            ("Launch page", v.launch_url.clone().unwrap_or_default()),
+        ]);
+    }
+    for f in &p.flags {
+        rows.push((
+            "Flag",
+            format!("{} by {} at {}", f.reason.name(), f.by_name, rfc3339(f.at)),
+        ));
+    }
+    if let Some(h) = &p.legal_hold {
+        rows.push((
+            "Legal hold",
+            format!(
+                "{} (by {} at {})",
+                h.reason,
+                h.placed_by_name,
+                rfc3339(h.placed_at)
+            ),
+        ));
+    }
+    rows
 }

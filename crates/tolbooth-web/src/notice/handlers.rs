@@ -3,11 +3,12 @@
 //! every version; `/privacy/v/{n}` shows one. Public pages: no session.
 
 use crate::error::{WebError, WebResult};
-use crate::notice::pages::{PrivacyPage, PrivacyVersionsPage};
+use crate::notice::pages::{NoticeView, PrivacyPage, PrivacyVersionsPage};
 use crate::pages::{render, Layout};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use tolbooth_core::notice::Notice;
 
 async fn show(state: &AppState, version: Option<i64>) -> WebResult<Response> {
     let latest = state
@@ -27,7 +28,7 @@ async fn show(state: &AppState, version: Option<i64>) -> WebResult<Response> {
     };
     Ok(render(&PrivacyPage {
         layout: Layout::anonymous(&state.config.organisation.name),
-        notice_html: shown.notice_html,
+        notice: NoticeView::from(&Notice::from_markdown(&shown.notice_markdown)),
         version: shown.version,
         latest: (shown.version != latest.version).then_some(latest.version),
     }))

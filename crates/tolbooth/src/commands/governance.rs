@@ -41,7 +41,8 @@ pub async fn run(config: Config, command: &DisclosureCommand) -> Result<ExitCode
     let html_path = out.join(format!("{chat_ref}.html"));
     std::fs::write(&json_path, package.to_json())
         .with_context(|| format!("cannot write {}", json_path.display()))?;
-    std::fs::write(&html_path, package.to_html())
+    let html = tolbooth_web::disclosure_document(&package).context("cannot render the package")?;
+    std::fs::write(&html_path, html)
         .with_context(|| format!("cannot write {}", html_path.display()))?;
     restrict(&json_path);
     restrict(&html_path);

@@ -5,7 +5,7 @@ use crate::cli::{NoticeFormat, PolicyCommand, SchemaFormat};
 use anyhow::Result;
 use std::process::ExitCode;
 use time::OffsetDateTime;
-use tolbooth_core::notice::{self, Edition};
+use tolbooth_core::notice::{self, Edition, Notice};
 use tolbooth_core::policy_file::{self, PRESETS};
 use tolbooth_core::Config;
 use tolbooth_domain::policy::schema;
@@ -56,7 +56,7 @@ pub async fn run(
             };
             match format {
                 NoticeFormat::Md => print!("{}", notice.to_markdown()),
-                NoticeFormat::Html => print!("{}", notice.to_html_document()),
+                NoticeFormat::Html => print!("{}", tolbooth_web::notice_document(&notice)?),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -98,8 +98,8 @@ async fn running_notice(
         Some(v) => match format {
             NoticeFormat::Md => print!("{}", v.notice_markdown),
             NoticeFormat::Html => print!(
-                "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Privacy notice</title>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
-                v.notice_html
+                "{}",
+                tolbooth_web::notice_document(&Notice::from_markdown(&v.notice_markdown))?
             ),
         },
         None => {
@@ -112,7 +112,7 @@ async fn running_notice(
             );
             match format {
                 NoticeFormat::Md => print!("{}", notice.to_markdown()),
-                NoticeFormat::Html => print!("{}", notice.to_html_document()),
+                NoticeFormat::Html => print!("{}", tolbooth_web::notice_document(&notice)?),
             }
         }
     }
