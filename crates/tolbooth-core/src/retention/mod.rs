@@ -33,7 +33,7 @@ use time::{Duration, OffsetDateTime};
 use tolbooth_domain::audit::ports::AuditLog;
 use tolbooth_domain::audit::{Actor, CountedAudit, NewAuditEntry};
 use tolbooth_domain::bot::ports::ChatbotStore;
-use tolbooth_domain::chat::Sender;
+use tolbooth_domain::chat::{ChatId, Sender};
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::policy::{CategoryKind, ExpiryAction, ValidPolicy};
 use tolbooth_domain::retention::ports::RetentionStore;
@@ -105,6 +105,11 @@ pub const GENTLE_BATCH: u32 = 10;
 /// While live chat is busy, the pause after a batch, in multiples of the
 /// batch's own duration: the sweep takes about a fiftieth of the time.
 pub const GENTLE_PAUSE_FACTOR: u32 = 49;
+
+/// How long a sweep holds its claim on a batch of chats. A batch takes
+/// seconds; a claim left by a node that died lets another node's sweep take
+/// the chats once it expires.
+pub const SWEEP_CLAIM: Duration = Duration::minutes(10);
 
 /// A test hook: returning true at a named point stops the sweep there, as a
 /// crash would.
@@ -380,60 +385,123 @@ impl Sweeper {
         let store = &self.records;
         counts.chats_held = store.count_held_chats().await?;
         if let Some(cutoff) = plan.chats {
-            let extract = self.policy.extracts_chats();
-            loop {
-                let gentle = self.live_chat_busy();
-                let batch = if gentle {
-                    self.settings.batch_size.min(GENTLE_BATCH)
-                } else {
-                    self.settings.batch_size
-                };
-                let started = std::time::Instant::now();
-                let ids = store.due_chats(cutoff, batch).await?;
-                if ids.is_empty() {
-                    break;
-                }
-                counts.chats_due += ids.len() as u64;
-                if extract {
-                    let chats = store.chats_for_sweep(&ids).await?;
-                    self.check("chats.after_read")?;
-                    // Redaction is CPU work: off the async workers, so that
-                    // live chat on the same runtime is not held up by it.
-                    let me = self.clone();
-                    let extracts: Vec<ExtractedChat> = tokio::task::spawn_blocking(move || {
-                        chats.iter().filter_map(|c| me.extract(c, now)).collect()
-                    })
-                    .await
-                    .map_err(|_| SweepError::Worker)?;
-                    counts.chats_extracted += store
-                        .save_extracts(
-                            &extracts,
-                            sweep_audit("retention.extracted", "chats extracted"),
-                        )
-                        .await?;
-                    self.check("chats.after_extract")?;
-                }
-                let deleted = store
-                    .delete_swept_chats(
-                        &ids,
-                        extract,
-                        sweep_audit("retention.deleted", "chat records deleted"),
-                    )
-                    .await?;
-                counts.chats_deleted += deleted;
-                self.check("chats.after_delete")?;
-                if gentle {
-                    tokio::time::sleep(started.elapsed() * GENTLE_PAUSE_FACTOR).await;
-                } else {
-                    // Let live work queued behind the batch go first.
-                    tokio::task::yield_now().await;
-                }
-                if deleted == 0 {
-                    // Held or reopened since they were listed: leave them.
-                    break;
+            self.sweep_chats(cutoff, now, counts).await?;
+        }
+        self.clear_parts(plan, counts).await?;
+        self.expire_kept(plan, counts).await?;
+        self.check("before_compaction")?;
+        if counts.removals() > 0 {
+            store.compact_after_deletion().await?;
+        }
+        self.check("before_record")?;
+        let summary = serde_json::to_string(&counts).unwrap_or_default();
+        self.audit_log
+            .append_audit(
+                NewAuditEntry::new(Actor::system(SWEEP_ACTOR), "retention.sweep").because(summary),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Chat records past their period, batch by batch: extracted first
+    /// where the policy says so, then deleted. Gentler batches while live
+    /// chat is busy.
+    async fn sweep_chats(
+        &self,
+        cutoff: OffsetDateTime,
+        now: OffsetDateTime,
+        counts: &mut SweepCounts,
+    ) -> Result<(), SweepError> {
+        let store = &self.records;
+        let extract = self.policy.extracts_chats();
+        loop {
+            let gentle = self.live_chat_busy();
+            let batch = if gentle {
+                self.settings.batch_size.min(GENTLE_BATCH)
+            } else {
+                self.settings.batch_size
+            };
+            let started = std::time::Instant::now();
+            let claimed_at = self.clock.now();
+            let ids = store
+                .claim_due_chats(cutoff, batch, claimed_at, claimed_at + SWEEP_CLAIM)
+                .await?;
+            if ids.is_empty() {
+                break;
+            }
+            counts.chats_due += ids.len() as u64;
+            let done = self.sweep_batch(&ids, extract, now, counts).await;
+            if !matches!(done, Ok(n) if n == ids.len() as u64) {
+                // Let go of what this sweep did not delete, so that the next
+                // sweep looks at it again at once; should this fail too, the
+                // claim expires after SWEEP_CLAIM.
+                if let Err(e) = store.release_sweep_claims(&ids).await {
+                    tracing::warn!(error = %e, "could not release the sweep's claims");
                 }
             }
+            let deleted = done?;
+            if gentle {
+                tokio::time::sleep(started.elapsed() * GENTLE_PAUSE_FACTOR).await;
+            } else {
+                // Let live work queued behind the batch go first.
+                tokio::task::yield_now().await;
+            }
+            if deleted == 0 {
+                // Held or reopened since they were listed: leave them.
+                break;
+            }
         }
+        Ok(())
+    }
+
+    /// One claimed batch: extracted first where the policy says so, then
+    /// deleted. Returns how many chats were deleted.
+    async fn sweep_batch(
+        &self,
+        ids: &[ChatId],
+        extract: bool,
+        now: OffsetDateTime,
+        counts: &mut SweepCounts,
+    ) -> Result<u64, SweepError> {
+        let store = &self.records;
+        if extract {
+            let chats = store.chats_for_sweep(ids).await?;
+            self.check("chats.after_read")?;
+            // Redaction is CPU work: off the async workers, so that
+            // live chat on the same runtime is not held up by it.
+            let me = self.clone();
+            let extracts: Vec<ExtractedChat> = tokio::task::spawn_blocking(move || {
+                chats.iter().filter_map(|c| me.extract(c, now)).collect()
+            })
+            .await
+            .map_err(|_| SweepError::Worker)?;
+            counts.chats_extracted += store
+                .save_extracts(
+                    &extracts,
+                    sweep_audit("retention.extracted", "chats extracted"),
+                )
+                .await?;
+            self.check("chats.after_extract")?;
+        }
+        let deleted = store
+            .delete_swept_chats(
+                ids,
+                extract,
+                sweep_audit("retention.deleted", "chat records deleted"),
+            )
+            .await?;
+        counts.chats_deleted += deleted;
+        self.check("chats.after_delete")?;
+        Ok(deleted)
+    }
+
+    /// IP addresses and visitor details kept for less time than the chat.
+    async fn clear_parts(
+        &self,
+        plan: &SweepPlan,
+        counts: &mut SweepCounts,
+    ) -> Result<(), SweepError> {
+        let store = &self.records;
         if let Some(cutoff) = plan.ip_addresses {
             counts.ip_addresses_deleted += store
                 .clear_ip_addresses(
@@ -455,6 +523,17 @@ impl Sweeper {
                 .await?;
             self.check("visitor_details.after_clear")?;
         }
+        Ok(())
+    }
+
+    /// Extracts and chatbot questions past their period, anonymised or
+    /// deleted as the policy says.
+    async fn expire_kept(
+        &self,
+        plan: &SweepPlan,
+        counts: &mut SweepCounts,
+    ) -> Result<(), SweepError> {
+        let store = &self.records;
         if let Some((cutoff, expiry)) = plan.extracts {
             let (action, what) = match expiry {
                 ExtractExpiry::Anonymise => {
@@ -491,17 +570,6 @@ impl Sweeper {
                 ExtractExpiry::Delete => counts.bot_questions_deleted += n,
             }
         }
-        self.check("before_compaction")?;
-        if counts.removals() > 0 {
-            store.compact_after_deletion().await?;
-        }
-        self.check("before_record")?;
-        let summary = serde_json::to_string(&counts).unwrap_or_default();
-        self.audit_log
-            .append_audit(
-                NewAuditEntry::new(Actor::system(SWEEP_ACTOR), "retention.sweep").because(summary),
-            )
-            .await?;
         Ok(())
     }
 

@@ -18,6 +18,20 @@ pub trait RetentionStore: Send + Sync {
     /// released from a legal hold; never one under hold. Lowest id first.
     async fn due_chats(&self, ended_before: OffsetDateTime, limit: u32)
         -> StoreResult<Vec<ChatId>>;
+    /// Claims up to `limit` due chats (as [`RetentionStore::due_chats`]) for
+    /// one sweep until `until`, lowest id first, skipping those another
+    /// sweep has claimed and not yet let go. On PostgreSQL rows that a
+    /// concurrent claim is taking are skipped (`FOR UPDATE SKIP LOCKED`),
+    /// so sweeps on several nodes share the work instead of waiting.
+    async fn claim_due_chats(
+        &self,
+        ended_before: OffsetDateTime,
+        limit: u32,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> StoreResult<Vec<ChatId>>;
+    /// Lets go of a sweep's claim on these chats (those it did not delete).
+    async fn release_sweep_claims(&self, ids: &[ChatId]) -> StoreResult<()>;
     /// How many chats [`RetentionStore::due_chats`] would give in all.
     async fn count_due_chats(&self, ended_before: OffsetDateTime) -> StoreResult<u64>;
     /// What a sweep with `plan` would do, counted without changing anything

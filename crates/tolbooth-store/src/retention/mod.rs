@@ -251,6 +251,55 @@ impl RetentionStore for SqlStore {
         Ok(ids_of(&rows)?.into_iter().map(ChatId).collect())
     }
 
+    async fn claim_due_chats(
+        &self,
+        ended_before: OffsetDateTime,
+        limit: u32,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> StoreResult<Vec<ChatId>> {
+        let skip_locked = match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(&format!(
+            "UPDATE chats SET sweep_claimed_until = $3 WHERE id IN (\
+             SELECT id FROM chats c WHERE state = 'ended' \
+             AND (ended_at <= $1 OR hold_released_at IS NOT NULL) AND {NOT_HELD} \
+             AND (sweep_claimed_until IS NULL OR sweep_claimed_until <= $4) \
+             ORDER BY id LIMIT $2{skip_locked}) RETURNING id"
+        ))
+        .bind(unix_millis(ended_before))
+        .bind(i64::from(limit))
+        .bind(unix_millis(until))
+        .bind(unix_millis(now))
+        .fetch_all(&mut *tx)
+        .await
+        .store()?;
+        tx.commit().await.store()?;
+        let mut ids: Vec<ChatId> = ids_of(&rows)?.into_iter().map(ChatId).collect();
+        ids.sort_unstable_by_key(|id| id.0);
+        Ok(ids)
+    }
+
+    async fn release_sweep_claims(&self, ids: &[ChatId]) -> StoreResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "UPDATE chats SET sweep_claimed_until = NULL WHERE id IN ({})",
+            placeholders(1, ids.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(id.0);
+        }
+        let mut tx = self.begin_write().await?;
+        q.execute(&mut *tx).await.store()?;
+        tx.commit().await.store()
+    }
+
     async fn count_due_chats(&self, ended_before: OffsetDateTime) -> StoreResult<u64> {
         let row = sqlx::query(&format!(
             "SELECT COUNT(*) AS n FROM chats c WHERE state = 'ended' \
@@ -492,8 +541,9 @@ impl RetentionStore for SqlStore {
         } else {
             ""
         };
-        // On PostgreSQL the rows are locked, so two nodes sweeping at once
-        // cannot both delete (and count) one chat: the second waits, then
+        // The sweep has claimed these chats; on PostgreSQL the rows are
+        // also locked, so that a claim that expired mid-batch cannot let two
+        // nodes both delete (and count) one chat: the second waits, then
         // finds it gone. SQLite has one writer at a time anyway.
         let lock = match self.backend {
             Backend::Postgres => " FOR UPDATE",

@@ -21,6 +21,8 @@ backend_tests!(
     a_chat_is_deleted_under_an_extract_rule_only_once_extracted,
     held_open_and_recent_chats_are_not_due,
     policy_versions_are_numbered_once,
+    sweeps_claim_different_chats_and_a_dead_claim_expires,
+    concurrent_claims_never_share_a_chat,
 );
 
 fn counted(action: &'static str) -> CountedAudit {
@@ -255,6 +257,86 @@ async fn held_open_and_recent_chats_are_not_due(backend: Backend) {
         s.due_chats(cutoff, 100).await.unwrap(),
         vec![due, held, recent]
     );
+}
+
+async fn sweeps_claim_different_chats_and_a_dead_claim_expires(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let s = &f.store;
+    let old = f.clock_now() - Duration::days(30);
+    let mut ids = Vec::new();
+    for n in 1..=3 {
+        ids.push(chat(s, n, old, "ended").await.0);
+    }
+    let cutoff = f.clock_now() - Duration::days(7);
+    let now = f.clock_now();
+    let lease = now + Duration::minutes(10);
+    let first = s.claim_due_chats(cutoff, 2, now, lease).await.unwrap();
+    assert_eq!(first, ids[..2].to_vec(), "lowest ids first");
+    let second = s.claim_due_chats(cutoff, 2, now, lease).await.unwrap();
+    assert_eq!(second, vec![ids[2]], "a second sweep takes the rest");
+    assert!(s
+        .claim_due_chats(cutoff, 2, now, lease)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.due_chats(cutoff, 100).await.unwrap(),
+        ids,
+        "claimed chats are still due"
+    );
+
+    // The first sweep lets go of one chat; the second's claim expires.
+    s.release_sweep_claims(&first[1..]).await.unwrap();
+    assert_eq!(
+        s.claim_due_chats(cutoff, 5, now, lease).await.unwrap(),
+        vec![ids[1]]
+    );
+    let later = lease + Duration::seconds(1);
+    assert_eq!(
+        s.claim_due_chats(cutoff, 5, later, later + Duration::minutes(10))
+            .await
+            .unwrap(),
+        ids,
+        "claims left by a sweep that died expire"
+    );
+}
+
+async fn concurrent_claims_never_share_a_chat(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let s = &f.store;
+    let old = f.clock_now() - Duration::days(30);
+    let mut ids = Vec::new();
+    for n in 1..=24 {
+        ids.push(chat(s, n, old, "ended").await.0);
+    }
+    let cutoff = f.clock_now() - Duration::days(7);
+    let now = f.clock_now();
+    let lease = now + Duration::minutes(10);
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let s = s.clone();
+        tasks.push(tolbooth_workers::spawn_task("test", async move {
+            s.claim_due_chats(cutoff, 4, now, lease).await
+        }));
+    }
+    let mut got: Vec<ChatId> = Vec::new();
+    for t in tasks {
+        got.extend(t.await.expect("task").expect("claim"));
+    }
+    let claimed = got.len();
+    got.sort_unstable_by_key(|id| id.0);
+    got.dedup();
+    assert_eq!(got.len(), claimed, "no chat is claimed twice");
+    // Every claim that found nothing free may come back empty-handed, but
+    // between them the six sweeps took every chat.
+    let rest = s.claim_due_chats(cutoff, 100, now, lease).await.unwrap();
+    got.extend(rest);
+    got.sort_unstable_by_key(|id| id.0);
+    assert_eq!(got, ids);
 }
 
 async fn policy_versions_are_numbered_once(backend: Backend) {
