@@ -362,6 +362,10 @@ impl Origins {
     }
 }
 
+/// Makes the error for a key whose value is wrong: the key, the value as
+/// shown, what was expected.
+type Invalid<'a> = dyn Fn(&str, String, &str) -> ConfigError + 'a;
+
 impl Config {
     /// Loads the file at `path` (if any), applies `TOLBOOTH_*` variables from
     /// `env`, and validates the result.
@@ -486,6 +490,17 @@ impl Config {
             source_desc: origins.describe(key),
             expected: expected.to_owned(),
         };
+        self.validate_server(&invalid)?;
+        self.validate_chat(&invalid)?;
+        self.validate_retention(&invalid)?;
+        self.validate_chatbot(&invalid)?;
+        self.validate_secrets(&invalid)?;
+        self.validate_limits(&invalid)
+    }
+
+    /// The listening address, public URL, trusted proxies and the widget's
+    /// host pages.
+    fn validate_server(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
         if self.server.listen.parse::<SocketAddr>().is_err() {
             return Err(invalid(
                 "server.listen",
@@ -524,6 +539,11 @@ impl Config {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// Opening hours and the counts that must be above zero.
+    fn validate_chat(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
         if let Err(e) = self.chat_schedule() {
             let (key, value) = match &e {
                 crate::retention::schedule::ScheduleError::Hours(_) => (
@@ -564,6 +584,11 @@ impl Config {
                 return Err(invalid(key, "0".into(), "a whole number above 0"));
             }
         }
+        Ok(())
+    }
+
+    /// The sweep's batch and the policy file.
+    fn validate_retention(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
         if self.retention.batch_size > 5_000 {
             return Err(invalid(
                 "retention.batch_size",
@@ -583,6 +608,11 @@ impl Config {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// The chatbot's thresholds, site and case patterns.
+    fn validate_chatbot(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
         for (key, value) in [
             ("chatbot.min_confidence", self.chatbot.min_confidence),
             ("chatbot.min_margin", self.chatbot.min_margin),
@@ -609,6 +639,11 @@ impl Config {
                 &format!("regular expressions ({})", one_line(&e.reason)),
             ));
         }
+        Ok(())
+    }
+
+    /// The database URL and the secrets key, never shown in full.
+    fn validate_secrets(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
         if let Some(url) = &self.database_url {
             let u = url.expose();
             if !(u.starts_with("sqlite:")
@@ -635,6 +670,12 @@ impl Config {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// Sizes, timeouts, session and sign-in limits, the organisation's name
+    /// and the log filter.
+    fn validate_limits(&self, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
         let ranges: [(&str, u64, u64, u64); 7] = [
             (
                 "server.max_body_bytes",

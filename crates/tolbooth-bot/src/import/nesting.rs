@@ -1938,4 +1938,8 @@ impl<'a> Scan<'a> {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a table of markup cases reads best as one list"
+)]
 mod tests;

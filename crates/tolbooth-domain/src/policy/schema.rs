@@ -107,83 +107,94 @@ pub fn reference_markdown() -> String {
             .filter_map(|name| defs.get(*name).map(|d| (*name, d))),
     );
     for (name, def) in tables {
-        let header = if name == "Policy" {
-            "Top level"
-        } else {
-            toml_header(name).unwrap_or(name)
-        };
-        let _ = writeln!(out, "## {header}\n");
-        if let Some(d) = def.get("description").and_then(Value::as_str) {
-            let _ = writeln!(out, "{}\n", one_line(d));
-        }
-        let required: Vec<&str> = def
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        out.push_str("| Key | Type | Required | Meaning |\n|---|---|---|---|\n");
-        if let Some(props) = def.get("properties").and_then(Value::as_object) {
-            for (key, prop) in props {
-                let meaning = prop
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(one_line)
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "| `{key}` | {} | {} | {} |",
-                    type_of(prop),
-                    if required.contains(&key.as_str()) {
-                        "yes"
-                    } else {
-                        "no"
-                    },
-                    meaning.replace('|', "\\|")
-                );
-            }
-        }
-        out.push('\n');
+        table_section(&mut out, name, def);
     }
     out.push_str("## Words\n\n");
     for name in WORD_LISTS {
-        let Some(def) = defs.get(name) else { continue };
-        let _ = writeln!(out, "### {name}\n");
-        if let Some(d) = def.get("description").and_then(Value::as_str) {
-            let _ = writeln!(out, "{}\n", one_line(d));
-        }
-        if let Some(variants) = def.get("oneOf").and_then(Value::as_array) {
-            for v in variants {
-                let word = v
-                    .get("const")
-                    .or_else(|| v.get("enum").and_then(|e| e.get(0)))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let meaning = v
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(one_line)
-                    .unwrap_or_default();
-                let _ = writeln!(out, "- `{word}`: {meaning}");
-            }
-            out.push('\n');
-        } else if let Some(words) = def.get("enum").and_then(Value::as_array) {
-            for w in words.iter().filter_map(Value::as_str) {
-                let _ = writeln!(out, "- `{w}`");
-            }
-            out.push('\n');
-        }
-        if name == "CategoryKind" {
-            out.push_str("Fields Tolbooth keeps for each kind (a category's `fields` are chosen from these):\n\n");
-            for kind in super::CategoryKind::ALL {
-                let fields: Vec<String> = kind
-                    .fields()
-                    .iter()
-                    .map(|(f, _)| format!("`{f}`"))
-                    .collect();
-                let _ = writeln!(out, "- `{}`: {}", kind.name(), fields.join(", "));
-            }
-            out.push('\n');
+        if let Some(def) = defs.get(name) {
+            word_section(&mut out, name, def);
         }
     }
     out
+}
+
+/// One table of the policy file: its keys, their types and meanings.
+fn table_section(out: &mut String, name: &str, def: &Value) {
+    let header = if name == "Policy" {
+        "Top level"
+    } else {
+        toml_header(name).unwrap_or(name)
+    };
+    let _ = writeln!(out, "## {header}\n");
+    if let Some(d) = def.get("description").and_then(Value::as_str) {
+        let _ = writeln!(out, "{}\n", one_line(d));
+    }
+    let required: Vec<&str> = def
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    out.push_str("| Key | Type | Required | Meaning |\n|---|---|---|---|\n");
+    if let Some(props) = def.get("properties").and_then(Value::as_object) {
+        for (key, prop) in props {
+            let meaning = prop
+                .get("description")
+                .and_then(Value::as_str)
+                .map(one_line)
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{key}` | {} | {} | {} |",
+                type_of(prop),
+                if required.contains(&key.as_str()) {
+                    "yes"
+                } else {
+                    "no"
+                },
+                meaning.replace('|', "\\|")
+            );
+        }
+    }
+    out.push('\n');
+}
+
+/// One list of words a key takes, with what each means.
+fn word_section(out: &mut String, name: &str, def: &Value) {
+    let _ = writeln!(out, "### {name}\n");
+    if let Some(d) = def.get("description").and_then(Value::as_str) {
+        let _ = writeln!(out, "{}\n", one_line(d));
+    }
+    if let Some(variants) = def.get("oneOf").and_then(Value::as_array) {
+        for v in variants {
+            let word = v
+                .get("const")
+                .or_else(|| v.get("enum").and_then(|e| e.get(0)))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let meaning = v
+                .get("description")
+                .and_then(Value::as_str)
+                .map(one_line)
+                .unwrap_or_default();
+            let _ = writeln!(out, "- `{word}`: {meaning}");
+        }
+        out.push('\n');
+    } else if let Some(words) = def.get("enum").and_then(Value::as_array) {
+        for w in words.iter().filter_map(Value::as_str) {
+            let _ = writeln!(out, "- `{w}`");
+        }
+        out.push('\n');
+    }
+    if name == "CategoryKind" {
+        out.push_str("Fields Tolbooth keeps for each kind (a category's `fields` are chosen from these):\n\n");
+        for kind in super::CategoryKind::ALL {
+            let fields: Vec<String> = kind
+                .fields()
+                .iter()
+                .map(|(f, _)| format!("`{f}`"))
+                .collect();
+            let _ = writeln!(out, "- `{}`: {}", kind.name(), fields.join(", "));
+        }
+        out.push('\n');
+    }
 }

@@ -1,4 +1,5 @@
 //! The store contract: one suite, run against SQLite and PostgreSQL.
+#![expect(clippy::too_many_lines, reason = "a scenario test reads as one story, from the visitor's first step to what is kept")]
 
 #![expect(
     clippy::unwrap_used,

@@ -4,10 +4,13 @@
 use crate::cli::RetentionCommand;
 use anyhow::Result;
 use std::process::ExitCode;
+use time::OffsetDateTime;
 use tolbooth_core::retention::{plan, SweepOptions};
+use tolbooth_core::services::PolicyServices;
 use tolbooth_core::Config;
+use tolbooth_domain::governance::LegalHold;
 use tolbooth_domain::policy::CategoryKind;
-use tolbooth_domain::retention::SweepCounts;
+use tolbooth_domain::retention::{SweepCounts, SweepRecord};
 use tolbooth_domain::time_fmt::rfc3339;
 
 fn print_counts(c: &SweepCounts, dry: bool) {
@@ -93,62 +96,89 @@ pub async fn run(config: Config, command: &RetentionCommand) -> Result<ExitCode>
                     })
                 );
             } else {
-                let policy = sweeper.policy();
-                println!("Policy: {}", services.governance.policy().origin);
-                println!("Rules:");
-                for kind in CategoryKind::ALL {
-                    if let Some(rule) = policy.rule(kind) {
-                        println!(
-                            "  {:<18} {} after {:?}, then {}",
-                            kind.name(),
-                            rule.period,
-                            rule.starts,
-                            rule.action.plain()
-                        );
-                    }
-                }
-                let p = plan(policy, now);
-                if let Some(c) = p.chats {
-                    println!("Chats that ended on or before {} are due.", rfc3339(c));
-                }
-                println!("Due now:");
-                print_counts(&due, true);
-                println!("Extracts held: {extracts}");
-                for h in &held {
-                    println!(
-                        "  hold on {} since {} by {}{}",
-                        h.chat_ref,
-                        rfc3339(h.placed_at),
-                        h.placed_by_name,
-                        if h.release.is_some() {
-                            " (release asked for; needs a second officer)"
-                        } else {
-                            ""
-                        }
-                    );
-                }
-                println!("Last sweeps:");
-                if history.is_empty() {
-                    println!("  none yet");
-                }
-                for s in &history {
-                    println!(
-                        "  #{} {} {:?}{}{}: {} extracted, {} deleted, {} IP addresses, {} anonymised",
-                        s.id,
-                        rfc3339(s.started_at),
-                        s.outcome,
-                        if s.dry_run { " (dry run)" } else { "" },
-                        if s.forced { " (forced)" } else { "" },
-                        s.counts.chats_extracted,
-                        s.counts.chats_deleted,
-                        s.counts.ip_addresses_deleted,
-                        s.counts.extracts_anonymised
-                    );
-                }
+                let status = Status {
+                    now,
+                    due: &due,
+                    history: &history,
+                    held: &held,
+                    extracts,
+                };
+                print_status(&services, &status);
             }
             ExitCode::SUCCESS
         }
     };
     app.store.close().await;
     Ok(code)
+}
+
+/// What `tolbooth retention status` reports.
+struct Status<'a> {
+    now: OffsetDateTime,
+    due: &'a SweepCounts,
+    history: &'a [SweepRecord],
+    held: &'a [LegalHold],
+    extracts: u64,
+}
+
+fn print_status(services: &PolicyServices, status: &Status<'_>) {
+    let Status {
+        now,
+        due,
+        history,
+        held,
+        extracts,
+    } = *status;
+    let policy = services.sweeper.policy();
+    println!("Policy: {}", services.governance.policy().origin);
+    println!("Rules:");
+    for kind in CategoryKind::ALL {
+        if let Some(rule) = policy.rule(kind) {
+            println!(
+                "  {:<18} {} after {:?}, then {}",
+                kind.name(),
+                rule.period,
+                rule.starts,
+                rule.action.plain()
+            );
+        }
+    }
+    let p = plan(policy, now);
+    if let Some(c) = p.chats {
+        println!("Chats that ended on or before {} are due.", rfc3339(c));
+    }
+    println!("Due now:");
+    print_counts(due, true);
+    println!("Extracts held: {extracts}");
+    for h in held {
+        println!(
+            "  hold on {} since {} by {}{}",
+            h.chat_ref,
+            rfc3339(h.placed_at),
+            h.placed_by_name,
+            if h.release.is_some() {
+                " (release asked for; needs a second officer)"
+            } else {
+                ""
+            }
+        );
+    }
+    println!("Last sweeps:");
+    if history.is_empty() {
+        println!("  none yet");
+    }
+    for s in history {
+        println!(
+            "  #{} {} {:?}{}{}: {} extracted, {} deleted, {} IP addresses, {} anonymised",
+            s.id,
+            rfc3339(s.started_at),
+            s.outcome,
+            if s.dry_run { " (dry run)" } else { "" },
+            if s.forced { " (forced)" } else { "" },
+            s.counts.chats_extracted,
+            s.counts.chats_deleted,
+            s.counts.ip_addresses_deleted,
+            s.counts.extracts_anonymised
+        );
+    }
 }

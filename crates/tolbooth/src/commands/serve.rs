@@ -2,8 +2,10 @@
 
 use crate::cli::ServeArgs;
 use anyhow::{Context, Result};
+use std::net::SocketAddr;
 use std::process::ExitCode;
-use tolbooth_core::demo;
+use tolbooth_core::demo::{self, DemoLogin};
+use tolbooth_core::services::Services;
 use tolbooth_core::Config;
 use tolbooth_web::server;
 use tolbooth_web::AppState;
@@ -11,7 +13,46 @@ use tolbooth_web::AppState;
 /// The organisation name the demo uses when none is configured.
 const DEMO_ORGANISATION: &str = "Tolbooth Demo Council";
 
-pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Result<ExitCode> {
+pub async fn serve(config: Config, args: ServeArgs, demo_mode: bool) -> Result<ExitCode> {
+    let config = with_arguments(config, args, demo_mode)?;
+    // Refuse before touching the database if there is no policy.
+    let policy = crate::wiring::load_policy(&config)?;
+    let app = crate::wiring::open(config).await?;
+    if demo_mode {
+        import_demo_knowledge(&app).await;
+    }
+    let services = app.services(policy).await?;
+    let notice = services
+        .governance
+        .adopt_running_policy()
+        .await
+        .context("cannot record the policy version")?;
+    let listener = server::bind(&app.config.server.listen).await?;
+    let addr = listener.local_addr()?;
+    let base = public_base(&app.config, addr);
+    if demo_mode {
+        let logins = demo::seed(&app.accounts).await?;
+        print_demo_welcome(&app.config, &services, &base, &logins);
+    } else {
+        println!("Tolbooth listening on {base}");
+    }
+    tracing::info!(
+        %addr,
+        store = app.store.backend().name(),
+        policy_version = notice.version,
+        "listening"
+    );
+    services.start_workers();
+    let state = AppState::new(&services);
+    server::serve(state, listener, server::shutdown_signal()).await?;
+    services.workers.shutdown().await;
+    app.store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration with the command line's `--listen` and the demo's
+/// defaults applied.
+fn with_arguments(mut config: Config, args: ServeArgs, demo_mode: bool) -> Result<Config> {
     if let Some(listen) = args.listen {
         config.server.listen = listen;
         // Re-validate with the new address so a bad --listen is reported
@@ -29,85 +70,58 @@ pub async fn serve(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resu
     if demo_mode && config.retention.policy.is_none() {
         config.retention.policy = Some(crate::wiring::DEMO_POLICY.to_owned());
     }
-    // Refuse before touching the database if there is no policy.
-    let policy = crate::wiring::load_policy(&config)?;
-    let app = crate::wiring::open(config).await?;
-    if demo_mode {
-        import_demo_knowledge(&app).await;
-    }
-    let services = app.services(policy).await?;
-    let notice = services
-        .governance
-        .adopt_running_policy()
-        .await
-        .context("cannot record the policy version")?;
-    let listener = server::bind(&app.config.server.listen).await?;
-    let addr = listener.local_addr()?;
-    let scheme = if app.config.server.tls.is_some() {
+    Ok(config)
+}
+
+/// The address people reach Tolbooth at; warns when it serves plain HTTP
+/// beyond this machine with no TLS proxy configured.
+fn public_base(config: &Config, addr: SocketAddr) -> String {
+    let scheme = if config.server.tls.is_some() {
         "https"
     } else {
         "http"
     };
-    let base = app
-        .config
-        .server
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("{scheme}://{addr}"));
-    if app.config.server.tls.is_none()
-        && !addr.ip().is_loopback()
-        && app.config.server.public_url.is_none()
+    if config.server.tls.is_none() && !addr.ip().is_loopback() && config.server.public_url.is_none()
     {
         tracing::warn!(
             "serving plain HTTP on a non-loopback address: configure server.tls or put a TLS proxy in front and set server.public_url"
         );
     }
-    if demo_mode {
-        let logins = demo::seed(&app.accounts).await?;
-        println!();
-        println!(
-            "Tolbooth demo for {} is running.",
-            app.config.organisation.name
-        );
-        println!();
-        println!("  Demo page:      {base}/demo");
-        println!("  Staff console:  {base}/login");
-        println!(
-            "  Privacy notice: {base}/privacy (policy {})",
-            services.governance.policy().origin
-        );
-        println!();
-        for login in &logins {
-            println!(
-                "  {:<15} username {:<15} one-time password {}",
-                format!("{}:", login.role.label()),
-                login.username,
-                login.password.expose()
-            );
-        }
-        println!();
-        println!("  One-time passwords must be changed at first sign-in; the administrator");
-        println!("  then sets up an authenticator app (required for that role).");
-        println!(
-            "  Data is kept in {}. Press Ctrl-C to stop.",
-            app.config.data_dir.display()
-        );
-        println!();
-    } else {
-        println!("Tolbooth listening on {base}");
-    }
-    tracing::info!(
-        %addr,
-        store = app.store.backend().name(),
-        policy_version = notice.version,
-        "listening"
+    config
+        .server
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("{scheme}://{addr}"))
+}
+
+/// Where the demo is and how to sign in to it.
+fn print_demo_welcome(config: &Config, services: &Services, base: &str, logins: &[DemoLogin]) {
+    println!();
+    println!("Tolbooth demo for {} is running.", config.organisation.name);
+    println!();
+    println!("  Demo page:      {base}/demo");
+    println!("  Staff console:  {base}/login");
+    println!(
+        "  Privacy notice: {base}/privacy (policy {})",
+        services.governance.policy().origin
     );
-    services.start_workers();
-    let state = AppState::new(&services);
-    server::serve(state, listener, server::shutdown_signal()).await?;
-    services.workers.shutdown().await;
-    app.store.close().await;
-    Ok(ExitCode::SUCCESS)
+    println!();
+    for login in logins {
+        println!(
+            "  {:<15} username {:<15} one-time password {}",
+            format!("{}:", login.role.label()),
+            login.username,
+            login.password.expose()
+        );
+    }
+    println!();
+    println!("  One-time passwords must be changed at first sign-in; the administrator");
+    println!("  then sets up an authenticator app (required for that role).");
+    println!(
+        "  Data is kept in {}. Press Ctrl-C to stop.",
+        config.data_dir.display()
+    );
+    println!();
 }
 
 mod demo_kb {

@@ -358,127 +358,136 @@ impl Conn {
         let Some(frame) = super::parse_frame::<ConsoleIn>(wire, text).await? else {
             return Ok(());
         };
-        let live_chat = self.state.live_chat.clone();
-        let me = &self.member;
-        let ctx = &self.client;
-        macro_rules! chat_ref {
-            ($raw:expr) => {
-                match parse_ref(&$raw) {
-                    Ok(r) => r,
-                    Err(_) => {
-                        let frame = Out::Error {
-                            code: Code::NotFound,
-                            message: "no such chat".into(),
-                            client_id: None,
-                            chat_id: Some($raw),
-                        };
-                        return wire.send(&frame).await;
-                    }
-                }
+        let Some(raw) = chat_id_of(&frame) else {
+            return wire.send(&Out::Pong).await;
+        };
+        let Ok(chat_ref) = parse_ref(raw) else {
+            let frame = Out::Error {
+                code: Code::NotFound,
+                message: "no such chat".into(),
+                client_id: None,
+                chat_id: Some(raw.to_owned()),
             };
-        }
-        match frame {
-            ConsoleIn::Ping => wire.send(&Out::Pong).await,
-            ConsoleIn::Open { chat_id, after } => {
-                let r = chat_ref!(chat_id);
-                self.open(wire, watching, r, after).await
-            }
-            ConsoleIn::Close { chat_id } => {
-                let r = chat_ref!(chat_id);
+            return wire.send(&frame).await;
+        };
+        self.command(wire, watching, chat_ref, frame).await
+    }
+
+    /// A command about one chat: what the operator does with it.
+    async fn command(
+        &self,
+        wire: &mut Wire,
+        watching: &mut Watching,
+        r: ChatRef,
+        frame: ConsoleIn,
+    ) -> Result<(), Ending> {
+        let live_chat = self.state.live_chat.clone();
+        let (me, ctx) = (&self.member, &self.client);
+        let outcome = match frame {
+            ConsoleIn::Ping => Ok(()),
+            ConsoleIn::Open { after, .. } => return self.open(wire, watching, r, after).await,
+            ConsoleIn::Close { .. } => {
                 if let Ok(chat) = live_chat.chat(r).await {
                     watching.unwatch(chat.id);
                 }
                 Ok(())
             }
-            ConsoleIn::Accept { chat_id } => {
-                let r = chat_ref!(chat_id);
-                match live_chat.accept(me, r, ctx).await {
-                    Ok(_) => self.open(wire, watching, r, 0).await,
-                    Err(e) => self.refuse(wire, &e, r, None).await,
-                }
-            }
-            ConsoleIn::Reject { chat_id } => {
-                let r = chat_ref!(chat_id);
-                match live_chat.reject(me, r, ctx).await {
-                    Ok(_) => Ok(()),
-                    Err(e) => self.refuse(wire, &e, r, None).await,
-                }
-            }
-            ConsoleIn::End { chat_id } => {
-                let r = chat_ref!(chat_id);
-                match live_chat.end(me, r, ctx).await {
-                    Ok(_) => Ok(()),
-                    Err(e) => self.refuse(wire, &e, r, None).await,
-                }
-            }
+            ConsoleIn::Accept { .. } => match live_chat.accept(me, r, ctx).await {
+                Ok(_) => return self.open(wire, watching, r, 0).await,
+                Err(e) => Err(e),
+            },
+            ConsoleIn::Reject { .. } => live_chat.reject(me, r, ctx).await.map(drop),
+            ConsoleIn::End { .. } => live_chat.end(me, r, ctx).await.map(drop),
             ConsoleIn::Send {
-                chat_id,
-                client_id,
-                text,
-            } => {
-                let r = chat_ref!(chat_id);
-                match live_chat.operator_send(me, r, &client_id, &text).await {
-                    Ok(appended) => {
-                        wire.send(&Out::Ack {
-                            chat_id: r.to_string(),
-                            client_id,
-                            seq: appended.message.seq,
-                            duplicate: appended.duplicate,
-                        })
-                        .await
-                    }
-                    Err(e) => self.refuse(wire, &e, r, Some(client_id)).await,
-                }
-            }
-            ConsoleIn::Typing { chat_id, active } => {
-                let r = chat_ref!(chat_id);
-                match live_chat.operator_typing(me, r, active).await {
-                    Ok(()) => Ok(()),
-                    Err(e) => self.refuse(wire, &e, r, None).await,
-                }
-            }
-            ConsoleIn::Visitor { chat_id } => {
-                let r = chat_ref!(chat_id);
-                match live_chat.visitor_panel(me, r, ctx).await {
-                    Ok(panel) => {
-                        wire.send(&Out::Visitor(Box::new(VisitorOut::of(panel))))
-                            .await
-                    }
-                    Err(e) => self.refuse(wire, &e, r, None).await,
-                }
-            }
-            ConsoleIn::Flag { chat_id, reason } => {
-                let r = chat_ref!(chat_id);
-                let Some(reason) = FlagReason::parse(&reason) else {
+                client_id, text, ..
+            } => return self.send(wire, r, client_id, &text).await,
+            ConsoleIn::Typing { active, .. } => live_chat.operator_typing(me, r, active).await,
+            ConsoleIn::Visitor { .. } => match live_chat.visitor_panel(me, r, ctx).await {
+                Ok(panel) => {
                     return wire
-                        .send(&Out::Error {
-                            code: Code::BadInput,
-                            message: "reason must be offensive, security_concern, safeguarding or possible_offence".into(),
-                            client_id: None,
-                            chat_id: Some(r.to_string()),
-                        })
-                        .await;
-                };
-                match live_chat.flag(me, r, reason, ctx).await {
-                    Ok(new) => {
-                        wire.send(&Out::Flagged {
-                            chat_id: r.to_string(),
-                            reason: reason.name(),
-                            new,
-                        })
+                        .send(&Out::Visitor(Box::new(VisitorOut::of(panel))))
                         .await
-                    }
-                    Err(e) => self.refuse(wire, &e, r, None).await,
                 }
+                Err(e) => Err(e),
+            },
+            ConsoleIn::Flag { reason, .. } => return self.flag(wire, r, &reason).await,
+            ConsoleIn::Transfer { to, .. } => {
+                live_chat.transfer(me, r, StaffId(to), ctx).await.map(drop)
             }
-            ConsoleIn::Transfer { chat_id, to } => {
-                let r = chat_ref!(chat_id);
-                match live_chat.transfer(me, r, StaffId(to), ctx).await {
-                    Ok(_) => Ok(()),
-                    Err(e) => self.refuse(wire, &e, r, None).await,
-                }
-            }
+        };
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(e) => self.refuse(wire, &e, r, None).await,
         }
+    }
+
+    /// An operator's message, acknowledged with its sequence number.
+    async fn send(
+        &self,
+        wire: &mut Wire,
+        r: ChatRef,
+        client_id: String,
+        text: &str,
+    ) -> Result<(), Ending> {
+        let live_chat = &self.state.live_chat;
+        match live_chat
+            .operator_send(&self.member, r, &client_id, text)
+            .await
+        {
+            Ok(appended) => {
+                wire.send(&Out::Ack {
+                    chat_id: r.to_string(),
+                    client_id,
+                    seq: appended.message.seq,
+                    duplicate: appended.duplicate,
+                })
+                .await
+            }
+            Err(e) => self.refuse(wire, &e, r, Some(client_id)).await,
+        }
+    }
+
+    /// Flags the chat for a reason the policy knows (RET-4).
+    async fn flag(&self, wire: &mut Wire, r: ChatRef, reason: &str) -> Result<(), Ending> {
+        let Some(reason) = FlagReason::parse(reason) else {
+            return wire
+                .send(&Out::Error {
+                    code: Code::BadInput,
+                    message: "reason must be offensive, security_concern, safeguarding or possible_offence".into(),
+                    client_id: None,
+                    chat_id: Some(r.to_string()),
+                })
+                .await;
+        };
+        let live_chat = &self.state.live_chat;
+        match live_chat.flag(&self.member, r, reason, &self.client).await {
+            Ok(new) => {
+                wire.send(&Out::Flagged {
+                    chat_id: r.to_string(),
+                    reason: reason.name(),
+                    new,
+                })
+                .await
+            }
+            Err(e) => self.refuse(wire, &e, r, None).await,
+        }
+    }
+}
+
+/// The chat a console frame is about; `None` for a ping.
+fn chat_id_of(frame: &ConsoleIn) -> Option<&str> {
+    match frame {
+        ConsoleIn::Ping => None,
+        ConsoleIn::Open { chat_id, .. }
+        | ConsoleIn::Close { chat_id }
+        | ConsoleIn::Accept { chat_id }
+        | ConsoleIn::Reject { chat_id }
+        | ConsoleIn::End { chat_id }
+        | ConsoleIn::Send { chat_id, .. }
+        | ConsoleIn::Typing { chat_id, .. }
+        | ConsoleIn::Visitor { chat_id }
+        | ConsoleIn::Flag { chat_id, .. }
+        | ConsoleIn::Transfer { chat_id, .. } => Some(chat_id),
     }
 }
 

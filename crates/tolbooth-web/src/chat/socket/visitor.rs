@@ -126,8 +126,14 @@ async fn handle(
     let Some(frame) = super::parse_frame::<VisitorIn>(wire, text).await? else {
         return Ok(());
     };
+    let mut session = Session {
+        state,
+        wire,
+        joined,
+        watching,
+    };
     match frame {
-        VisitorIn::Ping => wire.send(&Out::Pong).await,
+        VisitorIn::Ping => session.wire.send(&Out::Pong).await,
         VisitorIn::Start {
             question,
             client_id,
@@ -136,15 +142,6 @@ async fn handle(
             context,
             bot_transcript,
         } => {
-            if joined.is_some() {
-                return wire
-                    .send(&Out::error(
-                        Code::AlreadyStarted,
-                        "this socket already has a chat",
-                        client_id,
-                    ))
-                    .await;
-            }
             let arrival = Arrival {
                 name,
                 visitor_id,
@@ -154,127 +151,175 @@ async fn handle(
                 seconds_on_site: context.seconds_on_site,
                 user_agent: peer.user_agent.clone(),
             };
-            match live_chat
-                .start(&question, client_id.as_deref(), &arrival, client)
+            let turns = bot_transcript
+                .into_iter()
+                .map(|t| (t.question, t.answer))
+                .collect();
+            session
+                .start(&question, client_id, &arrival, turns, client)
                 .await
-            {
-                Ok(started) => {
-                    let chat = started.chat;
-                    if !bot_transcript.is_empty() {
-                        let turns: Vec<(String, String)> = bot_transcript
-                            .into_iter()
-                            .map(|t| (t.question, t.answer))
-                            .collect();
-                        if let Err(e) = live_chat.note_chatbot_conversation(&chat, &turns).await {
-                            tracing::warn!(error = %e, "the chatbot conversation was not added to the chat");
-                        }
-                    }
-                    wire.send(&Out::Started {
-                        chat_id: chat.lifecycle.chat_ref.to_string(),
-                        token: started.token.expose().clone(),
-                        client_id,
-                    })
-                    .await?;
-                    wire.send(&Out::state(&chat)).await?;
-                    let id = chat.id;
-                    watching.watch(live_chat, chat.clone(), 0);
-                    *joined = Some(Joined {
-                        chat,
-                        token: started.token,
-                    });
-                    watching.catch_up(id, live_chat, wire).await
-                }
-                Err(e) => wire.send(&Out::chat_error(&e, client_id, None)).await,
-            }
         }
         VisitorIn::Ask {
             question,
             client_id,
         } => {
             let address = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
-            match state.chatbot.ask(&question, &address).await {
-                Ok(asked) => {
-                    wire.send(&Out::Answer {
-                        client_id,
-                        answer: asked.into(),
-                    })
-                    .await
-                }
-                Err(e) => wire.send(&bot_error(&e, client_id)).await,
-            }
-        }
-        VisitorIn::Feedback { id, helpful } => match state.chatbot.feedback(&id, helpful).await {
-            Ok(()) => wire.send(&Out::FeedbackSaved { id }).await,
-            Err(e) => wire.send(&bot_error(&e, None)).await,
-        },
-        VisitorIn::Resume { token, after } => {
-            if joined.is_some() {
-                return wire
-                    .send(&Out::error(
-                        Code::AlreadyStarted,
-                        "this socket already has a chat",
-                        None,
-                    ))
-                    .await;
-            }
-            match live_chat.visitor_chat(&token, client).await {
-                Ok(chat) => {
-                    wire.send(&Out::state(&chat)).await?;
-                    let id = chat.id;
-                    watching.watch(live_chat, chat.clone(), after);
-                    *joined = Some(Joined {
-                        chat,
-                        token: Secret::new(token),
-                    });
-                    watching.catch_up(id, live_chat, wire).await
-                }
-                Err(tolbooth_core::chat::ChatError::NotFound) => {
-                    wire.send(&Out::error(Code::NotFound, "no such chat", None))
-                        .await?;
-                    Err(Ending::Close(super::close::NO_CHAT, "no such chat"))
-                }
-                Err(e) => wire.send(&Out::chat_error(&e, None, None)).await,
-            }
-        }
-        VisitorIn::Send { client_id, text } => {
-            let Some(j) = joined.as_ref() else {
-                return not_started(wire, Some(client_id)).await;
+            let out = match state.chatbot.ask(&question, &address).await {
+                Ok(asked) => Out::Answer {
+                    client_id,
+                    answer: asked.into(),
+                },
+                Err(e) => bot_error(&e, client_id),
             };
-            let chat_id = j.chat.lifecycle.chat_ref.to_string();
-            match live_chat.visitor_send_to(&j.chat, &client_id, &text).await {
-                Ok(appended) => {
-                    wire.send(&Out::Ack {
-                        chat_id,
-                        client_id,
-                        seq: appended.message.seq,
-                        duplicate: appended.duplicate,
-                    })
-                    .await
-                }
-                Err(e) => {
-                    wire.send(&Out::chat_error(&e, Some(client_id), Some(chat_id)))
-                        .await
-                }
-            }
+            session.wire.send(&out).await
         }
+        VisitorIn::Feedback { id, helpful } => {
+            let out = match state.chatbot.feedback(&id, helpful).await {
+                Ok(()) => Out::FeedbackSaved { id },
+                Err(e) => bot_error(&e, None),
+            };
+            session.wire.send(&out).await
+        }
+        VisitorIn::Resume { token, after } => session.resume(token, after, client).await,
+        VisitorIn::Send { client_id, text } => session.send(client_id, &text).await,
         VisitorIn::Typing { active } => {
-            let Some(j) = joined.as_ref() else {
-                return not_started(wire, None).await;
+            let Some(j) = session.joined.as_ref() else {
+                return not_started(session.wire, None).await;
             };
             live_chat.visitor_typing(j.chat.id, active);
             Ok(())
         }
         VisitorIn::Leave => {
-            let Some(j) = joined.as_ref() else {
-                return not_started(wire, None).await;
+            let Some(j) = session.joined.as_ref() else {
+                return not_started(session.wire, None).await;
             };
             match live_chat.visitor_leave(j.token.expose(), client).await {
                 // The new state reaches this socket through the chat's
                 // signals, in order with its messages.
                 Ok(_) => Ok(()),
-                Err(e) => wire.send(&Out::chat_error(&e, None, None)).await,
+                Err(e) => session.wire.send(&Out::chat_error(&e, None, None)).await,
             }
         }
+    }
+}
+
+/// One visitor socket's state, borrowed for the frame being handled.
+struct Session<'a> {
+    state: &'a AppState,
+    wire: &'a mut Wire,
+    joined: &'a mut Option<Joined>,
+    watching: &'a mut Watching,
+}
+
+impl Session<'_> {
+    async fn already_started(&mut self, client_id: Option<String>) -> Result<(), Ending> {
+        self.wire
+            .send(&Out::error(
+                Code::AlreadyStarted,
+                "this socket already has a chat",
+                client_id,
+            ))
+            .await
+    }
+
+    /// Follows `chat` from sequence number `after` and sends what it missed.
+    async fn join(
+        &mut self,
+        chat: StoredChat,
+        token: Secret<String>,
+        after: i64,
+    ) -> Result<(), Ending> {
+        let live_chat = &self.state.live_chat;
+        let id = chat.id;
+        self.watching.watch(live_chat, chat.clone(), after);
+        *self.joined = Some(Joined { chat, token });
+        self.watching.catch_up(id, live_chat, self.wire).await
+    }
+
+    /// A new chat (LC-1), with the chatbot conversation that led to it
+    /// noted for the operator.
+    async fn start(
+        &mut self,
+        question: &str,
+        client_id: Option<String>,
+        arrival: &Arrival,
+        bot_turns: Vec<(String, String)>,
+        client: &ClientContext,
+    ) -> Result<(), Ending> {
+        if self.joined.is_some() {
+            return self.already_started(client_id).await;
+        }
+        let live_chat = &self.state.live_chat;
+        let started = match live_chat
+            .start(question, client_id.as_deref(), arrival, client)
+            .await
+        {
+            Ok(started) => started,
+            Err(e) => return self.wire.send(&Out::chat_error(&e, client_id, None)).await,
+        };
+        let chat = started.chat;
+        if !bot_turns.is_empty() {
+            if let Err(e) = live_chat.note_chatbot_conversation(&chat, &bot_turns).await {
+                tracing::warn!(error = %e, "the chatbot conversation was not added to the chat");
+            }
+        }
+        self.wire
+            .send(&Out::Started {
+                chat_id: chat.lifecycle.chat_ref.to_string(),
+                token: started.token.expose().clone(),
+                client_id,
+            })
+            .await?;
+        self.wire.send(&Out::state(&chat)).await?;
+        self.join(chat, started.token, 0).await
+    }
+
+    /// Back to a chat after a reload or a dropped connection (LC-5).
+    async fn resume(
+        &mut self,
+        token: String,
+        after: i64,
+        client: &ClientContext,
+    ) -> Result<(), Ending> {
+        if self.joined.is_some() {
+            return self.already_started(None).await;
+        }
+        match self.state.live_chat.visitor_chat(&token, client).await {
+            Ok(chat) => {
+                self.wire.send(&Out::state(&chat)).await?;
+                self.join(chat, Secret::new(token), after).await
+            }
+            Err(tolbooth_core::chat::ChatError::NotFound) => {
+                self.wire
+                    .send(&Out::error(Code::NotFound, "no such chat", None))
+                    .await?;
+                Err(Ending::Close(super::close::NO_CHAT, "no such chat"))
+            }
+            Err(e) => self.wire.send(&Out::chat_error(&e, None, None)).await,
+        }
+    }
+
+    /// A visitor's message, acknowledged with its sequence number.
+    async fn send(&mut self, client_id: String, text: &str) -> Result<(), Ending> {
+        let Some(j) = self.joined.as_ref() else {
+            return not_started(self.wire, Some(client_id)).await;
+        };
+        let chat_id = j.chat.lifecycle.chat_ref.to_string();
+        let out = match self
+            .state
+            .live_chat
+            .visitor_send_to(&j.chat, &client_id, text)
+            .await
+        {
+            Ok(appended) => Out::Ack {
+                chat_id,
+                client_id,
+                seq: appended.message.seq,
+                duplicate: appended.duplicate,
+            },
+            Err(e) => Out::chat_error(&e, Some(client_id), Some(chat_id)),
+        };
+        self.wire.send(&out).await
     }
 }
 

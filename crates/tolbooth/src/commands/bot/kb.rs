@@ -4,7 +4,9 @@ use crate::cli::KbCommand;
 use crate::commands::cli_actor;
 use anyhow::Result;
 use std::process::ExitCode;
+use tolbooth_core::bot::ImportOutcome;
 use tolbooth_core::Config;
+use tolbooth_domain::bot::knowledge::KbPageSummary;
 use tolbooth_domain::time_fmt::rfc3339;
 
 pub async fn run(config: Config, command: KbCommand) -> Result<ExitCode> {
@@ -21,39 +23,7 @@ pub async fn run(config: Config, command: KbCommand) -> Result<ExitCode> {
             if json {
                 println!("{}", serde_json::to_string(&outcome)?);
             } else {
-                let verb = if dry_run {
-                    "Read (dry run, nothing stored)"
-                } else {
-                    "Imported"
-                };
-                println!(
-                    "{verb}: {} page(s), {} passage(s).",
-                    outcome.pages, outcome.passages
-                );
-                if let Some(c) = outcome.counts {
-                    println!(
-                        "  added {}, updated {}, unchanged {}, removed {}",
-                        c.added, c.updated, c.unchanged, c.removed
-                    );
-                }
-                if let Some(e) = outcome.embedding {
-                    println!(
-                        "  dense retrieval: {} text(s), {} embedded now, {} old vector(s) removed",
-                        e.texts, e.embedded, e.removed
-                    );
-                }
-                if !outcome.skipped.is_empty() {
-                    println!("Skipped {} file(s):", outcome.skipped.len());
-                    for s in &outcome.skipped {
-                        println!("  {}: {}", s.path, s.reason);
-                    }
-                }
-                if !outcome.truncated.is_empty() {
-                    println!("Imported in part {} file(s):", outcome.truncated.len());
-                    for t in &outcome.truncated {
-                        println!("  {}: {}", t.path, t.reason);
-                    }
-                }
+                print_import(&outcome, dry_run);
             }
         }
         KbCommand::List { json } => {
@@ -63,18 +33,7 @@ pub async fn run(config: Config, command: KbCommand) -> Result<ExitCode> {
             } else if pages.is_empty() {
                 println!("The knowledge base is empty: add pages with `tolbooth kb import PATH`.");
             } else {
-                for p in &pages {
-                    println!(
-                        "{}\n  {} · {} · {} passage(s), {} phrasing(s) · imported {}",
-                        p.url,
-                        p.title,
-                        p.service_area,
-                        p.passages,
-                        p.phrasings,
-                        rfc3339(p.imported_at)
-                    );
-                }
-                println!("{} page(s).", pages.len());
+                print_pages(&pages);
             }
         }
         KbCommand::Remove { urls } => {
@@ -123,4 +82,57 @@ pub async fn run(config: Config, command: KbCommand) -> Result<ExitCode> {
     }
     app.store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What an import did, for a person reading the terminal.
+fn print_import(outcome: &ImportOutcome, dry_run: bool) {
+    let verb = if dry_run {
+        "Read (dry run, nothing stored)"
+    } else {
+        "Imported"
+    };
+    println!(
+        "{verb}: {} page(s), {} passage(s).",
+        outcome.pages, outcome.passages
+    );
+    if let Some(c) = &outcome.counts {
+        println!(
+            "  added {}, updated {}, unchanged {}, removed {}",
+            c.added, c.updated, c.unchanged, c.removed
+        );
+    }
+    if let Some(e) = &outcome.embedding {
+        println!(
+            "  dense retrieval: {} text(s), {} embedded now, {} old vector(s) removed",
+            e.texts, e.embedded, e.removed
+        );
+    }
+    if !outcome.skipped.is_empty() {
+        println!("Skipped {} file(s):", outcome.skipped.len());
+        for s in &outcome.skipped {
+            println!("  {}: {}", s.path, s.reason);
+        }
+    }
+    if !outcome.truncated.is_empty() {
+        println!("Imported in part {} file(s):", outcome.truncated.len());
+        for t in &outcome.truncated {
+            println!("  {}: {}", t.path, t.reason);
+        }
+    }
+}
+
+/// The knowledge base's pages, one entry each.
+fn print_pages(pages: &[KbPageSummary]) {
+    for p in pages {
+        println!(
+            "{}\n  {} · {} · {} passage(s), {} phrasing(s) · imported {}",
+            p.url,
+            p.title,
+            p.service_area,
+            p.passages,
+            p.phrasings,
+            rfc3339(p.imported_at)
+        );
+    }
+    println!("{} page(s).", pages.len());
 }
