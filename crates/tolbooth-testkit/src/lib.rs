@@ -9,9 +9,11 @@
 )]
 
 mod browser;
+mod journeys;
 mod socket;
 
 pub use browser::{hidden_field as browser_hidden_field, Browser, Page};
+pub use journeys::{AskedChat, Enquiry};
 pub use socket::{Socket, SocketEnd};
 mod database;
 

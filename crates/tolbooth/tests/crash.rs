@@ -5,8 +5,10 @@
 //! Afterwards every acknowledged message is stored and delivered exactly
 //! once, in order, each chat's sequence numbers have no gap, and the
 //! database passes its integrity check. Run on SQLite and on PostgreSQL.
-#![expect(clippy::too_many_lines, reason = "a scenario test reads as one story, from the visitor's first step to what is kept")]
-
+#![expect(
+    clippy::too_many_lines,
+    reason = "a scenario test reads as one story, from the visitor's first step to what is kept"
+)]
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,6 +1,8 @@
 //! The store contract: one suite, run against SQLite and PostgreSQL.
-#![expect(clippy::too_many_lines, reason = "a scenario test reads as one story, from the visitor's first step to what is kept")]
-
+#![expect(
+    clippy::too_many_lines,
+    reason = "a scenario test reads as one story, from the visitor's first step to what is kept"
+)]
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,

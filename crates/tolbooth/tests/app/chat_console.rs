@@ -2,32 +2,18 @@
 //! end; visitor text rendered inert; roles that do not answer chats are
 //! refused.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use tolbooth_domain::staff::role::Role;
-use tolbooth_testkit::{backend_tests, Backend, TestApp};
+use tolbooth_testkit::{backend_tests, AskedChat, Backend, TestApp};
 
 backend_tests!(an_operator_answers_from_the_console);
-
-async fn start_chat(app: &TestApp, question: &str) -> (String, String) {
-    let res = reqwest::Client::new()
-        .post(format!("{}/api/chats", app.base_url))
-        .json(&json!({"question": question}))
-        .send()
-        .await
-        .unwrap();
-    let v: Value = res.json().await.unwrap();
-    (
-        v["chat_id"].as_str().unwrap().to_owned(),
-        v["token"].as_str().unwrap().to_owned(),
-    )
-}
 
 async fn an_operator_answers_from_the_console(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
     let payload = r#"<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:alert(3)">x</a>"#;
-    let (chat_id, token) = start_chat(&app, payload).await;
+    let AskedChat { chat_id, token } = app.visitor_asks(payload).await;
 
     let op = app.staff("morag", Role::Operator).await;
     let mut b = app.browser();

@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use tolbooth_domain::staff::role::Role;
-use tolbooth_testkit::{backend_tests, Backend, TestApp};
+use tolbooth_testkit::{backend_tests, Backend, Enquiry, TestApp};
 
 backend_tests!(
     the_visitor_panel_shows_what_was_captured_and_nothing_more,
@@ -45,26 +45,25 @@ fn geoip_file(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// A visitor behind the trusted proxy starts a chat with everything the
+/// widget sends.
 async fn start(app: &TestApp, question: &str, visitor_id: &str) -> String {
-    let res = reqwest::Client::new()
-        .post(format!("{}/api/chats", app.base_url))
+    let enquiry = Enquiry::new(question)
         .header("user-agent", CHROME)
         .header("x-forwarded-for", "198.51.100.7")
-        .json(&json!({
-            "question": question,
-            "name": "  Ailsa\nMacLeod ",
-            "visitor_id": visitor_id,
-            "launch_url": "https://www.example.gov.uk/bins/brown?postcode=IV1+1AA#when",
-            "referrer": "https://search.example/?q=ailsa+macleod+bins",
-            "pages_visited": 4,
-            "seconds_on_site": 95,
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let v: Value = res.json().await.unwrap();
-    v["chat_id"].as_str().unwrap().to_owned()
+        .with("name", json!("  Ailsa\nMacLeod "))
+        .with("visitor_id", json!(visitor_id))
+        .with(
+            "launch_url",
+            json!("https://www.example.gov.uk/bins/brown?postcode=IV1+1AA#when"),
+        )
+        .with(
+            "referrer",
+            json!("https://search.example/?q=ailsa+macleod+bins"),
+        )
+        .with("pages_visited", json!(4))
+        .with("seconds_on_site", json!(95));
+    app.visitor_asks_with(enquiry).await.chat_id
 }
 
 async fn the_visitor_panel_shows_what_was_captured_and_nothing_more(backend: Backend) {

@@ -6,15 +6,14 @@
 use crate::from_address as ctx;
 use std::sync::Arc;
 use time::Duration;
-use tolbooth_core::chat::Arrival;
 use tolbooth_core::governance::{Governance, GovernanceStores};
 use tolbooth_core::retention::SweepOptions;
-use tolbooth_domain::chat::{ChatRef, FlagReason};
+use tolbooth_domain::chat::FlagReason;
 use tolbooth_domain::governance::ports::GovernanceStore;
 use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::store::Store;
-use tolbooth_testkit::{backend_tests, Backend, TestApp, TestStaff};
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(
     the_privacy_notice_is_published_and_every_version_stays_readable,
@@ -22,27 +21,8 @@ backend_tests!(
     a_supervisor_edits_the_transcript_that_is_kept,
 );
 
-async fn ended_chat(app: &TestApp, operator: &TestStaff, question: &str) -> ChatRef {
-    let started = app
-        .live_chat
-        .start(question, None, &Arrival::default(), &ctx("203.0.113.45"))
-        .await
-        .unwrap();
-    let r = started.chat.lifecycle.chat_ref;
-    app.live_chat
-        .accept(&operator.member, r, &ctx("10.0.0.1"))
-        .await
-        .unwrap();
-    app.live_chat
-        .operator_send(&operator.member, r, "o1", "I can help with that.")
-        .await
-        .unwrap();
-    app.live_chat
-        .end(&operator.member, r, &ctx("10.0.0.1"))
-        .await
-        .unwrap();
-    r
-}
+/// Where the visitor's chat comes from.
+const VISITOR: &str = "203.0.113.45";
 
 async fn the_privacy_notice_is_published_and_every_version_stays_readable(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
@@ -94,7 +74,9 @@ async fn officers_hold_release_and_disclose_from_the_console(backend: Backend) {
         return;
     };
     let operator = app.staff("morven", Role::Operator).await;
-    let chat_ref = ended_chat(&app, &operator, "I know where your minister lives").await;
+    let chat_ref = app
+        .chat_that_ran_its_course(&operator, VISITOR, &["I know where your minister lives"])
+        .await;
     app.live_chat
         .flag(
             &operator.member,
@@ -206,12 +188,13 @@ async fn a_supervisor_edits_the_transcript_that_is_kept(backend: Backend) {
         return;
     };
     let operator = app.staff("morven", Role::Operator).await;
-    let chat_ref = ended_chat(
-        &app,
-        &operator,
-        "Write to jo.bloggs@example.org about the Smith case",
-    )
-    .await;
+    let chat_ref = app
+        .chat_that_ran_its_course(
+            &operator,
+            VISITOR,
+            &["Write to jo.bloggs@example.org about the Smith case"],
+        )
+        .await;
     let (mut sup, _) = app.signed_in("shona", Role::Supervisor).await;
     let path = format!("/console/review/{chat_ref}");
     let p = sup.get(&path).await;

@@ -1,7 +1,9 @@
 //! End-to-end tests of the `tolbooth` binary and its web console, each on
 //! SQLite and on PostgreSQL.
-#![expect(clippy::too_many_lines, reason = "a scenario test reads as one story, from the visitor's first step to what is kept")]
-
+#![expect(
+    clippy::too_many_lines,
+    reason = "a scenario test reads as one story, from the visitor's first step to what is kept"
+)]
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,

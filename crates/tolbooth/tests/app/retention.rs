@@ -19,7 +19,7 @@ use tolbooth_domain::governance::ports::GovernanceStore;
 use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::staff::role::Role;
 use tolbooth_domain::store::Store;
-use tolbooth_testkit::{backend_tests, Backend, TestApp, TestStaff};
+use tolbooth_testkit::{backend_tests, Backend, TestApp};
 
 backend_tests!(
     sp_preset_extracts_then_deletes_and_anonymises_at_two_years,
@@ -29,60 +29,10 @@ backend_tests!(
     a_clock_jump_is_refused_unless_forced,
 );
 
-/// A chat that ran its course: asked, accepted, answered, ended by the
-/// operator. `n` keeps addresses apart (starts are rate-limited per
-/// address).
-async fn ended_chat(
-    app: &TestApp,
-    operator: &TestStaff,
-    n: u32,
-    visitor_lines: &[&str],
-) -> ChatRef {
-    let ip = format!("198.51.{}.{}", 100 + n / 250, 1 + n % 250);
-    let arrival = Arrival {
-        name: Some("Morag".into()),
-        launch_url: Some("https://www.example.gov.uk/bins?street=x".into()),
-        referrer: Some("https://search.example/".into()),
-        pages_visited: Some(4),
-        seconds_on_site: Some(95),
-        user_agent: Some(
-            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
-                .into(),
-        ),
-        ..Arrival::default()
-    };
-    let started = app
-        .live_chat
-        .start(visitor_lines[0], Some("q1"), &arrival, &ctx(&ip))
-        .await
-        .unwrap();
-    let chat_ref = started.chat.lifecycle.chat_ref;
-    app.clock.advance(Duration::seconds(30));
-    app.live_chat
-        .accept(&operator.member, chat_ref, &ctx("10.0.0.1"))
-        .await
-        .unwrap();
-    app.live_chat
-        .operator_send(
-            &operator.member,
-            chat_ref,
-            "op1",
-            "Thanks, let me look into that.",
-        )
-        .await
-        .unwrap();
-    for (i, line) in visitor_lines.iter().enumerate().skip(1) {
-        app.live_chat
-            .visitor_send(started.token.expose(), &format!("v{i}"), line, &ctx(&ip))
-            .await
-            .unwrap();
-    }
-    app.clock.advance(Duration::minutes(4));
-    app.live_chat
-        .end(&operator.member, chat_ref, &ctx("10.0.0.1"))
-        .await
-        .unwrap();
-    chat_ref
+/// The visitor's address for the `n`th chat: starts are rate-limited per
+/// address.
+fn visitor_address(n: u32) -> String {
+    format!("198.51.{}.{}", 100 + n / 250, 1 + n % 250)
 }
 
 fn audit_text(entries: &[tolbooth_domain::audit::AuditEntry]) -> String {
@@ -128,16 +78,16 @@ async fn sp_preset_extracts_then_deletes_and_anonymises_at_two_years(backend: Ba
         return;
     };
     let operator = app.staff("morven", Role::Operator).await;
-    let chat_ref = ended_chat(
-        &app,
-        &operator,
-        1,
-        &[
-            "Hello, my email is morag.q7canary@example.org, when are bins collected?",
-            "My number is 07700 900123 and I have diabetes.",
-        ],
-    )
-    .await;
+    let chat_ref = app
+        .chat_that_ran_its_course(
+            &operator,
+            &visitor_address(1),
+            &[
+                "Hello, my email is morag.q7canary@example.org, when are bins collected?",
+                "My number is 07700 900123 and I have diabetes.",
+            ],
+        )
+        .await;
     let chat = app.store.chat_by_ref(chat_ref).await.unwrap().unwrap();
     let day = {
         let d = chat.lifecycle.requested_at.date();
@@ -268,7 +218,13 @@ async fn helpline_preset_deletes_transcripts_after_thirty_days(backend: Backend)
         return;
     };
     let operator = app.staff("agent", Role::Operator).await;
-    let chat_ref = ended_chat(&app, &operator, 2, &["I am being bullied at school"]).await;
+    let chat_ref = app
+        .chat_that_ran_its_course(
+            &operator,
+            &visitor_address(2),
+            &["I am being bullied at school"],
+        )
+        .await;
     app.clock.advance(Duration::days(29));
     app.sweeper.run(SweepOptions::default()).await.unwrap();
     assert!(
@@ -380,13 +336,13 @@ async fn a_crash_at_any_step_loses_nothing_and_extracts_once(backend: Backend) {
         // Five chats per round: three batches of at most two.
         for _ in 0..5 {
             n += 1;
-            let chat_ref = ended_chat(
-                &app,
-                &operator,
-                n,
-                &["Where do I pay council tax?", "Thank you"],
-            )
-            .await;
+            let chat_ref = app
+                .chat_that_ran_its_course(
+                    &operator,
+                    &visitor_address(n),
+                    &["Where do I pay council tax?", "Thank you"],
+                )
+                .await;
             let chat = app.store.chat_by_ref(chat_ref).await.unwrap().unwrap();
             let d = chat.lifecycle.requested_at.date();
             made.push((
@@ -428,7 +384,13 @@ async fn held_chats_are_kept_in_full_until_a_second_officer_releases_them(backen
     let operator = app.staff("morven", Role::Operator).await;
     let ailsa = app.staff("ailsa", Role::Governance).await;
     let ruaridh = app.staff("ruaridh", Role::Governance).await;
-    let chat_ref = ended_chat(&app, &operator, 3, &["I will hurt someone at the office"]).await;
+    let chat_ref = app
+        .chat_that_ran_its_course(
+            &operator,
+            &visitor_address(3),
+            &["I will hurt someone at the office"],
+        )
+        .await;
     let c = ctx("10.0.0.2");
     let g = &app.governance;
 
@@ -538,7 +500,14 @@ async fn a_clock_jump_is_refused_unless_forced(backend: Backend) {
     let operator = app.staff("morven", Role::Operator).await;
     let mut refs = Vec::new();
     for n in 0..5 {
-        refs.push(ended_chat(&app, &operator, 20 + n, &["Is the library open?"]).await);
+        refs.push(
+            app.chat_that_ran_its_course(
+                &operator,
+                &visitor_address(20 + n),
+                &["Is the library open?"],
+            )
+            .await,
+        );
     }
     // A sweep an hour later deletes nothing and passes the guard.
     app.clock.advance(Duration::hours(1));
@@ -697,7 +666,8 @@ async fn the_sweep_goes_gently_while_live_chat_is_busy() {
     };
     let operator = app.staff("morven", Role::Operator).await;
     for n in 0..25 {
-        ended_chat(&app, &operator, 40 + n, &["Is the pool open?"]).await;
+        app.chat_that_ran_its_course(&operator, &visitor_address(40 + n), &["Is the pool open?"])
+            .await;
     }
     app.clock.advance(Duration::days(8));
     let store: Arc<dyn Store> = Arc::new(app.store.clone());
@@ -725,7 +695,8 @@ async fn the_sweep_goes_gently_while_live_chat_is_busy() {
 
     // Quiet again (the mark is old): whole batches.
     for n in 0..12 {
-        ended_chat(&app, &operator, 70 + n, &["Is the gym open?"]).await;
+        app.chat_that_ran_its_course(&operator, &visitor_address(70 + n), &["Is the gym open?"])
+            .await;
     }
     app.clock.advance(Duration::days(8));
     let (r, batches) = sweep_counting_batches(&app, &sweeper).await;
