@@ -6,6 +6,12 @@
 //! already extracted), and a chat that must be extracted first is only
 //! deleted if its extract is already in the database.
 
+mod delete;
+mod rows;
+
+use self::delete::VISITOR_DETAIL_COLUMNS;
+use self::rows::{add_statistics, extract_from_row, opt_u32, EXTRACT_COLUMNS, STATISTIC_COLUMNS};
+pub(crate) use self::rows::{lines_from_json, lines_to_json};
 use crate::audit::append_in;
 use crate::chat::{
     chat_from_row, corrupt, message_from_row, visitor_from_row, CHAT_COLUMNS, MESSAGE_COLUMNS,
@@ -15,15 +21,15 @@ use crate::connect::{Backend, SqlStore};
 use crate::error::OrStoreError;
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use tolbooth_domain::audit::CountedAudit;
-use tolbooth_domain::chat::{ChatId, ChatRef, EndedBy};
+use tolbooth_domain::chat::{ChatId, ChatRef};
 use tolbooth_domain::retention::ports::RetentionStore;
 use tolbooth_domain::retention::{
     ChatExtract, ChatForSweep, ChatStatistics, ExtractExpiry, ExtractedChat, SweepCounts,
-    SweepOutcome, SweepPlan, SweepRecord, TranscriptLine,
+    SweepOutcome, SweepPlan, SweepRecord,
 };
 use tolbooth_domain::store::StoreResult;
 use tolbooth_domain::time_fmt::{from_unix_millis, unix_millis};
@@ -39,196 +45,10 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
 /// A chat that is not under legal hold.
 const NOT_HELD: &str = "NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.chat_id = c.id)";
 
-const EXTRACT_COLUMNS: &str = "chat_id, chat_ref, operator_name, requested_at, accepted_at, \
-     ended_at, chat_seconds, question, browser, referrer, launch_url, pages_visited, \
-     seconds_on_site, content, ended_by, edited_by_staff, extracted_at, anonymised_at";
-
-const STATISTIC_COLUMNS: [&str; 7] = [
-    "chats",
-    "messages",
-    "wait_seconds",
-    "chat_seconds",
-    "ended_by_operator",
-    "ended_by_visitor",
-    "ended_by_inactivity",
-];
-
-fn statistic_values(s: &ChatStatistics) -> [i64; 7] {
-    [
-        s.chats,
-        s.messages,
-        s.wait_seconds,
-        s.chat_seconds,
-        s.ended_by_operator,
-        s.ended_by_visitor,
-        s.ended_by_inactivity,
-    ]
-}
-
-async fn add_statistics(
-    tx: &mut Transaction<'static, Any>,
-    by_day: &BTreeMap<String, ChatStatistics>,
-) -> StoreResult<()> {
-    let cols = STATISTIC_COLUMNS.join(", ");
-    let updates = STATISTIC_COLUMNS
-        .iter()
-        .map(|c| format!("{c} = chat_statistics.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "INSERT INTO chat_statistics (day, {cols}) VALUES ($1, {}) \
-         ON CONFLICT (day) DO UPDATE SET {updates}",
-        placeholders(2, STATISTIC_COLUMNS.len())
-    );
-    for (day, stats) in by_day {
-        let mut q = sqlx::query(&sql).bind(day.clone());
-        for v in statistic_values(stats) {
-            q = q.bind(v);
-        }
-        q.execute(&mut **tx).await.store()?;
-    }
-    Ok(())
-}
-
-fn opt_u32(v: Option<u32>) -> Option<i64> {
-    v.map(i64::from)
-}
-
-fn extract_from_row(row: &AnyRow) -> StoreResult<ChatExtract> {
-    let chat_ref: Option<String> = row.try_get("chat_ref").store()?;
-    let content: Option<String> = row.try_get("content").store()?;
-    let ended_by: Option<String> = row.try_get("ended_by").store()?;
-    let accepted: Option<i64> = row.try_get("accepted_at").store()?;
-    let anonymised: Option<i64> = row.try_get("anonymised_at").store()?;
-    let count = |name: &str| -> StoreResult<Option<u32>> {
-        let v: Option<i64> = row.try_get(name).store()?;
-        Ok(v.and_then(|n| u32::try_from(n).ok()))
-    };
-    let edited: i64 = row.try_get("edited_by_staff").store()?;
-    Ok(ChatExtract {
-        chat_id: ChatId(row.try_get("chat_id").store()?),
-        chat_ref: match chat_ref {
-            Some(r) => Some(r.parse().map_err(|_| corrupt("chat reference"))?),
-            None => None,
-        },
-        operator_name: row.try_get("operator_name").store()?,
-        requested_at: from_unix_millis(row.try_get("requested_at").store()?),
-        accepted_at: accepted.map(from_unix_millis),
-        ended_at: from_unix_millis(row.try_get("ended_at").store()?),
-        chat_seconds: row.try_get("chat_seconds").store()?,
-        question: row.try_get("question").store()?,
-        browser: row.try_get("browser").store()?,
-        referrer: row.try_get("referrer").store()?,
-        launch_url: row.try_get("launch_url").store()?,
-        pages_visited: count("pages_visited")?,
-        seconds_on_site: count("seconds_on_site")?,
-        content: match content {
-            Some(c) => Some(serde_json::from_str(&c).map_err(|_| corrupt("transcript"))?),
-            None => None,
-        },
-        ended_by: match ended_by {
-            Some(e) => Some(EndedBy::parse(&e).ok_or_else(|| corrupt("chat end"))?),
-            None => None,
-        },
-        edited_by_staff: edited != 0,
-        extracted_at: from_unix_millis(row.try_get("extracted_at").store()?),
-        anonymised_at: anonymised.map(from_unix_millis),
-    })
-}
-
-pub(crate) fn lines_to_json(lines: &[TranscriptLine]) -> StoreResult<String> {
-    serde_json::to_string(lines).map_err(|_| corrupt("transcript"))
-}
-
-pub(crate) fn lines_from_json(text: &str) -> StoreResult<Vec<TranscriptLine>> {
-    serde_json::from_str(text).map_err(|_| corrupt("transcript"))
-}
-
 fn ids_of(rows: &[AnyRow]) -> StoreResult<Vec<i64>> {
     rows.iter()
         .map(|r| r.try_get::<i64, _>("id").store())
         .collect()
-}
-
-/// The visitor details other than the name and the IP address.
-const VISITOR_DETAIL_COLUMNS: [&str; 9] = [
-    "browser",
-    "operating_system",
-    "device",
-    "referrer",
-    "launch_url",
-    "pages_visited",
-    "seconds_on_site",
-    "location",
-    "visitor_key",
-];
-
-impl SqlStore {
-    /// Empties `columns` of the visitor details of ended, unheld chats
-    /// that ended at or before `ended_before`; returns how many rows had
-    /// something to empty.
-    async fn clear_visitor_columns(
-        &self,
-        ended_before: OffsetDateTime,
-        columns: &[&str],
-        audit: CountedAudit,
-    ) -> StoreResult<u64> {
-        let set = columns
-            .iter()
-            .map(|c| format!("{c} = NULL"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let any = columns
-            .iter()
-            .map(|c| format!("{c} IS NOT NULL"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(&format!(
-            "UPDATE chat_visitors SET {set} WHERE ({any}) \
-             AND chat_id IN (SELECT id FROM chats c WHERE state = 'ended' AND ended_at <= $1 \
-             AND {NOT_HELD})"
-        ))
-        .bind(unix_millis(ended_before))
-        .execute(&mut *tx)
-        .await
-        .store()?
-        .rows_affected();
-        append_in(self, &mut tx, &audit(done)).await?;
-        tx.commit().await.store()?;
-        Ok(done)
-    }
-
-    /// Deletes everything of the chats `ids` inside `tx`.
-    async fn delete_chat_rows(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        ids: &[i64],
-    ) -> StoreResult<()> {
-        let list = placeholders(1, ids.len());
-        for table in [
-            "chat_messages",
-            "chat_visitors",
-            "chat_flags",
-            "transcript_edits",
-            "legal_holds",
-        ] {
-            let sql = format!("DELETE FROM {table} WHERE chat_id IN ({list})");
-            let mut q = sqlx::query(&sql);
-            for id in ids {
-                q = q.bind(*id);
-            }
-            q.execute(&mut **tx).await.store()?;
-            self.failpoint(&format!("delete.after_{table}"))?;
-        }
-        let sql = format!("DELETE FROM chats WHERE id IN ({list})");
-        let mut q = sqlx::query(&sql);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.execute(&mut **tx).await.store()?;
-        Ok(())
-    }
 }
 
 #[async_trait]

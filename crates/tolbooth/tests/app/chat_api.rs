@@ -350,7 +350,13 @@ async fn every_api_error_is_the_documented_json(backend: Backend) {
     };
     let mut visitor = Visitor::new(&app);
     assert_eq!(visitor.start("hello").await.0, 201);
-    let http = reqwest::Client::new();
+    // A fresh connection per request: the server ends the connection that
+    // carried a refused, oversized body, and a pooled client could send the
+    // next request on it before it sees the close.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
     let url = |path: &str| format!("{}{path}", app.base_url);
     let token = visitor.token.clone().unwrap();
     let check = |what: &str, res: reqwest::Response, status: u16, code: &str| {
