@@ -54,6 +54,9 @@ pub struct SqlStore {
     /// A failure armed by a test at a named step of a retention
     /// transaction (see [`SqlStore::arm_failpoint`]).
     pub(crate) failpoint: Arc<std::sync::Mutex<Option<String>>>,
+    /// The sweeps' claims on chats, where the store keeps them in the
+    /// process (SQLite; see `retention::claims`).
+    pub(crate) sweep_claims: Arc<crate::retention::LocalClaims>,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -127,6 +130,7 @@ impl SqlStore {
                     clock,
                     appender,
                     failpoint: Arc::default(),
+                    sweep_claims: Arc::default(),
                 })
             }
             Backend::Postgres => {
@@ -144,6 +148,7 @@ impl SqlStore {
                     clock,
                     appender,
                     failpoint: Arc::default(),
+                    sweep_claims: Arc::default(),
                 })
             }
         }

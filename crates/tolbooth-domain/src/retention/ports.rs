@@ -20,9 +20,11 @@ pub trait RetentionStore: Send + Sync {
         -> StoreResult<Vec<ChatId>>;
     /// Claims up to `limit` due chats (as [`RetentionStore::due_chats`]) for
     /// one sweep until `until`, lowest id first, skipping those another
-    /// sweep has claimed and not yet let go. On PostgreSQL rows that a
-    /// concurrent claim is taking are skipped (`FOR UPDATE SKIP LOCKED`),
-    /// so sweeps on several nodes share the work instead of waiting.
+    /// sweep has claimed and not yet let go. On PostgreSQL a claim is
+    /// stored on the chat and rows that a concurrent claim is taking are
+    /// skipped (`FOR UPDATE SKIP LOCKED`), so sweeps on several nodes share
+    /// the work instead of waiting; on SQLite (one node) claims are held in
+    /// the process, so that claiming costs live chat no write.
     async fn claim_due_chats(
         &self,
         ended_before: OffsetDateTime,

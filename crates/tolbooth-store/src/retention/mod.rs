@@ -6,8 +6,11 @@
 //! already extracted), and a chat that must be extracted first is only
 //! deleted if its extract is already in the database.
 
+mod claims;
 mod delete;
 mod rows;
+
+pub(crate) use self::claims::LocalClaims;
 
 use self::delete::VISITOR_DETAIL_COLUMNS;
 use self::rows::{add_statistics, extract_from_row, opt_u32, EXTRACT_COLUMNS, STATISTIC_COLUMNS};
@@ -78,46 +81,11 @@ impl RetentionStore for SqlStore {
         now: OffsetDateTime,
         until: OffsetDateTime,
     ) -> StoreResult<Vec<ChatId>> {
-        let skip_locked = match self.backend {
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
-        let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(&format!(
-            "UPDATE chats SET sweep_claimed_until = $3 WHERE id IN (\
-             SELECT id FROM chats c WHERE state = 'ended' \
-             AND (ended_at <= $1 OR hold_released_at IS NOT NULL) AND {NOT_HELD} \
-             AND (sweep_claimed_until IS NULL OR sweep_claimed_until <= $4) \
-             ORDER BY id LIMIT $2{skip_locked}) RETURNING id"
-        ))
-        .bind(unix_millis(ended_before))
-        .bind(i64::from(limit))
-        .bind(unix_millis(until))
-        .bind(unix_millis(now))
-        .fetch_all(&mut *tx)
-        .await
-        .store()?;
-        tx.commit().await.store()?;
-        let mut ids: Vec<ChatId> = ids_of(&rows)?.into_iter().map(ChatId).collect();
-        ids.sort_unstable_by_key(|id| id.0);
-        Ok(ids)
+        self.claim_chats(ended_before, limit, now, until).await
     }
 
     async fn release_sweep_claims(&self, ids: &[ChatId]) -> StoreResult<()> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let sql = format!(
-            "UPDATE chats SET sweep_claimed_until = NULL WHERE id IN ({})",
-            placeholders(1, ids.len())
-        );
-        let mut q = sqlx::query(&sql);
-        for id in ids {
-            q = q.bind(id.0);
-        }
-        let mut tx = self.begin_write().await?;
-        q.execute(&mut *tx).await.store()?;
-        tx.commit().await.store()
+        self.release_claims(ids).await
     }
 
     async fn count_due_chats(&self, ended_before: OffsetDateTime) -> StoreResult<u64> {
@@ -364,7 +332,8 @@ impl RetentionStore for SqlStore {
         // The sweep has claimed these chats; on PostgreSQL the rows are
         // also locked, so that a claim that expired mid-batch cannot let two
         // nodes both delete (and count) one chat: the second waits, then
-        // finds it gone. SQLite has one writer at a time anyway.
+        // finds it gone. SQLite has one writer at a time anyway, and the
+        // rows are re-read inside the transaction on both.
         let lock = match self.backend {
             Backend::Postgres => " FOR UPDATE",
             Backend::Sqlite => "",
@@ -397,6 +366,8 @@ impl RetentionStore for SqlStore {
         let deleted = eligible.len() as u64;
         append_in(self, &mut tx, &audit(deleted)).await?;
         tx.commit().await.store()?;
+        // Claims kept in the process end with the chats they were on.
+        self.sweep_claims.forget(ids).await;
         Ok(deleted)
     }
 
