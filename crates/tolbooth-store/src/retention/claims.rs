@@ -124,8 +124,8 @@ impl SqlStore {
             if ids.len() == take {
                 break;
             }
-            if !held.contains_key(&id.0) {
-                held.insert(id.0, until);
+            if let std::collections::hash_map::Entry::Vacant(free) = held.entry(id.0) {
+                free.insert(until);
                 ids.push(id);
             }
         }
