@@ -40,10 +40,20 @@ after(async () => {
   await demo?.stop();
 });
 
-/** Opens the live console and waits until its socket is connected. */
-async function openConsole(page) {
+/** Opens the live console, waits until its socket is connected, and sets
+ * the operator available (or away). */
+async function openConsole(page, available = true) {
   await page.goto(`${demo.base}/console/live`);
   await page.locator('#connection', { hasText: 'Connected' }).waitFor();
+  await setStatus(page, available);
+}
+
+async function setStatus(page, available) {
+  const toggle = page.locator('#status-toggle:not([disabled])');
+  await toggle.waitFor();
+  const wanted = available ? 'Set me away' : 'Set me available';
+  if ((await toggle.textContent()) !== wanted) await toggle.click();
+  await page.locator('#status-toggle', { hasText: wanted }).waitFor();
 }
 
 /** A visitor on the demo page with the widget open. */
@@ -75,8 +85,14 @@ test('a visitor asks through the widget and an operator answers in real time', a
   await page.locator('#tolbooth-chat ol.log li.bot a', { hasText: 'Garden waste collection' }).first().waitFor();
   await page.getByRole('button', { name: 'Talk to a person' }).click();
   await page.waitForFunction(() => document.querySelector('#tolbooth-chat').shadowRoot.activeElement?.id === 'tb-name');
+  // The form says what the name is for, and the question asked of the
+  // chatbot is carried into it, ready to send or change.
+  assert.equal(await page.locator('#tolbooth-chat label[for=tb-name]').textContent(), 'Your first name (optional)');
+  assert.equal(await page.locator('#tolbooth-chat #tb-question').inputValue(), 'when is garden waste collected');
+  assert.equal(await page.locator('#tolbooth-chat #tb-title').textContent(), 'Live chat with Tolbooth Demo Council');
   await page.keyboard.type('<img src=x onerror="window.__xss=1">Ailsa');
   await page.keyboard.press('Tab');
+  await page.keyboard.press('Control+A');
   await page.keyboard.type('<script>window.__xss=2</script>When is the brown bin collected in Dunmore Street?');
   await page.getByRole('button', { name: 'Start chat' }).click();
   const ref = page.locator('#tolbooth-chat .ref');
@@ -98,10 +114,19 @@ test('a visitor asks through the widget and an operator answers in real time', a
   const view = operator.locator(`.chat-view[data-chat="${chatId}"]`);
   await view.locator('.state', { hasText: 'accepted' }).waitFor();
   await page.locator('#tolbooth-chat .status', { hasText: 'You are chatting with Demo Operator.' }).waitFor();
-  // BOT-3: the operator sees what the visitor asked the chatbot.
-  await view.locator('ol.log li', { hasText: 'asked the chatbot' }).waitFor();
-  assert.match(await view.textContent(), /when is garden waste collected/);
+  assert.equal(await page.locator('#tolbooth-chat #tb-title').textContent(), 'Chatting with Demo Operator');
+  // BOT-3: the operator sees what the visitor asked the chatbot, in full,
+  // in a block of its own; the visitor is shown nothing new.
+  const note = view.locator('ol.log li.note');
+  await note.waitFor();
+  assert.equal(await note.count(), 1);
+  assert.equal(await note.locator('.q').textContent(), 'Visitor: when is garden waste collected');
+  assert.match(await note.locator('.a').textContent(), /^Chatbot: Garden waste collection: .*[.!?]$/);
+  assert.equal(await page.locator('#tolbooth-chat ol.log li', { hasText: /chatbot/i }).count(), 0);
 
+  // The visitor's messages carry the name they gave, as text.
+  assert.equal(await view.locator('ol.log li.visitor .who').first().evaluate((n) => n.firstChild.textContent),
+    '<img src=x onerror="window.__xss=1">Ailsa');
   // The visitor panel shows what was captured; the name is text.
   await view.getByRole('button', { name: 'Visitor details' }).click();
   const panelField = (name) => view.locator(`.visitor-panel dd[data-field="${name}"]`).textContent();
@@ -134,6 +159,20 @@ test('a visitor asks through the widget and an operator answers in real time', a
   await page.locator('#tolbooth-chat ol.log li.operator', { hasText: 'Blue ones the week after.' }).waitFor();
   await shot(page, 'widget-chatting');
   await shot(operator, 'console-chatting');
+  // With the visitor panel open, the conversation and the reply box stay
+  // in view on a laptop screen and an old one; the panel sits beside them.
+  for (const [width, height] of [[1280, 800], [1024, 768]]) {
+    await operator.setViewportSize({ width, height });
+    await operator.evaluate(() => window.scrollTo(0, 0));
+    const reply = await view.locator('form.reply textarea').boundingBox();
+    const log = await view.locator('ol.log').boundingBox();
+    const side = await view.locator('.visitor-panel').boundingBox();
+    assert.ok(reply.y + reply.height <= height, `reply box in view at ${width}×${height}: ${JSON.stringify(reply)}`);
+    assert.ok(log.y >= 0 && log.height >= 150, `conversation in view at ${width}×${height}: ${JSON.stringify(log)}`);
+    assert.ok(side.x >= log.x + log.width, `the visitor panel beside the conversation at ${width}×${height}`);
+    if (process.env.E2E_SCREENSHOTS) await operator.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-chat-${width}x${height}.png` });
+  }
+  await operator.setViewportSize({ width: 1280, height: 720 });
   assert.deepEqual(await axe(page, { include: [['#tolbooth-chat']] }), [], 'widget, chatting');
   assert.deepEqual(await axe(operator), [], 'console with an open chat and the visitor panel');
 
@@ -143,19 +182,36 @@ test('a visitor asks through the widget and an operator answers in real time', a
     assert.equal(await p.locator('img[src=x]').count(), 0);
     assert.equal(await p.locator('a[href^="javascript:"]').count(), 0);
   }
-  const transcript = await texts(operator, `.chat-view[data-chat="${chatId}"] ol.log li`);
-  assert.match(transcript[1], /^Before asking for a person, the visitor asked the chatbot:\n• "when is garden waste collected" → Garden waste collection: /);
-  assert.deepEqual([transcript[0], ...transcript.slice(2)], [
+  const transcript = await texts(operator, `.chat-view[data-chat="${chatId}"] ol.log li:not(.note)`);
+  assert.deepEqual(transcript, [
     '<script>window.__xss=2</script>When is the brown bin collected in Dunmore Street?',
     'Hello, Ailsa. Brown bins are collected every second Tuesday.',
     '<a href="javascript:window.__xss=3">Thanks</a> and "blue" ones?',
     'Blue ones the week after.',
   ]);
 
-  // Alt+E ends the chat from the keyboard; the visitor is told.
+  // A paste over the limit is kept whole and refused with a reason.
+  await box.fill('c'.repeat(5000));
+  assert.equal(await page.locator('#tolbooth-chat #tb-message-count').textContent(), 'You have 1,000 characters too many.');
+  await box.press('Enter');
+  assert.match(await page.locator('#tolbooth-chat #tb-message-error').textContent(), /too long: please keep it to 4,000 characters/);
+  assert.equal(await box.inputValue(), 'c'.repeat(5000), 'nothing was cut');
+  assert.equal(await page.locator('#tolbooth-chat ol.log li.is-pending').count(), 0, 'nothing was sent');
+  await box.fill('');
+
+  // Alt+E ends the chat from the keyboard, once confirmed; the visitor is told.
   await operator.keyboard.press('Alt+E');
+  const confirm = operator.getByRole('dialog', { name: `End ${chatId}?` });
+  await confirm.waitFor();
+  assert.deepEqual(await axe(operator, { include: [['#confirm']] }), [], 'the confirmation dialog');
+  await shot(operator, 'console-confirm-end');
+  await operator.keyboard.press('Enter');
   await page.locator('#tolbooth-chat .status', { hasText: 'The chat has ended' }).waitFor();
   await view.locator('.state', { hasText: 'ended (by operator)' }).waitFor();
+  // Now only what can still be done is offered.
+  await view.getByRole('link', { name: 'Open the transcript' }).waitFor();
+  assert.equal(await view.getByRole('button', { name: 'End chat' }).isHidden(), true);
+  assert.equal(await view.locator('form.reply').isHidden(), true);
   await shot(page, 'widget-ended');
   assert.deepEqual(await axe(page, { include: [['#tolbooth-chat']] }), [], 'widget, ended');
 
@@ -165,7 +221,16 @@ test('a visitor asks through the widget and an operator answers in real time', a
   const field = (name) => operator.locator(`dd[data-field="${name}"]`).textContent();
   assert.equal(await field('Chat ID'), chatId);
   assert.equal(await field('Operator'), 'Demo Operator');
-  for (const name of ['Requested', 'Accepted', 'Ended']) assert.match(await field(name), /^\d{4}-\d\d-\d\dT/);
+  // Times in the organisation's time zone, in words; each message with
+  // its speaker and time; the chatbot conversation as its own block.
+  for (const name of ['Requested', 'Accepted', 'Ended']) assert.match(await field(name), /^\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d$/);
+  const rows = operator.locator('ol.transcript > li');
+  assert.equal(await rows.count(), 5);
+  assert.match(await rows.nth(0).locator('.meta').textContent(), /^<img src=x onerror="window.__xss=1">Ailsa \d\d:\d\d$/);
+  assert.equal(await rows.nth(1).getAttribute('class'), 'note');
+  assert.equal(await rows.nth(1).locator('.q').textContent(), 'Visitor: when is garden waste collected');
+  assert.match(await rows.nth(2).locator('.meta').textContent(), /^Demo Operator \d\d:\d\d$/);
+  assert.deepEqual(await axe(operator), [], 'the transcript page');
   assert.match(await field('Length'), /\d+ s|\d+ min/);
   assert.equal(await field('Ended by'), 'operator');
   assert.equal(await operator.evaluate(() => window.__xss), undefined);
@@ -286,19 +351,66 @@ test('the widget works from the keyboard, in Gàidhlig, and passes axe; so does 
   assert.deepEqual(errors, []);
   await context.close();
 
-  // No operator on duty (the console is closed): the widget says so.
-  await operator.goto(`${demo.base}/console`);
+  // No operator available (the operator set themselves away): the widget
+  // says so.
+  await setStatus(operator, false);
+  await operator.locator('#my-status', { hasText: 'You are away' }).waitFor();
   const english = await visitor('/demo');
   await english.page.getByRole('button', { name: 'Live chat' }).click();
-  await english.page.locator('#tolbooth-chat .status', { hasText: 'No one is available' }).waitFor();
-  // The chatbot stays; the way to a person is not offered.
+  // The chatbot stays; the way to a person is not offered, and why is said
+  // there, once.
   await english.page.locator('#tolbooth-chat .bot-box .notice', { hasText: 'No one is available' }).waitFor();
+  assert.equal(await english.page.locator('#tolbooth-chat .status').textContent(), '');
   assert.equal(await english.page.getByRole('button', { name: 'Talk to a person' }).isHidden(), true);
   assert.deepEqual(await axe(english.page, { include: [['#tolbooth-chat']] }), [], 'widget, no one available');
   await shot(english.page, 'widget-unavailable');
   assert.deepEqual(await axe(english.page), [], 'demo page with the widget');
+
+  // The operator becomes available: the open widget offers a person at
+  // once, without a reload, and stops when they go away again.
+  await setStatus(operator, true);
+  await english.page.getByRole('button', { name: 'Talk to a person' }).waitFor();
+  assert.equal(await english.page.locator('#tolbooth-chat .bot-box .notice', { hasText: 'No one is available' }).isHidden(), true);
+  assert.match(await operator.locator('#operators').textContent(), /Demo Operator \(you\) available/);
+  await shot(operator, 'console-available');
+  await setStatus(operator, false);
+  await english.page.locator('#tolbooth-chat .bot-box .notice', { hasText: 'No one is available' }).waitFor();
+  assert.equal(await english.page.getByRole('button', { name: 'Talk to a person' }).isHidden(), true);
+  // Moving to another console page and back keeps the status.
+  await setStatus(operator, true);
+  await operator.goto(`${demo.base}/console/chats`);
+  await operator.goto(`${demo.base}/console/live`);
+  await operator.locator('#my-status', { hasText: 'You are available' }).waitFor();
+  await english.page.getByRole('button', { name: 'Talk to a person' }).waitFor();
   await english.context.close();
 
   await openConsole(operator);
   assert.deepEqual(await axe(operator), [], 'live console: no WCAG A/AA violations');
+});
+
+test('turning an enquiry down asks why, and the visitor is told how else to reach us', async () => {
+  await openConsole(operator);
+  const { context, page, errors } = await visitor();
+  await page.getByRole('button', { name: 'Live chat' }).click();
+  await page.getByRole('button', { name: 'Talk to a person' }).click();
+  await page.locator('#tolbooth-chat #tb-question').fill('Testing, please ignore');
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await page.locator('#tolbooth-chat .ref').waitFor();
+  const chatId = (await page.locator('#tolbooth-chat .ref').textContent()).replace('Chat ID: ', '').trim();
+  const row = operator.locator(`#queue li[data-chat="${chatId}"]`);
+  await row.getByRole('button', { name: `Reject ${chatId}` }).click();
+  const dialog = operator.getByRole('dialog', { name: `Turn down ${chatId}?` });
+  await dialog.waitFor();
+  // Cancel leaves it waiting.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await operator.waitForTimeout(300);
+  assert.equal(await row.count(), 1, 'still waiting after Cancel');
+  await row.getByRole('button', { name: `Reject ${chatId}` }).click();
+  await dialog.getByLabel('Why').selectOption('mistake');
+  await dialog.getByRole('button', { name: 'Turn down' }).click();
+  await page.locator('#tolbooth-chat .status', { hasText: 'Sorry, we cannot take your chat just now.' }).waitFor();
+  assert.match(await page.locator('#tolbooth-chat .status').textContent(), /call us on 01632 960 100/);
+  await row.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
 });

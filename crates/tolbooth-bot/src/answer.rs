@@ -25,6 +25,15 @@ pub const MAX_QUESTION_CHARS: usize = 1_000;
 const CANDIDATES: usize = 40;
 /// Pages offered as links.
 pub const MAX_SOURCES: usize = 3;
+/// When the bot is not sure, a page is offered only if its best passage
+/// holds at least this share of the question's weight: a page that shares
+/// one common word with the question is not "related".
+pub const RELATED_COVERAGE: f32 = 0.4;
+/// With the embedding model, the best page is also offered when its
+/// meaning is this close to the question's (cosine), whatever the words.
+/// A judgement on a handful of questions, not tuned on an evaluation set;
+/// it decides only which links a refusal offers, never an answer.
+pub const RELATED_COSINE: f32 = 0.25;
 
 /// When the bot answers. Tuned on the demo organisation's evaluation set
 /// for at least 90% precision (docs/benchmarks.md).
@@ -316,7 +325,7 @@ impl Answerer {
             } else {
                 Decline::NoMatch
             };
-            return Ok(self.decline(reason, &ranked, 0.0, 0.0));
+            return Ok(self.decline(reason, &[], 0.0, 0.0));
         };
         let coverage = self.index.coverage(&terms, best.best.passage);
         let confidence = match (cosine, &self.dense) {
@@ -333,10 +342,12 @@ impl Answerer {
             return Ok(self.decline(Decline::CaseSpecific, &ranked, confidence, margin));
         }
         if confidence < self.thresholds.min_confidence {
-            return Ok(self.decline(Decline::LowConfidence, &ranked, confidence, margin));
+            let related = self.related(&terms, &ranked, cosine);
+            return Ok(self.decline(Decline::LowConfidence, &related, confidence, margin));
         }
         if margin < self.thresholds.min_margin {
-            return Ok(self.decline(Decline::Ambiguous, &ranked, confidence, margin));
+            let related = self.related(&terms, &ranked, cosine);
+            return Ok(self.decline(Decline::Ambiguous, &related, confidence, margin));
         }
         let Some((passage, page)) = self.index.passage(&best.best) else {
             return Ok(self.decline(Decline::NoMatch, &[], confidence, margin));
@@ -357,17 +368,45 @@ impl Answerer {
         })
     }
 
-    fn sources(&self, ranked: &[RankedPage]) -> Vec<Source> {
+    /// The ranked pages that plausibly relate to the question, in their
+    /// order: by their words ([`RELATED_COVERAGE`]), or for the best page
+    /// by its meaning ([`RELATED_COSINE`], `cosine` being the best page's).
+    fn related(
+        &self,
+        terms: &[String],
+        ranked: &[RankedPage],
+        cosine: Option<f32>,
+    ) -> Vec<RankedPage> {
+        let close_in_meaning = cosine.is_some_and(|c| c >= RELATED_COSINE);
         ranked
             .iter()
-            .take(MAX_SOURCES)
-            .filter_map(|r| self.index.pages().get(r.page))
-            .map(|p| Source {
+            .enumerate()
+            .filter(|(i, r)| {
+                (*i == 0 && close_in_meaning)
+                    || self.index.coverage(terms, r.best.passage) >= RELATED_COVERAGE
+            })
+            .map(|(_, r)| *r)
+            .collect()
+    }
+
+    /// Up to [`MAX_SOURCES`] pages, each address once, in ranked order (the
+    /// cited page first).
+    fn sources(&self, ranked: &[RankedPage]) -> Vec<Source> {
+        let mut out: Vec<Source> = Vec::with_capacity(MAX_SOURCES);
+        for p in ranked.iter().filter_map(|r| self.index.pages().get(r.page)) {
+            if out.len() == MAX_SOURCES {
+                break;
+            }
+            if out.iter().any(|s| s.url == p.url) {
+                continue;
+            }
+            out.push(Source {
                 url: p.url.clone(),
                 title: p.title.clone(),
                 service_area: p.service_area.clone(),
-            })
-            .collect()
+            });
+        }
+        out
     }
 
     fn decline(

@@ -53,3 +53,96 @@ pub async fn seed(accounts: &Accounts) -> Result<Vec<DemoLogin>, AccountError> {
     }
     Ok(out)
 }
+
+/// Why the demo's history could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error(transparent)]
+    Chat(#[from] crate::chat::ChatError),
+    #[error(transparent)]
+    Chatbot(#[from] crate::bot::ChatbotError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+}
+
+/// Questions a visitor asked the demo's chatbot, and whether they said the
+/// answer helped (`None`: they did not say).
+const BOT_HISTORY: [(&str, Option<bool>); 8] = [
+    ("when is garden waste collected", Some(true)),
+    ("what time does the library open on sunday", Some(true)),
+    ("how do I pay my council tax", Some(true)),
+    ("how do I report a pothole", Some(true)),
+    ("can I get a parking permit for my street", Some(false)),
+    ("how do I apply for a school place", None),
+    ("has my housing application been decided", Some(false)),
+    ("where is the nearest recycling centre", Some(true)),
+];
+
+/// Live chats the demo operator answered: the visitor's lines and the
+/// operator's, alternating, the visitor first.
+const CHAT_HISTORY: [&[&str]; 3] = [
+    &[
+        "Can I change the day my brown bin is collected?",
+        "Collection days are set by street, so we cannot move one bin, but you can put it out the evening before.",
+        "That's fine, thank you.",
+    ],
+    &[
+        "Is the library open on the bank holiday Monday?",
+        "The libraries are closed on bank holidays and open as usual the next day.",
+    ],
+    &[
+        "How do I book a bulky waste collection?",
+        "You can book it online on our bulky waste page; collections are on Wednesdays.",
+        "Great, I'll do that.",
+        "You're welcome. Is there anything else?",
+    ],
+];
+
+/// A little history for a new demo, so that the reports have something to
+/// show on first start: chatbot questions with feedback, and ended chats
+/// answered by the demo operator. Nothing in it is about a real person.
+pub async fn seed_history(
+    accounts: &Accounts,
+    live_chat: &crate::chat::LiveChat,
+    chatbot: &crate::bot::Chatbot,
+) -> Result<(), HistoryError> {
+    for (question, helpful) in BOT_HISTORY {
+        let asked = chatbot.ask(question, "demo-history").await?;
+        if let (Some(id), Some(helpful)) = (asked.id, helpful) {
+            chatbot.feedback(id.as_str(), helpful).await?;
+        }
+    }
+    let operator = accounts.find(DEMO_OPERATOR).await?;
+    let ctx = crate::staff::ClientContext {
+        ip: None,
+        request_id: None,
+    };
+    for (n, lines) in CHAT_HISTORY.into_iter().enumerate() {
+        let arrival = crate::chat::Arrival {
+            name: None,
+            visitor_id: None,
+            launch_url: Some("https://demo-council.example/contact".into()),
+            referrer: None,
+            pages_visited: Some(2 + n as u64),
+            seconds_on_site: Some(90 + 40 * n as u64),
+            user_agent: None,
+        };
+        let started = live_chat.start(lines[0], None, &arrival, &ctx).await?;
+        let chat_ref = started.chat.lifecycle.chat_ref;
+        live_chat.accept(&operator, chat_ref, &ctx).await?;
+        for (i, line) in lines.iter().enumerate().skip(1) {
+            let client_id = format!("demo-{n}-{i}");
+            if i % 2 == 1 {
+                live_chat
+                    .operator_send(&operator, chat_ref, &client_id, line)
+                    .await?;
+            } else {
+                live_chat
+                    .visitor_send_to(&started.chat, &client_id, line)
+                    .await?;
+            }
+        }
+        live_chat.end(&operator, chat_ref, &ctx).await?;
+    }
+    Ok(())
+}

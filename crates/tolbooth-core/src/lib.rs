@@ -9,6 +9,7 @@ pub mod code;
 pub mod config;
 pub mod demo;
 pub mod governance;
+pub mod local_time;
 pub mod notice;
 pub mod policy_file;
 pub mod rate_limit;

@@ -11,9 +11,10 @@ pub struct Preset {
     pub text: &'static str,
 }
 
-/// The presets, each reproducing one of the notices Tolbooth was designed
-/// from (RET-2). `tolbooth demo` runs with the first.
-pub const PRESETS: [Preset; 3] = [
+/// The presets: the first three each reproduce one of the notices Tolbooth
+/// was designed from (RET-2); the last is the fictional council that
+/// `tolbooth demo` runs with.
+pub const PRESETS: [Preset; 4] = [
     Preset {
         name: "scottish-parliament-live-chat",
         summary: "live chat: extract statistics and edited transcripts, delete after 7 days; transcripts anonymised at 2 years",
@@ -28,6 +29,11 @@ pub const PRESETS: [Preset; 3] = [
         name: "council-chatbot",
         summary: "a council's chatbot: questions deleted after 12 months",
         text: include_str!("../../../policies/council-chatbot.toml"),
+    },
+    Preset {
+        name: "demo-council",
+        summary: "the demo's fictional council: chatbot questions deleted after 12 months, live chat as the Scottish Parliament's",
+        text: include_str!("../../../policies/demo-council.toml"),
     },
 ];
 

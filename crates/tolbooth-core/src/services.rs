@@ -245,6 +245,16 @@ impl Services {
                 Ok::<(), crate::chat::ChatError>(())
             }
         });
+        // Operators whose last console closed a minute ago are no longer
+        // offered to visitors.
+        let hub = self.base.live_chat.hub().clone();
+        workers.every("presence", std::time::Duration::from_secs(5), move || {
+            let hub = hub.clone();
+            async move {
+                hub.expire(std::time::Instant::now());
+                Ok::<(), std::convert::Infallible>(())
+            }
+        });
         let chatbot = self.chatbot.clone();
         let embedded = Arc::new(std::sync::atomic::AtomicBool::new(false));
         workers.every("knowledge-base", minutes(1), move || {

@@ -23,6 +23,8 @@
   const queueEmpty = $('queue-empty');
   const tabs = $('tabs');
   const operatorsList = $('operators');
+  const myStatus = $('my-status');
+  const statusToggle = $('status-toggle');
   const chatsBox = $('chats');
   const noChat = $('no-chat');
   const baseTitle = document.title;
@@ -37,7 +39,10 @@
     for (const c of children || []) node.append(c);
     return node;
   };
-  const clock = (ms) => new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  // Times in the organisation's time zone (from `hello`), whatever the
+  // browser's.
+  let clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const clock = (ms) => clockFormat.format(new Date(ms));
   const waited = (ms) => {
     const s = Math.max(0, Math.round(ms / 1000));
     if (s < 60) return `${s} s`;
@@ -56,6 +61,7 @@
   let current = null;
   let counter = 0;
   let canned = [];
+  const NOTE = /^Asked the chatbot: (.*)\nIt answered: ([\s\S]*)$/;
   const FLAGS = [['offensive', 'Offensive'], ['security_concern', 'Security concern'], ['safeguarding', 'Safeguarding'], ['possible_offence', 'Possible offence']];
   const chats = new Map(); // chat id -> view
 
@@ -90,6 +96,44 @@
     document.title = waiting ? `(${waiting}) waiting – ${baseTitle}` : baseTitle;
   }
 
+  // --- confirmation ----------------------------------------------------------
+  // Ending and turning down cannot be undone: each asks first, in a modal
+  // dialog that keeps focus and gives it back; turning down asks why.
+  const dialog = $('confirm');
+  function confirmAction({ title, text, yes, reasons }) {
+    $('confirm-title').textContent = title;
+    $('confirm-text').textContent = text;
+    $('confirm-yes').textContent = yes;
+    $('confirm-reasons').hidden = !reasons;
+    const back = document.activeElement;
+    return new Promise((resolve) => {
+      dialog.addEventListener('close', () => {
+        if (back && back.isConnected) back.focus();
+        resolve(dialog.returnValue === 'yes' ? { reason: reasons ? $('confirm-reason').value : null } : null);
+      }, { once: true });
+      dialog.returnValue = '';
+      dialog.showModal();
+      (reasons ? $('confirm-reason') : $('confirm-yes')).focus();
+    });
+  }
+  async function rejectChat(chatId) {
+    const ok = await confirmAction({
+      title: `Turn down ${chatId}?`,
+      text: 'The enquiry is deleted at once and only counted. The visitor is told we cannot take the chat, and how else to reach us.',
+      yes: 'Turn down',
+      reasons: true,
+    });
+    if (ok) send({ type: 'reject', chat_id: chatId, reason: ok.reason });
+  }
+  async function endChat(chatId) {
+    const ok = await confirmAction({
+      title: `End ${chatId}?`,
+      text: 'The visitor is told the chat has ended and can no longer write in it.',
+      yes: 'End chat',
+    });
+    if (ok) send({ type: 'end', chat_id: chatId });
+  }
+
   // --- queue ---------------------------------------------------------------
   function renderQueue() {
     queueCount.textContent = String(Math.max(queueTotal, queue.length));
@@ -99,7 +143,7 @@
       const accept = el('button', { type: 'button', 'data-accept': q.chat_id }, ['Accept ', el('span', { class: 'visually-hidden', text: q.chat_id })]);
       const reject = el('button', { type: 'button', class: 'secondary', 'data-reject': q.chat_id }, ['Reject ', el('span', { class: 'visually-hidden', text: q.chat_id })]);
       accept.addEventListener('click', () => send({ type: 'accept', chat_id: q.chat_id }));
-      reject.addEventListener('click', () => send({ type: 'reject', chat_id: q.chat_id }));
+      reject.addEventListener('click', () => rejectChat(q.chat_id));
       return el('li', { 'data-chat': q.chat_id }, [
         el('strong', { text: q.chat_id }),
         el('span', { class: 'waited', 'data-since': String(q.requested_at), text: ` waiting ${waited(now - q.requested_at)}` }),
@@ -126,10 +170,31 @@
   }
 
   // --- operators -----------------------------------------------------------
+  // Each operator says whether they take chats; visitors are offered a
+  // person only while someone is available. The status is the server's
+  // and outlives this page for a minute, so moving between console pages
+  // keeps it.
+  let available = false;
+  const statusWord = (o) => `${o.available ? 'available' : 'away'}${o.connected === false ? ', not at the console' : ''}`;
   function renderOperators() {
-    operatorsList.replaceChildren(...operators.map((o) => el('li', { text: o.id === (me && me.id) ? `${o.name} (you)` : o.name })));
+    operatorsList.replaceChildren(...operators.map((o) => {
+      const mine = me && o.id === me.id;
+      return el('li', { class: o.available ? 'is-available' : 'is-away' }, [
+        el('span', { class: 'name', text: mine ? `${o.name} (you)` : o.name }),
+        document.createTextNode(' '),
+        el('span', { class: 'presence', text: statusWord(o) }),
+      ]);
+    }));
+    const self = me && operators.find((o) => o.id === me.id);
+    available = !!(self && self.available);
+    myStatus.replaceChildren(document.createTextNode('You are '), el('strong', { text: available ? 'available' : 'away' }),
+      document.createTextNode(available ? ': visitors can ask for a person.' : ': visitors are not offered a person.'));
+    statusToggle.textContent = available ? 'Set me away' : 'Set me available';
+    statusToggle.disabled = !self;
+    statusToggle.classList.toggle('secondary', available);
     for (const view of chats.values()) view.fillTransfer();
   }
+  statusToggle.addEventListener('click', () => send({ type: 'status', available: !available }));
 
   // --- chats -----------------------------------------------------------------
   function makeView(chatId) {
@@ -144,10 +209,13 @@
     const transferSelect = el('select', { id: `transfer-${chatId}`, 'aria-label': 'Transfer to' });
     const transferButton = el('button', { type: 'button', class: 'secondary', text: 'Transfer' });
     const closeButton = el('button', { type: 'button', class: 'secondary', text: 'Close' });
+    // Once the chat is over: what can still be done with it.
+    const transcriptLink = el('a', { class: 'button secondary', href: `/console/chats/${chatId}`, hidden: true, text: 'Open the transcript' });
     const notice = el('p', { class: 'error', role: 'alert' });
     const cannedSelect = el('select', { id: `canned-${chatId}`, 'aria-label': 'Insert a canned response' });
     const visitorButton = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', text: 'Visitor details' });
-    const panel = el('div', { class: 'visitor-panel', hidden: true, 'aria-live': 'polite' });
+    // Scrolls beside the conversation: reachable from the keyboard.
+    const panel = el('div', { class: 'visitor-panel', hidden: true, 'aria-live': 'polite', tabindex: '0', role: 'region', 'aria-label': `Visitor details for ${chatId}` });
     const flagSelect = el('select', { id: `flag-${chatId}`, 'aria-label': 'Flag reason' }, [
       el('option', { value: '', text: 'Flag this chat…' }),
       ...FLAGS.map(([value, label]) => el('option', { value, text: label })),
@@ -157,7 +225,7 @@
     const section = el('section', { class: 'chat-view', 'data-chat': chatId, hidden: true, 'aria-labelledby': `h-${chatId}` }, [
       el('header', {}, [el('h2', { id: `h-${chatId}`, text: `Chat ${chatId}` }), state, visitorButton]),
       panel, flagsLine, logRegion, typing, notice, cannedSelect, form,
-      el('div', { class: 'actions' }, [endButton, transferSelect, transferButton, flagSelect, flagButton, closeButton]),
+      el('div', { class: 'actions' }, [endButton, transferSelect, transferButton, flagSelect, flagButton, transcriptLink, closeButton]),
     ]);
     chatsBox.append(section);
     const tabButton = el('button', { type: 'button', text: chatId });
@@ -178,6 +246,8 @@
         endButton.hidden = !canWrite;
         transferSelect.hidden = !canWrite;
         transferButton.hidden = !canWrite;
+        transcriptLink.hidden = !view.closed;
+        closeButton.textContent = view.closed ? 'Close this chat' : 'Close';
         if (view.closed) typing.textContent = '';
       },
       add(f) {
@@ -191,7 +261,19 @@
           placeBySeq(log, item, f.seq);
           return;
         }
-        const who = f.from === 'visitor' ? 'Visitor' : f.from === 'operator' ? (f.client_id ? 'You' : 'Operator') : 'Tolbooth';
+        // What the visitor asked the chatbot before asking for a person:
+        // one note per turn, shown together as a block of their own.
+        const note = f.from === 'system' && NOTE.exec(f.text);
+        if (note) {
+          const item = el('li', { class: 'system note' }, [
+            el('span', { class: 'who', text: 'Asked of the chatbot before this chat' }),
+            el('p', { class: 'q' }, [el('strong', { text: 'Visitor: ' }), note[1]]),
+            el('p', { class: 'a' }, [el('strong', { text: 'Chatbot: ' }), note[2]]),
+          ]);
+          placeBySeq(log, item, f.seq);
+          return;
+        }
+        const who = f.from === 'visitor' ? (view.visitorName || 'Visitor') : f.from === 'operator' ? (f.client_id ? 'You' : 'Operator') : 'Tolbooth';
         const item = el('li', { class: f.from }, [el('span', { class: 'who' }, [who, el('span', { class: 'when', text: clock(f.sent_at) })])]);
         item.append(document.createTextNode(f.text));
         placeBySeq(log, item, f.seq);
@@ -226,7 +308,7 @@
       fillTransfer() {
         const others = operators.filter((o) => !me || o.id !== me.id);
         transferSelect.replaceChildren(el('option', { value: '', text: 'Transfer to…' }),
-          ...others.map((o) => el('option', { value: String(o.id), text: o.name })));
+          ...others.map((o) => el('option', { value: String(o.id), text: o.available ? o.name : `${o.name} (away)` })));
       },
       show() {
         for (const v of chats.values()) {
@@ -259,6 +341,7 @@
           el('h3', { text: 'Earlier chats still held' }), v.earlier.length ? earlier : el('p', { class: 'hint', text: 'None.' }));
         view.setFlags(v.flags.map((f) => f.label));
         panel.hidden = false;
+        section.classList.add('with-panel');
         visitorButton.setAttribute('aria-expanded', 'true');
       },
       setFlags(labels) {
@@ -269,7 +352,12 @@
       typing, textarea, notice, tabButton, tab,
     };
     visitorButton.addEventListener('click', () => {
-      if (!panel.hidden) { panel.hidden = true; visitorButton.setAttribute('aria-expanded', 'false'); return; }
+      if (!panel.hidden) {
+        panel.hidden = true;
+        section.classList.remove('with-panel');
+        visitorButton.setAttribute('aria-expanded', 'false');
+        return;
+      }
       send({ type: 'visitor', chat_id: chatId });
     });
     flagButton.addEventListener('click', () => {
@@ -292,7 +380,7 @@
       clearTimeout(view.typingTimer);
       view.typingTimer = setTimeout(view.stopTyping, 3000);
     });
-    endButton.addEventListener('click', () => send({ type: 'end', chat_id: chatId }));
+    endButton.addEventListener('click', () => endChat(chatId));
     transferButton.addEventListener('click', () => {
       const to = Number(transferSelect.value);
       if (to) send({ type: 'transfer', chat_id: chatId, to });
@@ -336,6 +424,9 @@
       case 'hello':
         me = f.me;
         skew = f.server_time - Date.now();
+        try {
+          clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: f.time_zone });
+        } catch (_) { /* an unknown zone: the browser's own */ }
         break;
       case 'operators':
         operators = f.on_duty;
@@ -356,6 +447,15 @@
       case 'message': {
         const view = chats.get(f.chat_id);
         if (view) view.add(f);
+        break;
+      }
+      case 'visitor_name': {
+        // Their messages carry the name they gave.
+        const view = chats.get(f.chat_id);
+        if (view && f.name) {
+          view.visitorName = f.name;
+          for (const who of view.log.querySelectorAll('li.visitor .who')) who.firstChild.textContent = f.name;
+        }
         break;
       }
       case 'ack': {
@@ -461,9 +561,12 @@
       const next = chats.get(ids[(ids.indexOf(current) + 1) % ids.length]);
       next.show();
       next.textarea.focus();
-    } else if (key === 'e' && current) {
+    } else if (key === 'e' && current && !chats.get(current).closed) {
       e.preventDefault();
-      send({ type: 'end', chat_id: current });
+      endChat(current);
+    } else if (key === 's' && !statusToggle.disabled) {
+      e.preventDefault();
+      statusToggle.click();
     } else if (key === 'r' && current) {
       e.preventDefault();
       chats.get(current).textarea.focus();

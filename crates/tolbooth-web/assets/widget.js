@@ -23,8 +23,8 @@
       title: 'Live chat',
       titleWith: 'Live chat with {org}',
       close: 'Close chat window',
-      privacy: 'Please do not share personal details such as your address, phone number or bank details unless we ask for them.',
-      name: 'Your name (optional)',
+      privacy: 'You can give your first name so that we know what to call you. Please do not share other personal details, such as your address, phone number or bank details, unless we ask for them.',
+      name: 'Your first name (optional)',
       question: 'Your question',
       questionNeeded: 'Please type your question.',
       start: 'Start chat',
@@ -52,26 +52,36 @@
       slowDown: 'Please wait a moment before sending more.',
       failed: 'Something went wrong. Please try again.',
       botIntro: 'Ask our automated assistant. It answers from our website, day and night, and cannot see or decide your own case.',
-      botPrivacy: 'Please do not enter personal details such as your name, address, phone number or reference numbers.',
+      botPrivacy: 'The assistant does not need your personal details: please leave out your name, address, phone number and reference numbers.',
       askLabel: 'Your question for the assistant',
       ask: 'Ask',
       bot: 'Assistant',
       from: 'From: ',
-      helped: 'Did this help?',
+      helped: 'Was this helpful?',
       yes: 'Yes',
       no: 'No',
       thanks: 'Thank you for your feedback.',
       person: 'Talk to a person',
       personClosed: 'Live chat with a person is closed now; the assistant is here at any time.',
       backToBot: 'Back to the assistant',
+      titleBot: 'Ask our assistant',
+      titleBotWith: 'Ask {org}’s assistant',
+      titlePerson: 'Chatting with {name}',
+      askNeeded: 'Please type a question for the assistant.',
+      messageNeeded: 'Please type a message.',
+      left: 'You have {n} characters left.',
+      leftOne: 'You have 1 character left.',
+      over: 'You have {n} characters too many.',
+      overOne: 'You have 1 character too many.',
+      tooLong: 'This is too long: please keep it to {max} characters or fewer, or send it in parts.',
     },
     gd: {
       launcher: 'Cabadaich bheò',
       title: 'Cabadaich bheò',
       titleWith: 'Cabadaich bheò le {org}',
       close: 'Dùin uinneag na cabadaich',
-      privacy: 'Na toir seachad fiosrachadh pearsanta mar do sheòladh, àireamh fòn no fiosrachadh banca mura h-iarr sinn e.',
-      name: "D' ainm (roghainneil)",
+      privacy: "Faodaidh tu d' ainm-baistidh a thoirt seachad airson 's gum bi fios againn dè chanas sinn riut. Na toir seachad fiosrachadh pearsanta eile, mar do sheòladh, àireamh fòn no fiosrachadh banca, mura h-iarr sinn e.",
+      name: "D' ainm-baistidh (roghainneil)",
       question: 'Do cheist',
       questionNeeded: 'Sgrìobh do cheist.',
       start: 'Tòisich air cabadaich',
@@ -99,18 +109,28 @@
       slowDown: 'Fuirich greiseag mus cuir thu an còrr.',
       failed: 'Chaidh rudeigin ceàrr. Feuch a-rithist.',
       botIntro: "Faighnich dhen chuidiche fèin-obrachail againn. Bidh e a' freagairt bhon làrach-lìn againn, a latha 's a dh'oidhche, agus chan fhaic e do chùis fhèin.",
-      botPrivacy: 'Na cuir a-steach fiosrachadh pearsanta mar d’ ainm, do sheòladh, àireamh fòn no àireamhan iomraidh.',
+      botPrivacy: 'Chan fheum an cuidiche fiosrachadh pearsanta ort: na cuir a-steach d’ ainm, do sheòladh, àireamh fòn no àireamhan iomraidh.',
       askLabel: 'Do cheist dhan chuidiche',
       ask: 'Faighnich',
       bot: 'Cuidiche',
       from: 'Bho: ',
-      helped: 'An do chuidich seo?',
+      helped: 'An robh seo feumail?',
       yes: 'Chuidich',
       no: 'Cha do chuidich',
       thanks: 'Tapadh leat airson do bheachd.',
       person: 'Bruidhinn ri neach',
       personClosed: "Tha a' chabadaich le neach dùinte an-dràsta; tha an cuidiche an seo uair sam bith.",
       backToBot: 'Air ais dhan chuidiche',
+      titleBot: 'Faighnich dhen chuidiche',
+      titleBotWith: 'Faighnich do chuidiche {org}',
+      titlePerson: "A' cabadaich le {name}",
+      askNeeded: 'Sgrìobh ceist dhan chuidiche.',
+      messageNeeded: 'Sgrìobh teachdaireachd.',
+      left: 'Tha {n} caractaran air fhàgail agad.',
+      leftOne: 'Tha 1 charactar air fhàgail agad.',
+      over: 'Tha {n} caractaran cus agad.',
+      overOne: 'Tha 1 charactar cus agad.',
+      tooLong: "Tha seo ro fhada: cùm e gu {max} caractaran no nas lugha, no cuir e ann am pìosan.",
     },
   };
 
@@ -177,6 +197,7 @@ header h2 { font-size: 1.1rem; margin: 0; }
 .close { background: transparent; color: #fff; border: 2px solid transparent; font-size: 1.4rem; line-height: 1;
   padding: .1rem .45rem; cursor: pointer; border-radius: .25rem; }
 .status { margin: 0; padding: .5rem .8rem; background: #f3f2f1; border-bottom: 1px solid #b1b4b6; font-size: .95rem; }
+.status:empty { padding: 0; border: 0; }
 .body { flex: 1; overflow-y: auto; padding: .8rem; }
 .notice { margin: 0 0 .8rem; padding: .5rem .7rem; border-left: 5px solid #1d4f91; background: #f3f2f1; font-size: .95rem; }
 label { display: block; font-weight: 700; margin: .6rem 0 .2rem; }
@@ -187,6 +208,9 @@ textarea { min-height: 5rem; resize: vertical; }
 .primary:disabled { background: #505a5f; cursor: not-allowed; }
 .secondary { background: #f3f2f1; color: #0b0c0c; border: 0; border-bottom: 2px solid #929191; padding: .4rem .8rem; cursor: pointer; }
 .error { color: #d4351c; font-weight: 700; margin: .4rem 0 0; }
+.count { margin: .25rem 0 0; font-size: .9rem; color: #505a5f; }
+.count.over { color: #d4351c; font-weight: 700; }
+[aria-invalid="true"] { border-color: #d4351c; }
 ol.log { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: .5rem; }
 ol.log li { max-width: 85%; padding: .45rem .65rem; border-radius: .4rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 ol.log li.visitor { align-self: flex-end; background: #1d4f91; color: #fff; }
@@ -194,11 +218,12 @@ ol.log li.operator, ol.log li.system, ol.log li.bot { align-self: flex-start; ba
 .who { display: block; font-size: .8rem; font-weight: 700; }
 .pending { display: block; font-size: .8rem; font-style: italic; }
 .typing { min-height: 1.4em; margin: 0; padding: 0 .8rem; font-size: .9rem; font-style: italic; color: #505a5f; }
-.compose { display: flex; gap: .4rem; align-items: flex-end; padding: .5rem .8rem .8rem; border-top: 1px solid #b1b4b6; }
+.compose { padding: .5rem .8rem .8rem; border-top: 1px solid #b1b4b6; }
+.compose .row, .bot-box .ask .row { display: flex; gap: .4rem; align-items: flex-end; }
 .compose textarea { min-height: 2.6rem; height: 2.6rem; }
 .compose .primary { margin: 0; }
 .foot { display: flex; justify-content: space-between; align-items: center; padding: 0 .8rem .6rem; }
-.bot-box .ask { display: flex; gap: .4rem; align-items: flex-end; margin-top: .6rem; }
+.bot-box .ask { margin-top: .6rem; }
 .bot-box .ask input { flex: 1; }
 .bot-box .ask .primary { margin: 0; }
 ol.log li.bot a { color: #1d4f91; }
@@ -207,6 +232,10 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
 .person { margin-top: .8rem; }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); border: 0; white-space: nowrap; }
+@media (max-width: 30rem) {
+  .panel { inset: 0; width: 100%; height: 100%; height: 100dvh; border: 0; border-radius: 0; }
+  .root.is-open .launcher { display: none; }
+}
 @media (prefers-reduced-motion: no-preference) { .launcher { transition: background-color .15s; } }
 @media (forced-colors: active) { .launcher, .panel, ol.log li { border: 2px solid CanvasText; } }
 `;
@@ -221,6 +250,52 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
     for (const c of children || []) node.append(c);
     return node;
   };
+
+  // Nothing typed is cut: a field shows how much room is left as the
+  // visitor nears its limit (told to screen readers once they pause), and
+  // text over the limit is refused with a message rather than sent. The
+  // server says its limits in its welcome; these are its defaults.
+  const LIMITS = { message: 4000, question: 1000 };
+  const length = (v) => Array.from(v.trim()).length;
+  const counters = new Map();
+  function counted(input, id, limit) {
+    const shown = el('p', { class: 'count', id: `${id}-count`, hidden: true });
+    const spoken = el('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+    let timer = null;
+    const update = () => {
+      const max = LIMITS[limit];
+      const left = max - length(input.value);
+      if (left > max / 5) {
+        shown.hidden = true;
+        shown.textContent = '';
+        spoken.textContent = '';
+        return;
+      }
+      let text;
+      if (left >= 0) text = left === 1 ? T.leftOne : say('left', { n: left.toLocaleString('en-GB') });
+      else text = left === -1 ? T.overOne : say('over', { n: (-left).toLocaleString('en-GB') });
+      shown.hidden = false;
+      shown.textContent = text;
+      shown.classList.toggle('over', left < 0);
+      clearTimeout(timer);
+      timer = setTimeout(() => { spoken.textContent = text; }, 1200);
+    };
+    input.addEventListener('input', update);
+    counters.set(input, { update, max: () => LIMITS[limit] });
+    return [shown, spoken];
+  }
+  // Why a field's text cannot be sent, or null when it can.
+  function problem(input, emptyKey) {
+    const n = length(input.value);
+    if (n === 0) return T[emptyKey];
+    const { max } = counters.get(input);
+    return n > max() ? say('tooLong', { max: max().toLocaleString('en-GB') }) : null;
+  }
+  function showProblem(input, box, text) {
+    box.hidden = !text;
+    box.textContent = text || '';
+    if (text) { input.setAttribute('aria-invalid', 'true'); input.focus(); } else input.removeAttribute('aria-invalid');
+  }
 
   const host = el('div', { id: 'tolbooth-chat' });
   const shadow = host.attachShadow({ mode: 'open' });
@@ -240,22 +315,26 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
   const status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
 
   const nameInput = el('input', { id: 'tb-name', name: 'name', autocomplete: 'given-name', maxlength: '80' });
-  const questionInput = el('textarea', { id: 'tb-question', name: 'question', maxlength: '4000', 'aria-describedby': 'tb-privacy' });
+  const questionInput = el('textarea', { id: 'tb-question', name: 'question',
+    'aria-describedby': 'tb-privacy tb-question-count tb-start-error' });
   const startError = el('p', { class: 'error', id: 'tb-start-error', hidden: true });
   const startButton = el('button', { class: 'primary', type: 'submit', text: T.start });
   const startForm = el('form', { class: 'start', novalidate: true }, [
     el('label', { for: 'tb-name', text: T.name }), nameInput,
     el('label', { for: 'tb-question', text: T.question }), questionInput,
-    startError, startButton,
+    ...counted(questionInput, 'tb-question', 'message'), startError, startButton,
   ]);
   const backButton = el('button', { class: 'secondary', type: 'button', text: T.backToBot, hidden: true });
   const intro = el('div', { class: 'intro' }, [el('p', { class: 'notice', id: 'tb-privacy', text: T.privacy }), startForm, backButton]);
   // The chatbot (BOT-1..BOT-5): its own log, question box and the way to a person.
   const botLog = el('ol', { class: 'log' });
-  const botInput = el('input', { id: 'tb-ask', name: 'ask', maxlength: '1000', autocomplete: 'off', 'aria-describedby': 'tb-bot-privacy' });
+  const botInput = el('input', { id: 'tb-ask', name: 'ask', autocomplete: 'off',
+    'aria-describedby': 'tb-bot-privacy tb-ask-count tb-ask-error' });
+  const askError = el('p', { class: 'error', id: 'tb-ask-error', hidden: true });
   const askForm = el('form', { class: 'ask', novalidate: true }, [
-    el('label', { for: 'tb-ask', class: 'visually-hidden', text: T.askLabel }), botInput,
-    el('button', { class: 'primary', type: 'submit', text: T.ask }),
+    el('label', { for: 'tb-ask', class: 'visually-hidden', text: T.askLabel }),
+    el('div', { class: 'row' }, [botInput, el('button', { class: 'primary', type: 'submit', text: T.ask })]),
+    ...counted(botInput, 'tb-ask', 'question'), askError,
   ]);
   const personButton = el('button', { class: 'secondary person', type: 'button', text: T.person });
   const personNote = el('p', { class: 'notice', hidden: true, text: T.personClosed });
@@ -271,10 +350,13 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
   // Scrollable, so reachable from the keyboard to scroll back.
   const bodyBox = el('div', { class: 'body', tabindex: '0' }, [botBox, intro, logRegion]);
   const typing = el('p', { class: 'typing', 'aria-live': 'polite' });
-  const messageInput = el('textarea', { id: 'tb-message', name: 'message', maxlength: '4000', rows: '1' });
-  const compose = el('form', { class: 'compose', hidden: true }, [
-    el('label', { for: 'tb-message', class: 'visually-hidden', text: T.message }), messageInput,
-    el('button', { class: 'primary', type: 'submit', text: T.send }),
+  const messageInput = el('textarea', { id: 'tb-message', name: 'message', rows: '1',
+    'aria-describedby': 'tb-message-count tb-message-error' });
+  const messageError = el('p', { class: 'error', id: 'tb-message-error', hidden: true });
+  const compose = el('form', { class: 'compose', hidden: true, novalidate: true }, [
+    el('label', { for: 'tb-message', class: 'visually-hidden', text: T.message }),
+    el('div', { class: 'row' }, [messageInput, el('button', { class: 'primary', type: 'submit', text: T.send })]),
+    ...counted(messageInput, 'tb-message', 'message'), messageError,
   ]);
   const leaveButton = el('button', { class: 'secondary', type: 'button', text: T.leave });
   const againButton = el('button', { class: 'secondary', type: 'button', text: T.again, hidden: true });
@@ -283,7 +365,8 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
     el('header', {}, [el('div', { class: 'heading' }, [title, refText]), closeButton]),
     status, bodyBox, typing, compose, foot,
   ]);
-  shadow.append(el('div', { class: 'root', lang }, [launcher, panel]));
+  const root = el('div', { class: 'root', lang }, [launcher, panel]);
+  shadow.append(root);
 
   // --- state -------------------------------------------------------------
   let chat = remember.load(KEY, null); // { token, chatId, pending: [{client_id, text}], open }
@@ -293,6 +376,7 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
   let operator = null;
   let closed = false;
   let organisation = '';
+  let otherContact = '';
   let startPending = null;
   let typingTimer = null;
   let typingSent = false;
@@ -312,6 +396,7 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
 
   function open(focus) {
     panel.hidden = false;
+    root.classList.add('is-open');
     launcher.setAttribute('aria-expanded', 'true');
     if (chat) { chat.open = true; persist(); }
     connect();
@@ -322,12 +407,23 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
   }
   function hide() {
     panel.hidden = true;
+    root.classList.remove('is-open');
     launcher.setAttribute('aria-expanded', 'false');
     if (chat) { chat.open = false; persist(); }
     launcher.focus();
   }
 
+  // The title says who answers: the assistant, or a person.
+  function setTitle() {
+    let text;
+    if (chat && operator && !closed) text = say('titlePerson', { name: operator });
+    else if (!chat && availability.chatbot && mode === 'bot') text = organisation ? say('titleBotWith', { org: organisation }) : T.titleBot;
+    else text = organisation ? say('titleWith', { org: organisation }) : T.title;
+    title.textContent = text;
+  }
+
   function showChat() {
+    setTitle();
     intro.hidden = true;
     botBox.hidden = true;
     logRegion.hidden = false;
@@ -349,16 +445,21 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
     botBox.hidden = !bot;
     intro.hidden = bot;
     backButton.hidden = !availability.chatbot;
-    personButton.hidden = !availability.open || !availability.operators;
-    personNote.hidden = availability.open && availability.operators;
-    personNote.textContent = availability.open ? T.unavailable : T.personClosed;
+    const { open, hours, operators } = availability;
+    const hoursText = hours ? ` ${say('hours', { hours })}` : '';
+    personButton.hidden = !open || !operators;
+    personNote.hidden = open && operators;
+    personNote.textContent = open ? T.unavailable : `${T.personClosed}${hoursText}`;
     logRegion.hidden = true;
     compose.hidden = true;
     foot.hidden = true;
     refText.hidden = true;
-    const { open, hours, operators } = availability;
     startButton.disabled = !open || !operators;
-    if (!open) setStatus(hours ? `${T.closed} ${say('hours', { hours })}` : T.closed);
+    setTitle();
+    // Said once: beside the way to a person when the assistant is shown,
+    // in the status strip above the form otherwise.
+    if (bot) setStatus('');
+    else if (!open) setStatus(`${T.closed}${hoursText}`);
     else setStatus(operators ? '' : T.unavailable);
   }
 
@@ -447,11 +548,12 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
   function onState(f) {
     operator = f.operator || operator;
     if (f.state === 'requested') setStatus(T.waiting);
-    else if (f.state === 'accepted') setStatus(say('connected', { name: operator || T.adviser }));
+    else if (f.state === 'accepted') { setStatus(say('connected', { name: operator || T.adviser })); setTitle(); }
     else {
       closed = true;
       typing.textContent = '';
-      setStatus(f.state === 'ended' ? T.ended : T.rejected);
+      // Turned down: said kindly, with how else to reach the organisation.
+      setStatus(f.state === 'ended' ? T.ended : `${T.rejected}${otherContact ? ` ${otherContact}` : ''}`);
       if (chat) { chat.token = null; chat.pending = []; persist(); }
       showChat();
       if (socket) socket.close(1000);
@@ -464,19 +566,30 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
     switch (f.type) {
       case 'welcome':
         organisation = f.organisation || '';
-        if (organisation) title.textContent = say('titleWith', { org: organisation });
+        otherContact = typeof f.other_contact === 'string' ? f.other_contact : '';
+        if (f.limits) {
+          if (f.limits.message > 0) LIMITS.message = f.limits.message;
+          if (f.limits.question > 0) LIMITS.question = f.limits.question;
+        }
         availability = { open: f.open !== false, hours: f.hours || null, operators: f.operators_available !== false,
           chatbot: f.chatbot === true };
+        setTitle();
         if (!chat) {
           showIntro();
           if (!panel.hidden && !botBox.hidden && shadow.activeElement !== botInput) botInput.focus();
         }
+        break;
+      case 'availability':
+        // Someone became available, or the last one went: said at once.
+        availability.operators = f.operators_available === true;
+        if (!chat) showIntro();
         break;
       case 'started':
         chat = { token: f.token, chatId: f.chat_id, pending: [], open: true };
         persist();
         startPending = null;
         questionInput.value = '';
+        counters.get(questionInput).update();
         showChat();
         messageInput.focus();
         break;
@@ -551,15 +664,9 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
   startForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const question = questionInput.value.trim();
-    if (!question) {
-      startError.hidden = false;
-      startError.textContent = T.questionNeeded;
-      questionInput.setAttribute('aria-invalid', 'true');
-      questionInput.focus();
-      return;
-    }
-    startError.hidden = true;
-    questionInput.removeAttribute('aria-invalid');
+    const wrong = problem(questionInput, 'questionNeeded');
+    showProblem(questionInput, startError, wrong);
+    if (wrong) return;
     startButton.disabled = true;
     const name = nameInput.value.trim();
     startPending = {
@@ -591,16 +698,19 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
     item.lastChild.remove();
     if (f.heading) item.append(el('strong', { text: f.heading }), document.createElement('br'));
     item.append(document.createTextNode(f.text));
-    if (f.sources && f.sources.length) {
+    // Each page once, in the order given (the one the answer came from first).
+    const seen = new Set();
+    const sources = (f.sources || []).filter((s) => !seen.has(s.url) && seen.add(s.url));
+    if (sources.length) {
       const list = el('ul');
-      for (const s of f.sources) {
+      for (const s of sources) {
         const a = el('a', { href: s.url, text: s.title, rel: 'noopener' });
         list.append(el('li', {}, [a]));
       }
       if (f.answered) item.append(el('span', { class: 'who', text: T.from }));
       item.append(list);
     }
-    if (f.id && f.answered) {
+    if (f.id) {
       const yes = el('button', { class: 'secondary', type: 'button', text: T.yes });
       const no = el('button', { class: 'secondary', type: 'button', text: T.no });
       const box = el('div', { class: 'feedback', 'data-id': f.id }, [el('span', { text: T.helped }), yes, no]);
@@ -615,12 +725,15 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
   askForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const question = botInput.value.trim();
-    if (!question) { botInput.focus(); return; }
+    const wrong = problem(botInput, 'askNeeded');
+    showProblem(botInput, askError, wrong);
+    if (wrong) return;
     const item = el('li', { class: 'visitor' }, [el('span', { class: 'who', text: T.you }), document.createTextNode(question)]);
     botLog.append(item);
     botTurns.push({ question, answer: '' });
     if (botTurns.length > 8) botTurns.shift();
     botInput.value = '';
+    counters.get(botInput).update();
     scrollDown();
     const frame = { type: 'ask', question, client_id: `q${newId()}` };
     if (!send(frame)) { connect(); setTimeout(() => { if (!send(frame)) botLine(T.failed); }, 1500); }
@@ -628,6 +741,13 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
   });
   personButton.addEventListener('click', () => {
     mode = 'person';
+    // The last question asked of the assistant starts the chat, ready to
+    // send or change.
+    const last = botTurns[botTurns.length - 1];
+    if (last && !questionInput.value.trim()) {
+      questionInput.value = last.question;
+      counters.get(questionInput).update();
+    }
     showIntro();
     nameInput.focus();
   });
@@ -635,18 +755,25 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
 
   function sendMessage() {
     const text = messageInput.value.trim();
-    if (!text || !chat || closed) return;
+    if (!chat || closed) return;
+    const wrong = problem(messageInput, 'messageNeeded');
+    showProblem(messageInput, messageError, wrong);
+    if (wrong) return;
     const p = { client_id: newId(), text };
     chat.pending.push(p);
     persist();
     addPendingLine(p);
     messageInput.value = '';
+    counters.get(messageInput).update();
     stopTyping();
     if (!send({ type: 'send', client_id: p.client_id, text })) connect();
   }
   compose.addEventListener('submit', (e) => { e.preventDefault(); sendMessage(); messageInput.focus(); });
   messageInput.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendMessage(); }
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      if (messageInput.value.trim()) sendMessage();
+    }
   });
   function stopTyping() {
     clearTimeout(typingTimer);

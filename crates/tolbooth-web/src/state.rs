@@ -39,6 +39,8 @@ pub struct AppState {
     pub sockets: Arc<crate::chat::socket::SocketSlots>,
     /// The background workers, whose counts `/metrics` shows.
     pub workers: tolbooth_workers::Workers,
+    /// Times as staff read them, in the organisation's time zone.
+    pub local_time: tolbooth_core::local_time::LocalTime,
 }
 
 impl AppState {
@@ -79,6 +81,7 @@ impl AppState {
             own_origin: Arc::new(crate::middleware::OwnOrigin::from_config(&config)),
             sockets: crate::chat::socket::SocketSlots::new(config.chat.sockets_per_address),
             workers: services.workers.clone(),
+            local_time: tolbooth_core::local_time::LocalTime::new(&config.chat.time_zone),
         }
     }
 }

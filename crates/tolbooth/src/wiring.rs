@@ -22,7 +22,7 @@ pub struct App {
 }
 
 /// The preset `demo` runs with when no policy is configured.
-pub const DEMO_POLICY: &str = "preset:scottish-parliament-live-chat";
+pub const DEMO_POLICY: &str = "preset:demo-council";
 
 /// Loads the configured policy (`retention.policy`), or says clearly that
 /// one is needed.

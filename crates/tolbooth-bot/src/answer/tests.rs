@@ -111,3 +111,56 @@ fn a_strict_margin_declines_near_ties() {
     let reply = a.answer("library opening").unwrap();
     assert_eq!(reply.reason, Some(Decline::Ambiguous));
 }
+
+#[test]
+fn when_unsure_only_related_pages_are_offered() {
+    let bot = answerer();
+    // One word in common ("library") with a page is not relatedness.
+    let reply = bot
+        .answer("is there a good pizza place near the library with parking for a van")
+        .unwrap();
+    assert!(!reply.answered, "{reply:?}");
+    assert!(reply.sources.is_empty(), "{:?}", reply.sources);
+    // A question mostly about a page, not enough to answer, still links it.
+    let reply = bot
+        .answer("library opening hours on bank holidays")
+        .unwrap();
+    if !reply.answered {
+        assert_eq!(
+            reply.sources.first().map(|s| s.url.as_str()),
+            Some("https://anytown.gov.uk/libraries/opening"),
+            "{reply:?}"
+        );
+    }
+}
+
+#[test]
+fn each_page_is_offered_once() {
+    let pages = vec![
+        page(
+            "https://anytown.gov.uk/bins/missed",
+            "Missed bin collections",
+            "Bins and recycling",
+            &[("", "Report a missed bin within two working days.")],
+        ),
+        page(
+            "https://anytown.gov.uk/bins/missed",
+            "Missed bin collections",
+            "Bins and recycling",
+            &[(
+                "Again",
+                "A missed bin is collected within three working days.",
+            )],
+        ),
+    ];
+    let index = KnowledgeIndex::build(&pages, &[], FieldBoosts::default()).unwrap();
+    let bot = Answerer::new(
+        index,
+        CaseGuard::new(&[]).unwrap(),
+        Thresholds::default(),
+        Wording::default(),
+    );
+    let reply = bot.answer("missed bin collection").unwrap();
+    let urls: Vec<&str> = reply.sources.iter().map(|s| s.url.as_str()).collect();
+    assert_eq!(urls, ["https://anytown.gov.uk/bins/missed"], "{reply:?}");
+}

@@ -62,6 +62,8 @@ pub enum ChatbotError {
     NoSuchQuestion,
     #[error("too many questions from one address; wait a minute")]
     RateLimited,
+    #[error("a question is at most {max} characters", max = tolbooth_bot::answer::MAX_QUESTION_CHARS)]
+    QuestionTooLong,
     #[error(transparent)]
     Store(StoreError),
     #[error("a background task failed")]
@@ -71,7 +73,9 @@ pub enum ChatbotError {
 impl ChatbotError {
     pub fn code(&self) -> Code {
         match self {
-            ChatbotError::Import(_) | ChatbotError::Phrasing(_) => Code::BadInput,
+            ChatbotError::Import(_) | ChatbotError::Phrasing(_) | ChatbotError::QuestionTooLong => {
+                Code::BadInput
+            }
             ChatbotError::NoSuchPage
             | ChatbotError::NoSuchPhrasing
             | ChatbotError::NoSuchAnswer
@@ -92,6 +96,9 @@ impl From<StoreError> for ChatbotError {
         ChatbotError::Store(e)
     }
 }
+
+/// The longest question the chatbot takes, in characters.
+pub use tolbooth_bot::answer::MAX_QUESTION_CHARS;
 
 /// Questions one address may ask per [`ASK_WINDOW`].
 pub const ASKS_PER_ADDRESS: u32 = 30;
@@ -275,15 +282,17 @@ impl Chatbot {
 
     /// Answers a question from `address` (rate limited per address).
     pub async fn ask(&self, question: &str, address: &str) -> Result<Asked, ChatbotError> {
+        // Refused whole rather than cut: the visitor is told, and nothing
+        // they wrote is answered or kept in part.
+        if question.trim().chars().count() > tolbooth_bot::answer::MAX_QUESTION_CHARS {
+            return Err(ChatbotError::QuestionTooLong);
+        }
         if !self.limiter.allow(address.to_owned(), self.clock.now()) {
             return Err(ChatbotError::RateLimited);
         }
         let answerer = self.current();
         let redactor = self.redactor.clone();
-        let owned: String = question
-            .chars()
-            .take(tolbooth_bot::answer::MAX_QUESTION_CHARS)
-            .collect();
+        let owned: String = question.to_owned();
         let (reply, redacted) = tokio::task::spawn_blocking(move || {
             // Contact details and identifiers say nothing about what is
             // asked and only dilute the search: they are left out of it.
@@ -309,10 +318,7 @@ impl Chatbot {
         if !self.keeps_questions || reply.reason == Some(tolbooth_bot::Decline::EmptyQuestion) {
             return Ok(Asked { id: None, reply });
         }
-        let question: String = question
-            .chars()
-            .take(tolbooth_bot::answer::MAX_QUESTION_CHARS)
-            .collect();
+        let question: String = question.to_owned();
         let id = BotQuestionId::from_random(rand::random());
         let record = BotQuestion {
             id: id.clone(),

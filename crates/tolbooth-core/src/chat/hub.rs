@@ -11,7 +11,8 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::broadcast;
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, watch};
 use tolbooth_domain::chat::{ChatId, ChatRef, StoredChat, StoredMessage};
 use tolbooth_domain::staff::StaffId;
 
@@ -49,10 +50,51 @@ pub enum DeskSignal {
     PresenceChanged,
 }
 
+/// How long an operator's status outlives their last console connection:
+/// long enough to move between pages or ride out a dropped network, short
+/// enough that visitors are not offered someone who has gone.
+pub const PRESENCE_GRACE: Duration = Duration::from_secs(60);
+
+/// An operator's own word on whether they take chats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Taking chats: visitors are offered a person.
+    Available,
+    /// Signed in but not taking chats.
+    Away,
+}
+
+/// One operator with the console open (or left it less than
+/// [`PRESENCE_GRACE`] ago).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Present {
+    pub staff: StaffId,
+    pub name: String,
+    pub status: Status,
+    /// Whether a console of theirs is open now (false during the grace).
+    pub connected: bool,
+}
+
+struct Operator {
+    name: String,
+    status: Status,
+    /// Open console connections.
+    connections: usize,
+    /// When the last connection closed, while there are none.
+    left_at: Option<Instant>,
+}
+
 #[derive(Default)]
 struct Presence {
-    /// Open console connections per operator.
-    connections: HashMap<StaffId, (usize, String)>,
+    operators: HashMap<StaffId, Operator>,
+}
+
+impl Presence {
+    fn anyone_available(&self) -> bool {
+        self.operators
+            .values()
+            .any(|o| o.status == Status::Available)
+    }
 }
 
 /// The in-process switchboard.
@@ -60,6 +102,8 @@ pub struct ChatHub {
     chats: Mutex<HashMap<ChatId, broadcast::Sender<ChatSignal>>>,
     desk: broadcast::Sender<DeskSignal>,
     presence: Mutex<Presence>,
+    /// Whether any operator is available, for visitors' sockets to follow.
+    available: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for ChatHub {
@@ -151,22 +195,14 @@ impl std::fmt::Debug for OnDuty {
 
 impl Drop for OnDuty {
     fn drop(&mut self) {
-        let changed = {
-            let mut presence = lock(&self.hub.presence);
-            match presence.connections.get_mut(&self.staff) {
-                Some((n, _)) if *n > 1 => {
-                    *n -= 1;
-                    false
-                }
-                Some(_) => {
-                    presence.connections.remove(&self.staff);
-                    true
-                }
-                None => false,
+        let mut presence = lock(&self.hub.presence);
+        if let Some(o) = presence.operators.get_mut(&self.staff) {
+            o.connections = o.connections.saturating_sub(1);
+            if o.connections == 0 {
+                // Their status stands for PRESENCE_GRACE, then `expire`
+                // ends it.
+                o.left_at = Some(Instant::now());
             }
-        };
-        if changed {
-            self.hub.desk_signal(DeskSignal::PresenceChanged);
         }
     }
 }
@@ -177,6 +213,7 @@ impl ChatHub {
             chats: Mutex::new(HashMap::new()),
             desk: broadcast::channel(DESK_RING).0,
             presence: Mutex::new(Presence::default()),
+            available: watch::channel(false).0,
         }
     }
 
@@ -209,19 +246,24 @@ impl ChatHub {
         let _ = self.desk.send(signal);
     }
 
-    /// Records an operator's console connection until the guard drops.
+    /// Records an operator's console connection until the guard drops. An
+    /// operator who was not present starts [`Status::Away`]; one who comes
+    /// back within [`PRESENCE_GRACE`] keeps their status.
     pub fn on_duty(self: &Arc<Self>, staff: StaffId, name: &str) -> OnDuty {
         let first = {
             let mut presence = lock(&self.presence);
-            let entry = presence
-                .connections
-                .entry(staff)
-                .or_insert_with(|| (0, name.to_owned()));
-            entry.0 += 1;
-            entry.0 == 1
+            let o = presence.operators.entry(staff).or_insert_with(|| Operator {
+                name: name.to_owned(),
+                status: Status::Away,
+                connections: 0,
+                left_at: None,
+            });
+            o.connections += 1;
+            o.left_at = None;
+            o.connections == 1
         };
         if first {
-            self.desk_signal(DeskSignal::PresenceChanged);
+            self.presence_changed();
         }
         OnDuty {
             hub: Arc::clone(self),
@@ -229,15 +271,87 @@ impl ChatHub {
         }
     }
 
-    /// Operators with a console open, by name.
-    pub fn operators_on_duty(&self) -> Vec<(StaffId, String)> {
-        let mut on: Vec<_> = lock(&self.presence)
-            .connections
+    /// An operator sets their status; `false` when they are not present
+    /// (no console open and none within [`PRESENCE_GRACE`]).
+    pub fn set_status(&self, staff: StaffId, status: Status) -> bool {
+        let changed = {
+            let mut presence = lock(&self.presence);
+            match presence.operators.get_mut(&staff) {
+                Some(o) => {
+                    let changed = o.status != status;
+                    o.status = status;
+                    Some(changed)
+                }
+                None => None,
+            }
+        };
+        if changed == Some(true) {
+            self.presence_changed();
+        }
+        changed.is_some()
+    }
+
+    /// An operator signed out (or lost the right to answer chats): their
+    /// status ends at once.
+    pub fn sign_out(&self, staff: StaffId) {
+        let removed = lock(&self.presence).operators.remove(&staff).is_some();
+        if removed {
+            self.presence_changed();
+        }
+    }
+
+    /// Ends the status of operators whose last console connection closed
+    /// [`PRESENCE_GRACE`] or more before `now`; how many it ended.
+    pub fn expire(&self, now: Instant) -> usize {
+        let gone = {
+            let mut presence = lock(&self.presence);
+            let before = presence.operators.len();
+            presence.operators.retain(|_, o| {
+                o.left_at
+                    .is_none_or(|left| now.saturating_duration_since(left) < PRESENCE_GRACE)
+            });
+            before - presence.operators.len()
+        };
+        if gone > 0 {
+            self.presence_changed();
+        }
+        gone
+    }
+
+    fn presence_changed(&self) {
+        let anyone = lock(&self.presence).anyone_available();
+        self.available.send_if_modified(|a| {
+            let changed = *a != anyone;
+            *a = anyone;
+            changed
+        });
+        self.desk_signal(DeskSignal::PresenceChanged);
+    }
+
+    /// Operators present, by name, with their status.
+    pub fn operators_on_duty(&self) -> Vec<Present> {
+        let mut on: Vec<Present> = lock(&self.presence)
+            .operators
             .iter()
-            .map(|(id, (_, name))| (*id, name.clone()))
+            .map(|(id, o)| Present {
+                staff: *id,
+                name: o.name.clone(),
+                status: o.status,
+                connected: o.connections > 0,
+            })
             .collect();
-        on.sort_by(|a, b| a.1.cmp(&b.1));
+        on.sort_by(|a, b| a.name.cmp(&b.name));
         on
+    }
+
+    /// Whether any operator is available to take a chat now.
+    pub fn anyone_available(&self) -> bool {
+        *self.available.borrow()
+    }
+
+    /// Follows whether any operator is available.
+    pub fn follow_availability(&self) -> watch::Receiver<bool> {
+        self.available.subscribe()
     }
 
     /// Chats with at least one subscriber (for tests and metrics).
@@ -299,18 +413,68 @@ mod tests {
     }
 
     #[test]
-    fn presence_counts_connections_per_operator() {
+    fn an_operator_is_away_until_they_say_available() {
         let hub = Arc::new(ChatHub::new());
         let mut desk = hub.subscribe_desk();
+        let mut follow = hub.follow_availability();
         let one = hub.on_duty(StaffId(3), "Morag");
         let two = hub.on_duty(StaffId(3), "Morag");
-        assert_eq!(hub.operators_on_duty(), vec![(StaffId(3), "Morag".into())]);
+        let morag = |status, connected| Present {
+            staff: StaffId(3),
+            name: "Morag".into(),
+            status,
+            connected,
+        };
+        assert_eq!(hub.operators_on_duty(), vec![morag(Status::Away, true)]);
+        assert!(!hub.anyone_available());
+        assert!(hub.set_status(StaffId(3), Status::Available));
+        assert!(hub.anyone_available());
+        assert!(follow.has_changed().unwrap());
+        assert!(*follow.borrow_and_update());
+        assert!(
+            !hub.set_status(StaffId(9), Status::Available),
+            "not present"
+        );
         drop(one);
-        assert_eq!(hub.operators_on_duty().len(), 1);
         drop(two);
+        // Gone from every page: the status stands for the grace period.
+        assert_eq!(
+            hub.operators_on_duty(),
+            vec![morag(Status::Available, false)]
+        );
+        assert_eq!(hub.expire(Instant::now()), 0);
+        assert_eq!(
+            hub.expire(Instant::now() + PRESENCE_GRACE + Duration::from_secs(1)),
+            1
+        );
         assert!(hub.operators_on_duty().is_empty());
-        assert_eq!(desk.try_recv().ok(), Some(DeskSignal::PresenceChanged));
-        assert_eq!(desk.try_recv().ok(), Some(DeskSignal::PresenceChanged));
+        assert!(!hub.anyone_available());
+        assert!(!*follow.borrow_and_update());
+        for _ in 0..3 {
+            assert_eq!(desk.try_recv().ok(), Some(DeskSignal::PresenceChanged));
+        }
         assert!(desk.try_recv().is_err());
+    }
+
+    #[test]
+    fn coming_back_within_the_grace_keeps_the_status_and_signing_out_ends_it() {
+        let hub = Arc::new(ChatHub::new());
+        let page = hub.on_duty(StaffId(4), "Ewan");
+        hub.set_status(StaffId(4), Status::Available);
+        drop(page);
+        let back = hub.on_duty(StaffId(4), "Ewan");
+        assert_eq!(
+            hub.expire(Instant::now() + PRESENCE_GRACE * 2),
+            0,
+            "a connection is open again"
+        );
+        assert!(hub.anyone_available());
+        hub.sign_out(StaffId(4));
+        assert!(!hub.anyone_available());
+        assert!(hub.operators_on_duty().is_empty());
+        drop(back);
+        // A new connection after signing out starts away.
+        let _again = hub.on_duty(StaffId(4), "Ewan");
+        assert_eq!(hub.operators_on_duty()[0].status, Status::Away);
     }
 }

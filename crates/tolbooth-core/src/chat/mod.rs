@@ -32,7 +32,7 @@ use tolbooth_domain::chat::{
 };
 use tolbooth_domain::chat::{
     ChatEvent, ChatFlag, ChatRef, ChatState, ClientMessageId, EndedBy, FlagReason, InvalidMessage,
-    MessageBody, NotAllowed,
+    MessageBody, NotAllowed, RejectReason,
 };
 use tolbooth_domain::clock::Clock;
 use tolbooth_domain::secret::Secret;
@@ -115,6 +115,46 @@ pub struct StartedChat {
 
 /// The most chatbot turns carried into a live chat at hand-over.
 pub const HANDOVER_TURNS: usize = 8;
+
+/// One turn of a visitor's conversation with the chatbot as a note for the
+/// operator: `Asked the chatbot: ...` and `It answered: ...` on two lines
+/// (the console shows them as one block). White space is folded; only an
+/// answer too long for one message is shortened, at a word.
+pub fn handover_note(question: &str, answer: &str) -> Option<String> {
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let question = fold(question);
+    if question.is_empty() {
+        return None;
+    }
+    let question: String = question
+        .chars()
+        .take(crate::bot::MAX_QUESTION_CHARS)
+        .collect();
+    let mut text = format!("{NOTE_ASKED}{question}\n{NOTE_ANSWERED}");
+    let room = MessageBody::MAX_CHARS - text.chars().count();
+    let answer = fold(answer);
+    if answer.chars().count() <= room {
+        text.push_str(&answer);
+    } else {
+        let cut: String = answer.chars().take(room.saturating_sub(1)).collect();
+        let at_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+        text.push_str(at_word);
+        text.push('…');
+    }
+    Some(text)
+}
+
+/// The question and answer of a hand-over note written by
+/// [`handover_note`]; `None` for any other text.
+pub fn read_handover_note(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix(NOTE_ASKED)?;
+    let (question, answer) = rest.split_once('\n')?;
+    Some((question, answer.strip_prefix(NOTE_ANSWERED)?))
+}
+
+/// How a hand-over note begins, and its second line.
+pub const NOTE_ASKED: &str = "Asked the chatbot: ";
+pub const NOTE_ANSWERED: &str = "It answered: ";
 
 /// Chats one address may start in [`START_WINDOW`], unless configured.
 pub const STARTS_PER_ADDRESS: u32 = 10;
@@ -378,20 +418,32 @@ impl LiveChat {
         operator: Option<&StaffMember>,
         ctx: &ClientContext,
     ) -> Result<ChatState, ChatError> {
+        self.change_because(chat, event, actor, operator, ctx, None)
+            .await
+    }
+
+    /// [`LiveChat::change`], with the reason recorded in its audit entry.
+    async fn change_because(
+        &self,
+        chat: StoredChat,
+        event: ChatEvent,
+        actor: Actor,
+        operator: Option<&StaffMember>,
+        ctx: &ClientContext,
+        because: Option<&str>,
+    ) -> Result<ChatState, ChatError> {
         let now = self.clock.now();
         let before = chat.lifecycle.state;
         let mut after = chat.lifecycle.clone();
         after.apply(event, now)?;
         let action = format!("chat.{}", after.state.name());
         let operator_id = operator.map(|s| s.id).or(chat.operator_staff_id);
+        let mut entry = audit(actor.clone(), &action, after.chat_ref, ctx);
+        if let Some(reason) = because {
+            entry = entry.because(reason);
+        }
         self.chats
-            .save_lifecycle(
-                chat.id,
-                before,
-                &after,
-                operator_id,
-                audit(actor.clone(), &action, after.chat_ref, ctx),
-            )
+            .save_lifecycle(chat.id, before, &after, operator_id, entry)
             .await?;
         if !after.state.is_kept() {
             let day = day_of(unix_millis(now));
@@ -432,5 +484,39 @@ mod tests {
     fn days_are_utc_dates() {
         assert_eq!(day_of(0), "1970-01-01");
         assert_eq!(day_of(1_764_547_200_000), "2025-12-01");
+    }
+}
+
+#[cfg(test)]
+mod handover_tests {
+    use super::*;
+
+    #[test]
+    fn a_turn_becomes_one_note_kept_whole() {
+        let note = handover_note(
+            "  when is\n garden waste  collected ",
+            "Garden waste: every second Monday.",
+        )
+        .unwrap();
+        assert_eq!(
+            note,
+            "Asked the chatbot: when is garden waste collected\nIt answered: Garden waste: every second Monday."
+        );
+        assert!(handover_note("  ", "anything").is_none());
+        let long = "word ".repeat(2_000);
+        let note = handover_note("q", &long).unwrap();
+        assert!(note.chars().count() <= MessageBody::MAX_CHARS);
+        assert!(
+            note.ends_with("word…"),
+            "shortened at a word: {}",
+            &note[note.len() - 20..]
+        );
+        assert!(MessageBody::parse(&note).is_ok());
+        let note = handover_note("bins?", "Tuesdays.").unwrap();
+        assert_eq!(read_handover_note(&note), Some(("bins?", "Tuesdays.")));
+        assert_eq!(
+            read_handover_note("Asked the chatbot: no second line"),
+            None
+        );
     }
 }

@@ -21,16 +21,27 @@ impl LiveChat {
             .await
     }
 
-    /// An operator turns an enquiry down; it is deleted at once (LC-6).
+    /// An operator turns an enquiry down, saying why when they chose a
+    /// reason (kept in the audit log, with no word of the enquiry); it is
+    /// deleted at once (LC-6).
     pub async fn reject(
         &self,
         staff: &StaffMember,
         chat_ref: ChatRef,
+        reason: Option<RejectReason>,
         ctx: &ClientContext,
     ) -> Result<ChatState, ChatError> {
         let chat = self.by_ref(chat_ref).await?;
-        self.change(chat, ChatEvent::Reject, staff_actor(staff), None, ctx)
-            .await
+        let because = reason.map(RejectReason::name);
+        self.change_because(
+            chat,
+            ChatEvent::Reject,
+            staff_actor(staff),
+            None,
+            ctx,
+            because,
+        )
+        .await
     }
 
     pub async fn end(
@@ -179,6 +190,19 @@ impl LiveChat {
             earlier,
             flags,
         })
+    }
+
+    /// The name the visitor gave, if any, to label their messages with. For
+    /// a caller that has just opened the chat's transcript (audited as
+    /// `chat.transcript_opened`); the name is part of what that opening
+    /// shows.
+    pub async fn visitor_name(&self, chat: ChatId) -> Result<Option<String>, ChatError> {
+        Ok(self
+            .chats
+            .visitor_details(chat)
+            .await?
+            .and_then(|d| d.name)
+            .filter(|n| !n.trim().is_empty()))
     }
 
     /// Flags a chat (LC-5) for the retention work to act on; audited with

@@ -208,35 +208,26 @@ impl LiveChat {
     }
 
     /// Hand-over from the chatbot (BOT-3): puts the visitor's conversation
-    /// with the bot into the new chat as a note from Tolbooth, so that the
-    /// operator sees what was asked and answered. At most
-    /// [`HANDOVER_TURNS`] turns, each shortened.
+    /// with the bot into the new chat as notes from Tolbooth, one per turn,
+    /// so that the operator sees what was asked and answered, in full.
+    /// Notes are for staff: the visitor's side never shows them. At most
+    /// [`HANDOVER_TURNS`] turns, the latest.
     pub async fn note_chatbot_conversation(
         &self,
         chat: &StoredChat,
         turns: &[(String, String)],
     ) -> Result<(), ChatError> {
-        if turns.is_empty() {
-            return Ok(());
-        }
-        let short = |s: &str, n: usize| -> String {
-            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-            if s.chars().count() <= n {
-                s
-            } else {
-                let cut: String = s.chars().take(n).collect();
-                format!("{cut}…")
-            }
-        };
-        let mut text = String::from("Before asking for a person, the visitor asked the chatbot:");
         for (question, answer) in turns.iter().rev().take(HANDOVER_TURNS).rev() {
-            text.push_str(&format!(
-                "\n• \"{}\" → {}",
-                short(question, 250),
-                short(answer, 150)
-            ));
+            let Some(text) = handover_note(question, answer) else {
+                continue;
+            };
+            self.note(chat, &text).await?;
         }
-        let body = MessageBody::parse(&text)?;
+        Ok(())
+    }
+
+    async fn note(&self, chat: &StoredChat, text: &str) -> Result<(), ChatError> {
+        let body = MessageBody::parse(text)?;
         self.append(
             chat,
             NewMessage {

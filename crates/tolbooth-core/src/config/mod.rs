@@ -92,8 +92,8 @@ impl Default for ChatbotConfig {
 pub struct RetentionConfig {
     /// The policy (RET-1): a policy file's path, or `preset:NAME` for one
     /// of the presets in `policies/` (`tolbooth policy presets` lists
-    /// them). Required by `serve`; `demo` uses
-    /// `preset:scottish-parliament-live-chat` when unset.
+    /// them). Required by `serve`; `demo` uses `preset:demo-council`
+    /// when unset.
     pub policy: Option<String>,
     /// Minutes between retention sweeps.
     pub sweep_interval_minutes: u32,
@@ -150,7 +150,7 @@ pub struct ChatConfig {
     /// When live chat is staffed (LC-9), e.g. `Mon-Fri 09:00-17:00; Sat
     /// 10:00-13:00`. Unset: always open.
     pub opening_hours: Option<String>,
-    /// The time zone of `opening_hours` and `closed_dates`.
+    /// The organisation's time zone: of the opening hours and the times staff see.
     pub time_zone: String,
     /// Dates (`YYYY-MM-DD`, comma-separated) on which chat is closed.
     pub closed_dates: String,
@@ -191,6 +191,9 @@ impl Default for ChatConfig {
 pub struct OrganisationConfig {
     /// The organisation's name, shown in the console and to visitors.
     pub name: String,
+    /// How else people can reach the organisation (a sentence), told to a
+    /// visitor whose chat could not be taken.
+    pub other_contact: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -281,6 +284,7 @@ impl Default for OrganisationConfig {
     fn default() -> Self {
         Self {
             name: String::from("Tolbooth"),
+            other_contact: None,
         }
     }
 }

@@ -9,7 +9,7 @@ mod markdown;
 
 use std::fmt::Write;
 use time::Date;
-use tolbooth_domain::policy::{Art6Basis, Category, ExpiryAction, ValidPolicy};
+use tolbooth_domain::policy::{Art6Basis, Category, ExpiryAction, Source, ValidPolicy};
 
 /// A notice: sections of paragraphs and lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,8 +102,10 @@ fn category_line(policy: &ValidPolicy, c: &Category) -> String {
         line.push(' ');
         line.push_str(d.trim());
     }
-    let sources: Vec<String> = c.sources.iter().map(|s| s.plain().to_owned()).collect();
-    let _ = write!(line, " It comes from {}.", and_list(&sources));
+    if let Some(origin) = where_it_comes_from(&c.sources) {
+        line.push(' ');
+        line.push_str(&origin);
+    }
     let purposes: Vec<String> = c
         .purposes
         .iter()
@@ -114,6 +116,38 @@ fn category_line(policy: &ValidPolicy, c: &Category) -> String {
         let _ = write!(line, " We use it {}.", and_list(&purposes));
     }
     line
+}
+
+/// Where a category's information comes from, as one sentence: people
+/// give it (the person, or someone on their behalf, and our staff), and
+/// the service records some of it by itself.
+fn where_it_comes_from(sources: &[Source]) -> Option<String> {
+    let has = |s: Source| sources.contains(&s);
+    let mut people: Vec<String> = Vec::new();
+    match (has(Source::DataSubject), has(Source::SomeoneOnTheirBehalf)) {
+        (true, true) => people.push(format!(
+            "{} (or {})",
+            Source::DataSubject.plain(),
+            Source::SomeoneOnTheirBehalf.plain()
+        )),
+        (true, false) => people.push(Source::DataSubject.plain().to_owned()),
+        (false, true) => people.push(Source::SomeoneOnTheirBehalf.plain().to_owned()),
+        (false, false) => {}
+    }
+    if has(Source::Staff) {
+        people.push(Source::Staff.plain().to_owned());
+    }
+    let automatic = has(Source::CapturedAutomatically);
+    match (people.is_empty(), automatic) {
+        (false, false) => Some(format!("It comes from {}.", and_list(&people))),
+        (false, true) => Some(format!(
+            "It comes from {}, and some of it is {}.",
+            and_list(&people),
+            Source::CapturedAutomatically.plain()
+        )),
+        (true, true) => Some(format!("It is {}.", Source::CapturedAutomatically.plain())),
+        (true, false) => None,
+    }
 }
 
 fn retention_line(c: &Category) -> Option<String> {
@@ -447,112 +481,4 @@ pub fn segments(text: &str) -> Vec<Segment> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::policy_file::load;
-    use time::macros::date;
-
-    fn sp() -> Notice {
-        let policy = load("preset:scottish-parliament-live-chat").unwrap().policy;
-        build(
-            &policy,
-            Edition {
-                version: Some(3),
-                effective: date!(2026 - 12 - 01),
-            },
-        )
-    }
-
-    #[test]
-    fn the_notice_says_what_gov_1_asks_for() {
-        let md = sp().to_markdown();
-        for needle in [
-            "Scottish Parliamentary Corporate Body",
-            "To answer your enquiry.",
-            "Article 6(1)(e) UK GDPR",
-            "Article 6(1)(f) UK GDPR",
-            "Article 9(2)(e) UK GDPR",
-            "special category information",
-            "Your IP address: your device's IP address.",
-            "It comes from recorded automatically",
-            "The police and security forces",
-            "not sent outside the UK",
-            "What you tell us in the chat: kept for no more than 7 days after the chat ends",
-            "The edited record of your enquiry: kept for no more than 2 years after the chat ends, then anonymised.",
-            "IP addresses are never extracted",
-            "Head of Information Governance",
-            "0131 348 6913",
-            "Information Commissioner's Office",
-            "Version 3, in force from 1 December 2026.",
-            "Children and young people",
-        ] {
-            assert!(md.contains(needle), "notice lacks {needle:?}:\n{md}");
-        }
-    }
-
-    #[test]
-    fn the_markdown_reads_back_as_the_same_notice() {
-        for preset in crate::policy_file::PRESETS {
-            let policy = load(&format!("preset:{}", preset.name)).unwrap().policy;
-            let notice = build(
-                &policy,
-                Edition {
-                    version: Some(1),
-                    effective: date!(2026 - 12 - 01),
-                },
-            );
-            assert_eq!(
-                Notice::from_markdown(&notice.to_markdown()),
-                notice,
-                "{}",
-                preset.name
-            );
-        }
-    }
-
-    #[test]
-    fn addresses_in_text_become_link_segments() {
-        let segs = segments("a <b> & c@d.org. See https://ico.org.uk/make-a-complaint/ now");
-        let plain = |t: &str| Segment {
-            text: t.to_owned(),
-            href: None,
-        };
-        assert_eq!(
-            segs,
-            vec![
-                plain("a <b> & "),
-                Segment {
-                    text: "c@d.org".into(),
-                    href: Some("mailto:c@d.org".into())
-                },
-                plain(". See "),
-                Segment {
-                    text: "https://ico.org.uk/make-a-complaint/".into(),
-                    href: Some("https://ico.org.uk/make-a-complaint/".into())
-                },
-                plain(" now"),
-            ]
-        );
-        assert_eq!(segments("@handle and x"), vec![plain("@handle and x")]);
-    }
-
-    #[test]
-    fn rights_follow_the_lawful_bases() {
-        let bot = load("preset:council-chatbot").unwrap().policy;
-        let md = build(
-            &bot,
-            Edition {
-                version: None,
-                effective: date!(2026 - 12 - 01),
-            },
-        )
-        .to_markdown();
-        assert!(md.contains("Objection:"));
-        assert!(
-            !md.contains("Portability:"),
-            "public task gives no portability right"
-        );
-        assert!(md.contains("kept for no more than 12 months after we receive it, then deleted."));
-        assert!(md.contains("Draft of 1 December 2026: not yet in force."));
-    }
-}
+mod tests;

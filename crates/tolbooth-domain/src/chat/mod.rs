@@ -485,12 +485,58 @@ pub struct StoredChat {
     pub last_seq: i64,
 }
 
+/// Why an operator turned an enquiry down: a short list, so that the
+/// audit log says why without any word of the enquiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectReason {
+    /// Not something the organisation deals with.
+    OutOfScope,
+    /// Abusive or offensive.
+    Abusive,
+    /// A test, or sent by mistake.
+    Mistake,
+    /// Already being answered another way.
+    AnsweredElsewhere,
+}
+
+impl RejectReason {
+    pub const ALL: [RejectReason; 4] = [
+        RejectReason::OutOfScope,
+        RejectReason::Abusive,
+        RejectReason::Mistake,
+        RejectReason::AnsweredElsewhere,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RejectReason::OutOfScope => "out_of_scope",
+            RejectReason::Abusive => "abusive",
+            RejectReason::Mistake => "mistake",
+            RejectReason::AnsweredElsewhere => "answered_elsewhere",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RejectReason::OutOfScope => "Not something we deal with",
+            RejectReason::Abusive => "Abusive or offensive",
+            RejectReason::Mistake => "A test or sent by mistake",
+            RejectReason::AnsweredElsewhere => "Already answered another way",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sender {
     Visitor,
     Operator(StaffId),
-    /// Tolbooth itself ("Morag has joined the chat").
+    /// A note from Tolbooth for staff (what the visitor asked the chatbot
+    /// before asking for a person); never shown to the visitor.
     System,
 }
 

@@ -162,6 +162,8 @@ fn view(chat: &StoredChat, messages: Vec<StoredMessage>) -> ChatView {
         operator: chat.lifecycle.operator.clone(),
         messages: messages
             .into_iter()
+            // Notes from Tolbooth are for staff.
+            .filter(|m| m.sender != Sender::System)
             .map(|m| MessageView {
                 seq: m.seq,
                 from: match m.sender {

@@ -45,6 +45,10 @@ pub async fn live(
     answering(&state, &who, &client).await?;
     Ok(render(&crate::chat::pages::LiveConsolePage {
         layout: Layout::for_session(&state.config.organisation.name, &who),
+        reject_reasons: tolbooth_domain::chat::RejectReason::ALL
+            .iter()
+            .map(|r| (r.name(), r.label()))
+            .collect(),
     }))
 }
 
@@ -91,10 +95,15 @@ pub async fn show(
         .operator
         .clone()
         .unwrap_or_else(|| "Operator".into());
+    let visitor_label = state
+        .live_chat
+        .visitor_name(chat.id)
+        .await?
+        .unwrap_or_else(|| "Visitor".into());
     let l = &chat.lifecycle;
+    let local = &state.local_time;
     let when = |t: Option<time::OffsetDateTime>| {
-        t.map(tolbooth_domain::time_fmt::rfc3339)
-            .unwrap_or_else(|| "—".into())
+        t.map(|t| local.date_time(t)).unwrap_or_else(|| "—".into())
     };
     let record = vec![
         ("Chat ID", chat_ref.to_string()),
@@ -130,11 +139,17 @@ pub async fn show(
             .map(|m| MessageRow {
                 from: m.sender.kind(),
                 from_label: match m.sender {
-                    Sender::Visitor => "Visitor".into(),
+                    Sender::Visitor => visitor_label.clone(),
                     Sender::Operator(_) => operator_label.clone(),
                     Sender::System => "Tolbooth".into(),
                 },
                 text: m.body.as_str().to_owned(),
+                at: local.time_of_day(m.sent_at),
+                note: match m.sender {
+                    Sender::System => tolbooth_core::chat::read_handover_note(m.body.as_str())
+                        .map(|(q, a)| (q.to_owned(), a.to_owned())),
+                    _ => None,
+                },
             })
             .collect(),
     };
@@ -165,7 +180,7 @@ async fn act(
     let chats = &state.live_chat;
     match action {
         Action::Accept => chats.accept(&who.member, chat_ref, client).await?,
-        Action::Reject => chats.reject(&who.member, chat_ref, client).await?,
+        Action::Reject => chats.reject(&who.member, chat_ref, None, client).await?,
         Action::End => chats.end(&who.member, chat_ref, client).await?,
     };
     Ok(match action {

@@ -30,6 +30,8 @@ pub struct CannedPage {
 #[template(path = "chat/chat_live.html")]
 pub struct LiveConsolePage {
     pub layout: Layout,
+    /// Why an enquiry may be turned down: name and label.
+    pub reject_reasons: Vec<(&'static str, &'static str)>,
 }
 
 pub struct MessageRow {
@@ -37,6 +39,10 @@ pub struct MessageRow {
     pub from: &'static str,
     pub from_label: String,
     pub text: String,
+    /// The time it was sent, local.
+    pub at: String,
+    /// A hand-over note: what was asked of the chatbot and its answer.
+    pub note: Option<(String, String)>,
 }
 
 #[derive(Template)]

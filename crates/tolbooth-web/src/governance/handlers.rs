@@ -8,7 +8,9 @@ use crate::authz::require;
 use crate::client::Client;
 use crate::error::{WebError, WebResult};
 use crate::forms::StaffForm;
-use crate::governance::pages::{GovernanceChatPage, GovernancePage, HoldView, ReviewPage};
+use crate::governance::pages::{
+    GovernanceChatPage, GovernancePage, HoldView, PolicyView, ReviewLine, ReviewPage,
+};
 use crate::pages::{render, Layout};
 use crate::session::Staff;
 use crate::state::AppState;
@@ -19,7 +21,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use tolbooth_core::governance::GovernanceError;
 use tolbooth_core::staff::{Authenticated, ClientContext};
-use tolbooth_domain::chat::ChatRef;
+use tolbooth_domain::chat::{ChatRef, FlagReason};
 use tolbooth_domain::staff::role::Permission;
 use tolbooth_domain::time_fmt::rfc3339;
 
@@ -80,7 +82,7 @@ async fn home_page(
     };
     let page = GovernancePage {
         layout: Layout::for_session(&state.config.organisation.name, who),
-        policy: g.policy().origin.clone(),
+        policy: PolicyView::of(g.policy()),
         notice_version: notice.map_or(0, |n| n.version),
         due: vec![
             ("Chat records due", due.chats_due),
@@ -197,6 +199,10 @@ async fn chat_page(
         can_hold: who.member.role.allows(Permission::HoldAndDisclose),
         can_review: who.member.role.allows(Permission::EditTranscripts)
             && l.state == tolbooth_domain::chat::ChatState::Ended,
+        flag_reasons: FlagReason::ALL
+            .iter()
+            .map(|r| (r.name(), r.label()))
+            .collect(),
         error,
         notice,
     };
@@ -261,6 +267,32 @@ pub async fn hold(
         "The chat is under legal hold.",
     )
     .await
+}
+
+/// `POST /console/governance/chats/{id}/flag`: a governance officer flags
+/// a chat (audited as `chat.flagged`, as an operator's flag is), so that
+/// they can then hold it.
+pub async fn flag(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Path(raw): Path<String>,
+    StaffForm { who, form }: StaffForm<ReasonForm>,
+) -> WebResult<Response> {
+    require(&state, &who, Permission::HoldAndDisclose, &client).await?;
+    let chat_ref = parse_ref(&raw)?;
+    let Some(reason) = FlagReason::parse(&form.reason) else {
+        let problem = "Choose why the chat is flagged.".to_owned();
+        return chat_page(&state, &who, &client, chat_ref, Some(problem), None).await;
+    };
+    state
+        .live_chat
+        .flag(&who.member, chat_ref, reason, &client)
+        .await?;
+    let done = format!(
+        "Flagged: {}. It can now be put under legal hold.",
+        reason.label()
+    );
+    chat_page(&state, &who, &client, chat_ref, None, Some(done)).await
 }
 
 /// `POST /console/governance/chats/{id}/request-release`.
@@ -377,7 +409,11 @@ async fn review_page(
     Ok(render(&ReviewPage {
         layout: Layout::for_session(&state.config.organisation.name, who),
         chat_id: chat_ref.to_string(),
-        lines: review.lines,
+        lines: review
+            .lines
+            .into_iter()
+            .map(|l| ReviewLine::of(l, &state.local_time))
+            .collect(),
         edited: review.edited,
         notice,
     }))

@@ -24,6 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/console/governance/find", post(handlers::find))
         .route(chat, get(handlers::chat))
         .route(&format!("{chat}/hold"), post(handlers::hold))
+        .route(&format!("{chat}/flag"), post(handlers::flag))
         .route(
             &format!("{chat}/request-release"),
             post(handlers::request_release),

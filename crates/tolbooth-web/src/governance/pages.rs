@@ -9,7 +9,7 @@ use tolbooth_domain::time_fmt::{from_unix_millis, rfc3339};
 #[template(path = "governance/governance.html")]
 pub struct GovernancePage {
     pub layout: Layout,
-    pub policy: String,
+    pub policy: PolicyView,
     pub notice_version: i64,
     pub due: Vec<(&'static str, u64)>,
     /// Started, outcome, extracted, deleted, IP addresses, anonymised.
@@ -19,6 +19,58 @@ pub struct GovernancePage {
     /// administrator sees the retention status only).
     pub can_hold: bool,
     pub error: Option<String>,
+}
+
+/// One message of a transcript under review: who wrote it and when, in
+/// words, and its text as it will be kept.
+pub struct ReviewLine {
+    pub seq: i64,
+    pub label: String,
+    pub text: String,
+}
+
+impl ReviewLine {
+    pub fn of(
+        line: tolbooth_domain::retention::TranscriptLine,
+        local: &tolbooth_core::local_time::LocalTime,
+    ) -> Self {
+        let who = match line.sender.as_str() {
+            "visitor" => "Visitor",
+            "operator" => "Operator",
+            _ => "Asked of the chatbot before the chat",
+        };
+        let at =
+            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(line.at_ms) * 1_000_000)
+                .map(|t| local.time_of_day(t))
+                .unwrap_or_default();
+        Self {
+            seq: line.seq,
+            label: format!("{who}, {at}"),
+            text: line.text,
+        }
+    }
+}
+
+/// The policy in force as the governance officer reads it: by the name
+/// and description of the service and controller it covers, and where it
+/// was loaded from.
+pub struct PolicyView {
+    pub service: String,
+    pub description: String,
+    pub controller: String,
+    pub origin: String,
+}
+
+impl PolicyView {
+    pub fn of(loaded: &tolbooth_core::policy_file::LoadedPolicy) -> Self {
+        let p = loaded.policy.policy();
+        Self {
+            service: p.service.name.clone(),
+            description: p.service.description.clone(),
+            controller: p.controller.name.clone(),
+            origin: loaded.origin.clone(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -32,6 +84,8 @@ pub struct GovernanceChatPage {
     pub disclosures: Vec<String>,
     pub can_hold: bool,
     pub can_review: bool,
+    /// Why a chat may be flagged: name and label.
+    pub flag_reasons: Vec<(&'static str, &'static str)>,
     pub error: Option<String>,
     pub notice: Option<String>,
 }
@@ -41,7 +95,7 @@ pub struct GovernanceChatPage {
 pub struct ReviewPage {
     pub layout: Layout,
     pub chat_id: String,
-    pub lines: Vec<tolbooth_domain::retention::TranscriptLine>,
+    pub lines: Vec<ReviewLine>,
     pub edited: bool,
     pub notice: Option<String>,
 }

@@ -172,6 +172,8 @@ pub async fn logout(
     StaffForm { who, .. }: StaffForm<Empty>,
 ) -> WebResult<Response> {
     state.accounts.sign_out(&who, &client).await?;
+    // Signing out ends the operator's Available / Away status at once.
+    state.live_chat.hub().sign_out(who.member.id);
     let mut res = see_other("/login");
     res.headers_mut().append(
         header::SET_COOKIE,

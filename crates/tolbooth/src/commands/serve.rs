@@ -12,15 +12,17 @@ use tolbooth_web::AppState;
 
 /// The organisation name the demo uses when none is configured.
 const DEMO_ORGANISATION: &str = "Tolbooth Demo Council";
+/// How else the demo council can be reached (a number from the range kept
+/// for drama, as in its policy).
+const DEMO_OTHER_CONTACT: &str =
+    "You can call us on 01632 960 100, Monday to Friday 9am to 5pm, or email contact@demo-council.example.";
 
 pub async fn serve(config: Config, args: ServeArgs, demo_mode: bool) -> Result<ExitCode> {
     let config = with_arguments(config, args, demo_mode)?;
     // Refuse before touching the database if there is no policy.
     let policy = crate::wiring::load_policy(&config)?;
     let app = crate::wiring::open(config).await?;
-    if demo_mode {
-        import_demo_knowledge(&app).await;
-    }
+    let first_demo = demo_mode && import_demo_knowledge(&app).await;
     let services = app.services(policy).await?;
     let notice = services
         .governance
@@ -32,6 +34,12 @@ pub async fn serve(config: Config, args: ServeArgs, demo_mode: bool) -> Result<E
     let base = public_base(&app.config, addr);
     if demo_mode {
         let logins = demo::seed(&app.accounts).await?;
+        if first_demo {
+            let live_chat = &services.base.live_chat;
+            if let Err(e) = demo::seed_history(&app.accounts, live_chat, &services.chatbot).await {
+                tracing::warn!(error = %e, "could not write the demo's history");
+            }
+        }
         print_demo_welcome(&app.config, &services, &base, &logins);
     } else {
         println!("Tolbooth listening on {base}");
@@ -66,6 +74,9 @@ fn with_arguments(mut config: Config, args: ServeArgs, demo_mode: bool) -> Resul
     }
     if demo_mode && config.organisation.name == Config::default().organisation.name {
         config.organisation.name = DEMO_ORGANISATION.to_owned();
+    }
+    if demo_mode && config.organisation.other_contact.is_none() {
+        config.organisation.other_contact = Some(DEMO_OTHER_CONTACT.to_owned());
     }
     if demo_mode && config.retention.policy.is_none() {
         config.retention.policy = Some(crate::wiring::DEMO_POLICY.to_owned());
@@ -116,7 +127,8 @@ fn print_demo_welcome(config: &Config, services: &Services, base: &str, logins: 
     }
     println!();
     println!("  One-time passwords must be changed at first sign-in; the administrator");
-    println!("  then sets up an authenticator app (required for that role).");
+    println!("  then sets up an authenticator app (required for that role). Operators");
+    println!("  choose \"Set me available\" in Live chat before visitors are offered a person.");
     println!(
         "  Data is kept in {}. Press Ctrl-C to stop.",
         config.data_dir.display()
@@ -130,20 +142,20 @@ mod demo_kb {
 
 /// The demo council's knowledge base (`kb/demo`, built into the binary),
 /// written to the data directory and imported when the knowledge base is
-/// still empty.
-async fn import_demo_knowledge(app: &crate::wiring::App) {
+/// still empty. True when it was imported: the demo's first start.
+async fn import_demo_knowledge(app: &crate::wiring::App) -> bool {
     // Embedding waits for the server's background work, so that the demo
     // starts at once.
     let kb = match app.knowledge_base().await {
         Ok(kb) => kb.without_embedder(),
         Err(e) => {
             tracing::warn!(error = %format!("{e:#}"), "could not open the knowledge base");
-            return;
+            return false;
         }
     };
     let empty = kb.pages().await.map(|p| p.is_empty()).unwrap_or(false);
     if !empty || demo_kb::DEMO_KB.is_empty() {
-        return;
+        return false;
     }
     let folder = app.config.data_dir.join("demo-knowledge-base");
     for (path, text) in demo_kb::DEMO_KB {
@@ -155,14 +167,20 @@ async fn import_demo_knowledge(app: &crate::wiring::App) {
             .and_then(|()| std::fs::write(&file, text));
         if let Err(e) = written {
             tracing::warn!(error = %e, "could not write the demo knowledge base");
-            return;
+            return false;
         }
     }
     match kb
         .import(vec![folder], None, super::cli_actor(), false)
         .await
     {
-        Ok(outcome) => tracing::info!(pages = outcome.pages, "imported the demo knowledge base"),
-        Err(e) => tracing::warn!(error = %e, "could not import the demo knowledge base"),
+        Ok(outcome) => {
+            tracing::info!(pages = outcome.pages, "imported the demo knowledge base");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not import the demo knowledge base");
+            false
+        }
     }
 }

@@ -243,10 +243,19 @@ async fn a_rejected_enquiry_is_gone_and_only_counted(backend: Backend) {
     let chat_ref: ChatRef = started["chat_id"].as_str().unwrap().parse().unwrap();
     let state = app
         .live_chat
-        .reject(&op.member, chat_ref, &ctx())
+        .reject(
+            &op.member,
+            chat_ref,
+            Some(tolbooth_domain::chat::RejectReason::Mistake),
+            &ctx(),
+        )
         .await
         .unwrap();
     assert_eq!(state.name(), "rejected");
+    // Why is in the audit log, from the short list; no word of the enquiry.
+    let rejected = app.audited("chat.rejected").await;
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].reason.as_deref(), Some("mistake"));
     assert_eq!(v.fetch(0).await.0, 404, "nothing of it is held (LC-6)");
     assert_eq!(app.store.chat_by_ref(chat_ref).await.unwrap(), None);
     assert_eq!(

@@ -497,30 +497,65 @@ async fn a_console_socket_closes_when_its_session_ends(backend: Backend) {
     tokio::time::sleep(std::time::Duration::from_millis(4_500)).await;
     assert_eq!(quiet.closed().await.unwrap(), Some(4008));
 
-    // Operators online come and go with their sockets.
-    let (b2, _) = app.signed_in("ewan", Role::Operator).await;
+    // An operator with the console open is away until they say available;
+    // a visitor's open widget hears each change as it happens.
+    let (mut b2, _) = app.signed_in("ewan", Role::Operator).await;
     let mut c2 = app.console_socket(&b2).await.unwrap();
     c2.expect("mine").await;
     let mut v = app.visitor_socket().await;
-    assert_eq!(v.expect("welcome").await["operators_available"], true);
+    assert_eq!(v.expect("welcome").await["operators_available"], false);
+    c2.send(json!({"type": "status", "available": true})).await;
+    assert_eq!(v.expect("availability").await["operators_available"], true);
+    c2.collect_until("operators", |o| o["on_duty"][0]["available"] == true)
+        .await;
+    c2.send(json!({"type": "status", "available": false})).await;
+    assert_eq!(v.expect("availability").await["operators_available"], false);
+    c2.send(json!({"type": "status", "available": true})).await;
+    v.expect("availability").await;
+    // Leaving the console keeps the status for a minute (moving between
+    // pages), then ends it.
     drop(c2);
-    let mut names = BTreeSet::new();
+    let hub = app.live_chat.hub();
     for _ in 0..50 {
-        names = app
-            .live_chat
-            .hub()
-            .operators_on_duty()
-            .into_iter()
-            .map(|(_, n)| n)
-            .collect();
-        if names.is_empty() {
+        if hub.operators_on_duty().iter().all(|p| !p.connected) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(names.is_empty(), "{names:?}");
+    assert_eq!(hub.expire(std::time::Instant::now()), 0);
+    assert!(hub.anyone_available());
     let mut v2 = app.visitor_socket().await;
-    assert_eq!(v2.expect("welcome").await["operators_available"], false);
+    assert_eq!(v2.expect("welcome").await["operators_available"], true);
+    let later = std::time::Instant::now() + tolbooth_core::chat::hub::PRESENCE_GRACE;
+    assert_eq!(hub.expire(later), 1);
+    assert_eq!(
+        v2.expect("availability").await["operators_available"],
+        false
+    );
+    let names: BTreeSet<String> = hub
+        .operators_on_duty()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    let mut v3 = app.visitor_socket().await;
+    assert_eq!(v3.expect("welcome").await["operators_available"], false);
+
+    // Signing out ends it at once.
+    let mut c3 = app.console_socket(&b2).await.unwrap();
+    c3.expect("mine").await;
+    c3.send(json!({"type": "status", "available": true})).await;
+    v3.expect("availability").await;
+    let page = b2.get("/console").await;
+    let csrf = page.csrf().unwrap();
+    assert_eq!(
+        b2.post("/logout", &[("csrf", csrf.as_str())]).await.status,
+        303
+    );
+    assert_eq!(
+        v3.expect("availability").await["operators_available"],
+        false
+    );
 }
 
 async fn quiet_chats_end_and_unanswered_enquiries_are_abandoned(backend: Backend) {

@@ -293,13 +293,35 @@ async fn a_hand_over_shows_the_bot_conversation_to_the_operator(backend: Backend
         .await
         .unwrap();
     let view: Value = res.json().await.unwrap();
+    // The citizen is shown nothing new: the notes are for staff.
     let messages = view["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{view}");
     assert_eq!(messages[0]["from"], "visitor");
-    assert_eq!(messages[1]["from"], "system");
-    let note = messages[1]["text"].as_str().unwrap();
-    assert!(note.contains("asked the chatbot"), "{note}");
-    assert!(note.contains("can i pay council tax monthly"));
-    assert!(note.contains("has my discount been applied"));
+
+    // The operator sees each turn in full, as a note of its own.
+    let ewan = app.staff("ewan", Role::Operator).await;
+    let ctx = tolbooth_core::staff::ClientContext {
+        ip: None,
+        request_id: None,
+    };
+    let chat_ref = started["chat_id"].as_str().unwrap().parse().unwrap();
+    let (_, stored) = app
+        .live_chat
+        .transcript(&ewan.member, chat_ref, &ctx)
+        .await
+        .unwrap();
+    let notes: Vec<&str> = stored
+        .iter()
+        .filter(|m| m.sender == tolbooth_domain::chat::Sender::System)
+        .map(|m| m.body.as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "Asked the chatbot: can i pay council tax monthly\nIt answered: Pay your council tax: Council tax is paid in ten monthly instalments...",
+            "Asked the chatbot: has my discount been applied\nIt answered: I can only give general information.",
+        ]
+    );
 }
 
 /// `serve` rebuilds its index when the knowledge base changes under it

@@ -19,6 +19,7 @@ backend_tests!(
     the_privacy_notice_is_published_and_every_version_stays_readable,
     officers_hold_release_and_disclose_from_the_console,
     a_supervisor_edits_the_transcript_that_is_kept,
+    an_officer_flags_a_chat_then_holds_it_without_a_dead_end,
 );
 
 /// Where the visitor's chat comes from.
@@ -257,4 +258,74 @@ async fn a_supervisor_edits_the_transcript_that_is_kept(backend: Backend) {
     );
     let content = e.content.unwrap();
     assert_eq!(content[0].text, "Write to [email removed] about a case");
+}
+
+async fn an_officer_flags_a_chat_then_holds_it_without_a_dead_end(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let operator = app.staff("morven", Role::Operator).await;
+    let chat_ref = app
+        .chat_that_ran_its_course(&operator, VISITOR, &["Where do I renew a permit?"])
+        .await;
+    let (mut ailsa, _) = app
+        .signed_in_with_second_factor("ailsa", Role::Governance)
+        .await;
+    // The home page names the policy by what it covers.
+    let home = ailsa.get("/console/governance").await;
+    assert!(
+        home.body
+            .contains("<strong>Website live chat</strong>, Scottish Parliamentary Corporate Body"),
+        "{}",
+        home.body
+    );
+    let page = format!("/console/governance/chats/{chat_ref}");
+    // Unflagged: the officer is offered the flag, not a hold they could
+    // not place.
+    let p = ailsa.get(&page).await;
+    assert!(p.body.contains("Flag this chat"), "{}", p.body);
+    assert!(!p.body.contains("Place legal hold"), "{}", p.body);
+    let refused = ailsa
+        .submit(&page, &format!("{page}/flag"), &[("reason", "")])
+        .await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("Choose why the chat is flagged."));
+    let p = ailsa
+        .submit(
+            &page,
+            &format!("{page}/flag"),
+            &[("reason", "possible_offence")],
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains("Flagged: Possible offence."), "{}", p.body);
+    assert!(p.body.contains("Place legal hold") && !p.body.contains("Flag this chat"));
+    let flags = app.live_chat.flags(chat_ref).await.unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].reason, FlagReason::PossibleOffence);
+    let audit = {
+        use tolbooth_domain::audit::ports::AuditLog;
+        app.store.audit_entries(0, 1_000).await.unwrap()
+    };
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "chat.flagged" && e.reason.as_deref() == Some("possible_offence")));
+    let p = ailsa
+        .submit(
+            &page,
+            &format!("{page}/hold"),
+            &[("reason", "Police ref 77")],
+        )
+        .await;
+    assert!(p.body.contains("Under legal hold since"), "{}", p.body);
+    // An operator cannot flag through the governance route.
+    let (mut op, _) = app.signed_in("opsonly", Role::Operator).await;
+    let csrf = op.get("/console").await.csrf().unwrap();
+    let r = op
+        .post(
+            &format!("{page}/flag"),
+            &[("csrf", csrf.as_str()), ("reason", "offensive")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
 }

@@ -6,7 +6,9 @@
 //! the operator has open.
 
 use super::delivery::Watching;
-use super::frames::{CannedOut, ConsoleIn, OperatorOut, Out, QueuedOut, Viewer, VisitorOut};
+use super::frames::{
+    CannedOut, ConsoleIn, OperatorOut, Out, PresentOut, QueuedOut, Viewer, VisitorOut,
+};
 use super::{close, console_origin_allowed, limited, Ending, Read, Wire};
 use crate::client::Client;
 use crate::cookies;
@@ -18,11 +20,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 use tokio::sync::broadcast;
-use tolbooth_core::chat::hub::DeskSignal;
+use tolbooth_core::chat::hub::{DeskSignal, Status};
 use tolbooth_core::chat::ChatError;
 use tolbooth_core::staff::{session_key, ClientContext, Revocation};
 use tolbooth_core::Code;
-use tolbooth_domain::chat::{ChatRef, FlagReason};
+use tolbooth_domain::chat::{ChatRef, FlagReason, RejectReason};
 use tolbooth_domain::staff::role::Permission;
 use tolbooth_domain::staff::session::AuthLevel;
 use tolbooth_domain::staff::{StaffId, StaffMember};
@@ -181,6 +183,7 @@ impl Conn {
                 name: self.member.display_name.as_str().to_owned(),
             },
             server_time: unix_millis(self.state.live_chat.now()),
+            time_zone: self.state.config.chat.time_zone.trim().to_owned(),
         })
         .await?;
         self.send_operators(wire).await?;
@@ -219,7 +222,12 @@ impl Conn {
             .hub()
             .operators_on_duty()
             .into_iter()
-            .map(|(id, name)| OperatorOut { id: id.0, name })
+            .map(|p| PresentOut {
+                id: p.staff.0,
+                name: p.name,
+                available: p.status == Status::Available,
+                connected: p.connected,
+            })
             .collect();
         wire.send(&Out::Operators { on_duty }).await
     }
@@ -331,6 +339,12 @@ impl Conn {
                 .await;
         }
         wire.send(&Out::console_state(&chat)).await?;
+        let name = live_chat.visitor_name(id).await.map_err(unavailable)?;
+        wire.send(&Out::VisitorName {
+            chat_id: chat_ref.to_string(),
+            name,
+        })
+        .await?;
         watching.watch(live_chat, chat, after);
         watching.catch_up(id, live_chat, wire).await
     }
@@ -358,6 +372,19 @@ impl Conn {
         let Some(frame) = super::parse_frame::<ConsoleIn>(wire, text).await? else {
             return Ok(());
         };
+        if let ConsoleIn::Status { available } = frame {
+            let status = if available {
+                Status::Available
+            } else {
+                Status::Away
+            };
+            // Every console, this one too, hears the change.
+            self.state
+                .live_chat
+                .hub()
+                .set_status(self.member.id, status);
+            return Ok(());
+        }
         let Some(raw) = chat_id_of(&frame) else {
             return wire.send(&Out::Pong).await;
         };
@@ -384,7 +411,7 @@ impl Conn {
         let live_chat = self.state.live_chat.clone();
         let (me, ctx) = (&self.member, &self.client);
         let outcome = match frame {
-            ConsoleIn::Ping => Ok(()),
+            ConsoleIn::Ping | ConsoleIn::Status { .. } => Ok(()),
             ConsoleIn::Open { after, .. } => return self.open(wire, watching, r, after).await,
             ConsoleIn::Close { .. } => {
                 if let Ok(chat) = live_chat.chat(r).await {
@@ -396,7 +423,10 @@ impl Conn {
                 Ok(_) => return self.open(wire, watching, r, 0).await,
                 Err(e) => Err(e),
             },
-            ConsoleIn::Reject { .. } => live_chat.reject(me, r, ctx).await.map(drop),
+            ConsoleIn::Reject { reason, .. } => {
+                let reason = reason.as_deref().and_then(RejectReason::parse);
+                live_chat.reject(me, r, reason, ctx).await.map(drop)
+            }
             ConsoleIn::End { .. } => live_chat.end(me, r, ctx).await.map(drop),
             ConsoleIn::Send {
                 client_id, text, ..
@@ -477,11 +507,11 @@ impl Conn {
 /// The chat a console frame is about; `None` for a ping.
 fn chat_id_of(frame: &ConsoleIn) -> Option<&str> {
     match frame {
-        ConsoleIn::Ping => None,
+        ConsoleIn::Ping | ConsoleIn::Status { .. } => None,
         ConsoleIn::Open { chat_id, .. }
         | ConsoleIn::Close { chat_id }
         | ConsoleIn::Accept { chat_id }
-        | ConsoleIn::Reject { chat_id }
+        | ConsoleIn::Reject { chat_id, .. }
         | ConsoleIn::End { chat_id }
         | ConsoleIn::Send { chat_id, .. }
         | ConsoleIn::Typing { chat_id, .. }

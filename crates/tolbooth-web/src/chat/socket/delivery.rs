@@ -6,7 +6,7 @@
 //! sent, an older one is skipped (already sent), and a gap — a dropped
 //! signal, or a slow connection told it lagged — is filled from the store.
 
-use super::frames::{Out, Viewer};
+use super::frames::{shown_to, Out, Viewer};
 use super::{Ending, Wire};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
@@ -103,8 +103,10 @@ impl Watching {
             let full = messages.len() >= FETCH_LIMIT as usize;
             for m in &messages {
                 if m.seq > progress.delivered {
-                    wire.send(&Out::message(&progress.chat, m, self.viewer))
-                        .await?;
+                    if shown_to(self.viewer, m) {
+                        wire.send(&Out::message(&progress.chat, m, self.viewer))
+                            .await?;
+                    }
                     progress.delivered = m.seq;
                 }
             }
@@ -133,6 +135,9 @@ impl Watching {
                     Ok(())
                 } else if m.seq == progress.delivered + 1 {
                     progress.delivered = m.seq;
+                    if !shown_to(viewer, &m) {
+                        return Ok(());
+                    }
                     wire.send(&Out::message(&progress.chat, &m, viewer)).await
                 } else {
                     self.catch_up(id, live_chat, wire).await

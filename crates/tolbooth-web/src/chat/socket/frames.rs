@@ -128,6 +128,10 @@ pub enum ConsoleIn {
     },
     Reject {
         chat_id: String,
+        /// Why, from the short list (`out_of_scope`, `abusive`, `mistake`,
+        /// `answered_elsewhere`).
+        #[serde(default)]
+        reason: Option<String>,
     },
     End {
         chat_id: String,
@@ -152,6 +156,10 @@ pub enum ConsoleIn {
     Flag {
         chat_id: String,
         reason: String,
+    },
+    /// The operator's own status: available to take chats, or away.
+    Status {
+        available: bool,
     },
     Ping,
 }
@@ -216,6 +224,31 @@ pub struct OperatorOut {
     pub name: String,
 }
 
+/// An operator present, and whether they take chats now.
+#[derive(Debug, Serialize)]
+pub struct PresentOut {
+    pub id: i64,
+    pub name: String,
+    pub available: bool,
+    /// False in the minute after their last console closed.
+    pub connected: bool,
+}
+
+/// The longest text the server accepts, in characters: a chat message
+/// (and the question that starts a chat), and a question to the chatbot.
+#[derive(Debug, Serialize)]
+pub struct Limits {
+    pub message: usize,
+    pub question: usize,
+}
+
+impl Limits {
+    pub const SERVER: Limits = Limits {
+        message: tolbooth_domain::chat::MessageBody::MAX_CHARS,
+        question: tolbooth_core::bot::MAX_QUESTION_CHARS,
+    };
+}
+
 /// Everything the server sends.
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -226,10 +259,19 @@ pub enum Out {
         open: bool,
         /// The opening hours as people read them, when configured.
         hours: Option<String>,
-        /// Whether an operator has the console open now (LC-9).
+        /// Whether an operator has said they are available now (LC-9).
         operators_available: bool,
         /// Whether the chatbot has a knowledge base to answer from.
         chatbot: bool,
+        /// The longest text accepted, in characters.
+        limits: Limits,
+        /// How else to reach the organisation, for a visitor whose chat
+        /// could not be taken.
+        other_contact: Option<String>,
+    },
+    /// To visitors: whether an operator is available changed.
+    Availability {
+        operators_available: bool,
     },
     /// The chatbot's reply to `ask`.
     Answer {
@@ -271,6 +313,8 @@ pub enum Out {
     Hello {
         me: OperatorOut,
         server_time: i64,
+        /// The organisation's time zone (IANA name): times are shown in it.
+        time_zone: String,
     },
     /// To consoles: the queue, oldest first (at most 200), and how many
     /// are waiting in all; again when it changes, at most four times a
@@ -279,14 +323,21 @@ pub enum Out {
         chats: Vec<QueuedOut>,
         total: usize,
     },
-    /// To consoles: the operators with a console open.
+    /// To consoles: the operators with a console open (or left less than
+    /// a minute ago), each with their status; again when it changes.
     Operators {
-        on_duty: Vec<OperatorOut>,
+        on_duty: Vec<PresentOut>,
     },
     /// To consoles: chats this operator is answering (sent on connecting,
     /// so that a reloaded console can reopen them).
     Mine {
         chat_ids: Vec<String>,
+    },
+    /// To a console, on opening a chat: the name the visitor gave, to
+    /// label their messages with (`null` when they gave none).
+    VisitorName {
+        chat_id: String,
+        name: Option<String>,
     },
     /// To a console: a chat was handed to this operator.
     Assigned {
@@ -455,6 +506,11 @@ impl Out {
             sent_at: unix_millis(m.sent_at),
         })
     }
+}
+
+/// Whether `viewer` sees message `m`: notes from Tolbooth are for staff.
+pub fn shown_to(viewer: Viewer, m: &StoredMessage) -> bool {
+    !matches!((viewer, m.sender), (Viewer::Visitor, Sender::System))
 }
 
 /// Who a frame is for.

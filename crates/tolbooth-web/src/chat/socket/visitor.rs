@@ -3,7 +3,7 @@
 //! the last sequence number seen); after it, `send`, `typing` and `leave`.
 
 use super::delivery::Watching;
-use super::frames::{Out, Viewer, VisitorIn};
+use super::frames::{Limits, Out, Viewer, VisitorIn};
 use super::{close, limited, visitor_origin_allowed, Ending, Read, Slot, Wire};
 use crate::client::Client;
 use crate::state::AppState;
@@ -81,12 +81,19 @@ async fn run(
 async fn converse(state: &AppState, peer: &Peer, wire: &mut Wire) -> Ending {
     let live_chat = &state.live_chat;
     let (open, hours) = live_chat.opening();
+    // A visitor deciding whether to ask for a person hears when someone
+    // becomes available, or stops being: followed from before the welcome,
+    // so that no change falls between the two.
+    let mut availability = live_chat.hub().follow_availability();
+    let operators_available = *availability.borrow_and_update();
     let welcome = Out::Welcome {
         organisation: state.config.organisation.name.clone(),
         open,
         hours,
-        operators_available: !live_chat.hub().operators_on_duty().is_empty(),
+        operators_available,
         chatbot: state.chatbot.has_knowledge(),
+        limits: Limits::SERVER,
+        other_contact: state.config.organisation.other_contact.clone(),
     };
     if let Err(e) = wire.send(&welcome).await {
         return e;
@@ -105,6 +112,14 @@ async fn converse(state: &AppState, peer: &Peer, wire: &mut Wire) -> Ending {
                 Err(e) => Err(e),
             },
             (id, heard) = watching.next() => watching.deliver(id, heard, live_chat, wire).await,
+            changed = availability.changed() => match changed {
+                Ok(()) => {
+                    let operators_available = *availability.borrow_and_update();
+                    wire.send(&Out::Availability { operators_available }).await
+                }
+                // The hub lives as long as the server.
+                Err(_) => Ok(()),
+            },
             _ = heartbeat.tick() => wire.heartbeat().await,
         };
         if let Err(ending) = step {
