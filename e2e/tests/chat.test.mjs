@@ -65,6 +65,16 @@ async function visitor(path = '/demo') {
   return { context, page, errors };
 }
 
+/** From the open widget: "Talk to a person", the question, "Start chat";
+ * resolves with the Chat ID the visitor is shown. */
+async function askForAPerson(page, question) {
+  await page.getByRole('button', { name: 'Talk to a person' }).click();
+  await page.locator('#tolbooth-chat #tb-question').fill(question);
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await page.locator('#tolbooth-chat .ref').waitFor();
+  return (await page.locator('#tolbooth-chat .ref').textContent()).replace('Chat ID: ', '').trim();
+}
+
 /** Texts of the messages in a log, in order, without the sender line. */
 const texts = (page, selector) => page.locator(selector).evaluateAll((items) =>
   items.map((li) => Array.from(li.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('')));
@@ -260,11 +270,7 @@ test('a cut connection: both sides write meanwhile, then see every message once,
   await page.routeWebSocket(/\/ws\/chat$/, relay);
   await page.reload();
   await page.getByRole('button', { name: 'Live chat' }).click();
-  await page.getByRole('button', { name: 'Talk to a person' }).click();
-  await page.locator('#tolbooth-chat #tb-question').fill('Can I change my bin day?');
-  await page.getByRole('button', { name: 'Start chat' }).click();
-  await page.locator('#tolbooth-chat .ref').waitFor();
-  const chatId = (await page.locator('#tolbooth-chat .ref').textContent()).replace('Chat ID: ', '').trim();
+  const chatId = await askForAPerson(page, 'Can I change my bin day?');
   await operator.locator(`#queue li[data-chat="${chatId}"]`).getByRole('button', { name: /^Accept/ }).click();
   const view = operator.locator(`.chat-view[data-chat="${chatId}"]`);
   await view.locator('.state', { hasText: 'accepted' }).waitFor();
@@ -392,11 +398,7 @@ test('turning an enquiry down asks why, and the visitor is told how else to reac
   await openConsole(operator);
   const { context, page, errors } = await visitor();
   await page.getByRole('button', { name: 'Live chat' }).click();
-  await page.getByRole('button', { name: 'Talk to a person' }).click();
-  await page.locator('#tolbooth-chat #tb-question').fill('Testing, please ignore');
-  await page.getByRole('button', { name: 'Start chat' }).click();
-  await page.locator('#tolbooth-chat .ref').waitFor();
-  const chatId = (await page.locator('#tolbooth-chat .ref').textContent()).replace('Chat ID: ', '').trim();
+  const chatId = await askForAPerson(page, 'Testing, please ignore');
   const row = operator.locator(`#queue li[data-chat="${chatId}"]`);
   await row.getByRole('button', { name: `Reject ${chatId}` }).click();
   const dialog = operator.getByRole('dialog', { name: `Turn down ${chatId}?` });

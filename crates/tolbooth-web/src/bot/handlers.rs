@@ -20,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use tolbooth_core::bot::ChatbotError;
 use tolbooth_core::staff::Authenticated;
 use tolbooth_domain::staff::role::Permission;
-use tolbooth_domain::time_fmt::rfc3339;
 
 /// The weeks the console report covers.
 const REPORT_WEEKS: u32 = 8;
@@ -93,7 +92,7 @@ async fn page(state: &AppState, who: &Authenticated, error: Option<String>) -> W
             .unanswered
             .into_iter()
             .map(|u| UnansweredRow {
-                asked_at: rfc3339(u.asked_at),
+                asked_at: state.local_time.date_time(u.asked_at),
                 redacted: u.redacted,
                 reason: u.reason.replace('_', " "),
                 service_area: u.service_area.unwrap_or_default(),

@@ -23,7 +23,6 @@ use tolbooth_core::governance::GovernanceError;
 use tolbooth_core::staff::{Authenticated, ClientContext};
 use tolbooth_domain::chat::{ChatRef, FlagReason};
 use tolbooth_domain::staff::role::Permission;
-use tolbooth_domain::time_fmt::rfc3339;
 
 fn parse_ref(raw: &str) -> Result<ChatRef, WebError> {
     raw.parse().map_err(|_| WebError::NotFound)
@@ -59,7 +58,7 @@ async fn home_page(
         .into_iter()
         .map(|s| {
             (
-                rfc3339(s.started_at),
+                state.local_time.date_time(s.started_at),
                 s.outcome.name(),
                 s.counts.chats_extracted,
                 s.counts.chats_deleted,
@@ -73,7 +72,7 @@ async fn home_page(
         .await
         .map_err(WebError::from)?
         .iter()
-        .map(HoldView::from)
+        .map(|h| HoldView::of(h, &state.local_time))
         .collect();
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
@@ -140,7 +139,10 @@ async fn chat_page(
         .open_transcript(&who.member, chat_ref, client)
         .await?;
     let l = &chat.lifecycle;
-    let when = |t: Option<time::OffsetDateTime>| t.map(rfc3339).unwrap_or_else(|| "—".into());
+    let local = &state.local_time;
+    let when = |t: Option<time::OffsetDateTime>| {
+        t.map(|t| local.date_time(t)).unwrap_or_else(|| "—".into())
+    };
     let record = vec![
         ("Chat ID", chat_ref.to_string()),
         ("State", l.state.name().to_owned()),
@@ -160,7 +162,10 @@ async fn chat_page(
         .flags(chat_ref)
         .await?
         .iter()
-        .map(|f| format!("{} by {} at {}", f.reason.label(), f.by_name, rfc3339(f.at)))
+        .map(|f| {
+            let at = local.date_time(f.at);
+            format!("{} by {} at {at}", f.reason.label(), f.by_name)
+        })
         .collect();
     let hold = state
         .governance
@@ -176,7 +181,7 @@ async fn chat_page(
         .map(|d| {
             format!(
                 "{} to {} by {} ({}; package SHA-256 {})",
-                rfc3339(d.at),
+                local.date_time(d.at),
                 d.recipient,
                 d.by_name,
                 d.lawful_basis,
@@ -194,7 +199,7 @@ async fn chat_page(
         chat_id: chat_ref.to_string(),
         record,
         flags,
-        hold: hold.as_ref().map(HoldView::from),
+        hold: hold.as_ref().map(|h| HoldView::of(h, &state.local_time)),
         disclosures,
         can_hold: who.member.role.allows(Permission::HoldAndDisclose),
         can_review: who.member.role.allows(Permission::EditTranscripts)

@@ -114,13 +114,17 @@ pub struct ReleaseView {
     pub reason: String,
 }
 
-impl From<&tolbooth_domain::governance::LegalHold> for HoldView {
-    fn from(h: &tolbooth_domain::governance::LegalHold) -> Self {
+impl HoldView {
+    /// A hold with its time as staff read it.
+    pub fn of(
+        h: &tolbooth_domain::governance::LegalHold,
+        local: &tolbooth_core::local_time::LocalTime,
+    ) -> Self {
         Self {
             chat_ref: h.chat_ref.to_string(),
             reason: h.reason.clone(),
             placed_by_name: h.placed_by_name.clone(),
-            placed_at: tolbooth_domain::time_fmt::rfc3339(h.placed_at),
+            placed_at: local.date_time(h.placed_at),
             release: h.release.as_ref().map(|r| ReleaseView {
                 by_name: r.by_name.clone(),
                 reason: r.reason.clone(),

@@ -128,6 +128,8 @@ async fn the_chatbot_answers_reports_and_forgets_as_the_policy_says(backend: Bac
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Housing"), "{}", page.body);
     assert!(page.body.contains("matched by their words alone"));
+    // Settings by what they do, not by their configuration keys.
+    assert!(!page.body.contains("chatbot.embedding_model") && !page.body.contains("<code>"));
     assert!(page.body.contains("case specific"));
     assert!(
         !page.body.contains("07700 900123"),

@@ -300,6 +300,9 @@ async fn an_officer_flags_a_chat_then_holds_it_without_a_dead_end(backend: Backe
     assert_eq!(p.status, 200, "{}", p.body);
     assert!(p.body.contains("Flagged: Possible offence."), "{}", p.body);
     assert!(p.body.contains("Place legal hold") && !p.body.contains("Flag this chat"));
+    // Times in words, in the organisation's time zone, never raw ISO.
+    assert!(!has_iso_time(&p.body), "{}", p.body);
+    assert!(p.body.contains(" 2026, "), "{}", p.body);
     let flags = app.live_chat.flags(chat_ref).await.unwrap();
     assert_eq!(flags.len(), 1);
     assert_eq!(flags[0].reason, FlagReason::PossibleOffence);
@@ -328,4 +331,22 @@ async fn an_officer_flags_a_chat_then_holds_it_without_a_dead_end(backend: Backe
         )
         .await;
     assert_eq!(r.status, 403);
+}
+
+/// Whether `text` holds a time written as ISO 8601 (`2026-11-22T10:00`).
+fn has_iso_time(text: &str) -> bool {
+    text.as_bytes().windows(16).any(|w| {
+        let digit = |i: usize| w[i].is_ascii_digit();
+        (0..4).all(digit)
+            && w[4] == b'-'
+            && digit(5)
+            && digit(6)
+            && w[7] == b'-'
+            && digit(8)
+            && digit(9)
+            && w[10] == b'T'
+            && digit(11)
+            && digit(12)
+            && w[13] == b':'
+    })
 }
