@@ -730,6 +730,12 @@ mod tests {
         assert!(found("we sang in unison at my choir").is_empty());
         assert!(found("can I book my church hall for a party").is_empty());
         assert!(found("where can i get a blue badge form").is_empty());
+        // A service's name is not a disclosure: the condition is.
+        assert!(found("I have a blue badge but the bay was painted over").is_empty());
+        assert_eq!(
+            found("i have a blue badge and MS"),
+            vec![("MS".to_owned(), Category::Health)]
+        );
         assert!(found("how do i join a trade union").is_empty());
         assert!(found("Dear Ms Smith, my bin").is_empty());
     }
