@@ -5,7 +5,7 @@
 // console go to $E2E_SCREENSHOTS when set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, launch, watchConsole, axe } from './helpers.mjs';
+import { startDemo, launch, watchConsole, axe, firstSignIn } from './helpers.mjs';
 
 
 let demo;
@@ -23,15 +23,7 @@ before(async () => {
   browser = await launch();
   operatorContext = await browser.newContext();
   operator = await operatorContext.newPage();
-  await operator.goto(`${demo.base}/login`);
-  await operator.fill('#username', 'demo-operator');
-  await operator.fill('#password', demo.logins['demo-operator']);
-  await operator.click('button[type=submit]');
-  await operator.waitForURL('**/account/password');
-  await operator.fill('#current', demo.logins['demo-operator']);
-  await operator.fill('#new', PASSPHRASE);
-  await operator.fill('#confirm', PASSPHRASE);
-  await operator.click('button[type=submit]');
+  await firstSignIn(operator, demo, 'demo-operator', PASSPHRASE);
   await operator.waitForURL('**/console');
 });
 

@@ -2,7 +2,7 @@
 // in, the keyboard alone is enough, and no page breaks its own CSP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, launch, watchConsole, totp } from './helpers.mjs';
+import { startDemo, launch, watchConsole, totp, firstSignIn } from './helpers.mjs';
 
 let demo;
 let browser;
@@ -55,15 +55,7 @@ test('a wrong password shows an error summary announced to screen readers', asyn
 test('the administrator must set up an authenticator, then manages staff', async () => {
   const page = await browser.newPage();
   const errors = watchConsole(page);
-  await page.goto(`${demo.base}/login`);
-  await page.fill('#username', 'demo-admin');
-  await page.fill('#password', demo.logins['demo-admin']);
-  await page.click('button[type=submit]');
-  await page.waitForURL('**/account/password');
-  await page.fill('#current', demo.logins['demo-admin']);
-  await page.fill('#new', 'administrator long passphrase');
-  await page.fill('#confirm', 'administrator long passphrase');
-  await page.click('button[type=submit]');
+  await firstSignIn(page, demo, 'demo-admin', 'administrator long passphrase');
   await page.waitForURL('**/account/second-factor');
   assert.equal(await page.locator('figure.qr svg').count(), 1);
   const secret = (await page.textContent('code.secret')).trim();
@@ -72,14 +64,15 @@ test('the administrator must set up an authenticator, then manages staff', async
   await page.locator('text=Your recovery codes').waitFor();
   assert.equal(await page.locator('ul.codes li').count(), 10);
   await page.goto(`${demo.base}/admin/staff`);
+  // The demo's administrator, operator and supervisor.
   const rows = await page.locator('tbody tr').count();
-  assert.equal(rows, 2);
+  assert.equal(rows, 3);
   await page.fill('#new-username', 'e2e-operator');
   await page.fill('#new-name', 'Ealasaid <script>alert(1)</script>');
   await page.click('form[action="/admin/staff"] button[type=submit]');
   await page.locator('.notice').waitFor();
   assert.match(await page.textContent('.notice'), /has been added/);
-  assert.equal(await page.locator('tbody tr').count(), 3);
+  assert.equal(await page.locator('tbody tr').count(), 4);
   if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/staff.png`, fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();

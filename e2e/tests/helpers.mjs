@@ -88,3 +88,20 @@ export async function axe(page, context) {
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }, context);
 }
+
+/** Signs in with one of the demo's one-time passwords and chooses
+ * `passphrase`, as staff do the first time; resolves on the page that
+ * follows (the console, or the second-factor set-up for roles that need
+ * one). */
+export async function firstSignIn(page, demo, username, passphrase) {
+  await page.goto(`${demo.base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', demo.logins[username]);
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/account/password');
+  await page.fill('#current', demo.logins[username]);
+  await page.fill('#new', passphrase);
+  await page.fill('#confirm', passphrase);
+  await page.click('button[type=submit]');
+  await page.waitForURL((url) => !url.pathname.endsWith('/account/password'));
+}

@@ -1,5 +1,5 @@
-//! The demo organisation that `tolbooth demo` sets up: an administrator and
-//! an operator with one-time passwords.
+//! The demo organisation that `tolbooth demo` sets up: an administrator, an
+//! operator and a supervisor with one-time passwords, and a little history.
 
 use crate::staff::{AccountError, Accounts};
 use tolbooth_domain::audit::Actor;
@@ -8,6 +8,7 @@ use tolbooth_domain::staff::role::Role;
 
 pub const DEMO_ADMIN: &str = "demo-admin";
 pub const DEMO_OPERATOR: &str = "demo-operator";
+pub const DEMO_SUPERVISOR: &str = "demo-supervisor";
 
 /// A demo sign-in to print once.
 #[derive(Debug)]
@@ -25,6 +26,7 @@ pub async fn seed(accounts: &Accounts) -> Result<Vec<DemoLogin>, AccountError> {
     for (username, name, role) in [
         (DEMO_ADMIN, "Demo Administrator", Role::Admin),
         (DEMO_OPERATOR, "Demo Operator", Role::Operator),
+        (DEMO_SUPERVISOR, "Demo Supervisor", Role::Supervisor),
     ] {
         let password = match accounts.find(username).await {
             Ok(existing) => {
@@ -108,8 +110,15 @@ pub async fn seed_history(
 ) -> Result<(), HistoryError> {
     for (question, helpful) in BOT_HISTORY {
         let asked = chatbot.ask(question, "demo-history").await?;
-        if let (Some(id), Some(helpful)) = (asked.id, helpful) {
+        if let (Some(id), Some(helpful)) = (&asked.id, helpful) {
             chatbot.feedback(id.as_str(), helpful).await?;
+        }
+        // The visitor whose housing question the chatbot could not answer
+        // asked for a person.
+        if let (Some(id), Some(false)) = (&asked.id, helpful) {
+            if question.starts_with("has my housing") {
+                chatbot.handed_over(id.as_str()).await?;
+            }
         }
     }
     let operator = accounts.find(DEMO_OPERATOR).await?;
@@ -144,5 +153,26 @@ pub async fn seed_history(
         }
         live_chat.end(&operator, chat_ref, &ctx).await?;
     }
+    // One enquiry turned down: deleted at once, only counted (LC-6).
+    let arrival = crate::chat::Arrival {
+        name: None,
+        visitor_id: None,
+        launch_url: None,
+        referrer: None,
+        pages_visited: None,
+        seconds_on_site: None,
+        user_agent: None,
+    };
+    let started = live_chat
+        .start("Can you recommend a plumber?", None, &arrival, &ctx)
+        .await?;
+    live_chat
+        .reject(
+            &operator,
+            started.chat.lifecycle.chat_ref,
+            Some(tolbooth_domain::chat::RejectReason::OutOfScope),
+            &ctx,
+        )
+        .await?;
     Ok(())
 }

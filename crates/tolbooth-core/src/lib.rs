@@ -7,6 +7,7 @@ pub mod bot;
 pub mod chat;
 pub mod code;
 pub mod config;
+pub mod dashboard;
 pub mod demo;
 pub mod governance;
 pub mod local_time;

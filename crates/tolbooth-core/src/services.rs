@@ -147,6 +147,8 @@ pub struct Services {
     pub governance: Governance,
     pub sweeper: Sweeper,
     pub chatbot: Chatbot,
+    /// The supervisor's dashboard.
+    pub dashboard: crate::dashboard::Dashboard,
     /// The server's background work, once [`Services::start_workers`]
     /// has started it; `/metrics` reads its counts.
     pub workers: Workers,
@@ -183,11 +185,16 @@ impl Services {
             governance,
             sweeper,
         } = base.under_policy(policy);
+        let dashboard = crate::dashboard::Dashboard::new(
+            crate::dashboard::DashboardStores::of(&base.store),
+            base.clock.clone(),
+        );
         Ok(Self {
             base,
             governance,
             sweeper,
             chatbot,
+            dashboard,
             workers: Workers::new(),
         })
     }

@@ -681,7 +681,7 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
         pages_visited: visit.pages,
         seconds_on_site: Math.round((Date.now() - visit.first) / 1000),
       },
-      bot_transcript: botTurns.filter((t) => t.answer).map((t) => ({ question: t.question, answer: t.answer })),
+      bot_transcript: botTurns.filter((t) => t.answer).map((t) => ({ question: t.question, answer: t.answer, id: t.id })),
     };
     if (!send(startPending)) connect();
   });
@@ -719,7 +719,10 @@ ol.log li.bot ul { margin: .3rem 0 0; padding-left: 1.1rem; }
       item.append(box);
     }
     const turn = botTurns[botTurns.length - 1];
-    if (turn && !turn.answer) turn.answer = f.answered ? `${f.heading || ''}: ${f.text}` : f.text;
+    if (turn && !turn.answer) {
+      turn.answer = f.answered ? `${f.heading || ''}: ${f.text}` : f.text;
+      turn.id = f.id;
+    }
     scrollDown();
   }
   askForm.addEventListener('submit', (e) => {

@@ -134,6 +134,12 @@ impl From<ChatbotError> for WebError {
     }
 }
 
+impl From<tolbooth_core::dashboard::DashboardError> for WebError {
+    fn from(e: tolbooth_core::dashboard::DashboardError) -> Self {
+        e.into_store().into()
+    }
+}
+
 impl From<GovernanceError> for WebError {
     fn from(e: GovernanceError) -> Self {
         match e {

@@ -14,6 +14,7 @@ mod chat;
 mod client;
 mod console;
 mod cookies;
+mod dashboard;
 mod error;
 mod forms;
 mod governance;

@@ -14,6 +14,8 @@ pub struct Layout {
     pub organisation: String,
     pub signed_in_as: Option<String>,
     pub can_manage_staff: bool,
+    pub can_find_chats: bool,
+    pub can_see_dashboard: bool,
     pub csrf: String,
 }
 
@@ -23,6 +25,8 @@ impl Layout {
             organisation: organisation.to_owned(),
             signed_in_as: None,
             can_manage_staff: false,
+            can_find_chats: false,
+            can_see_dashboard: false,
             csrf: String::new(),
         }
     }
@@ -35,6 +39,8 @@ impl Layout {
             organisation: organisation.to_owned(),
             signed_in_as: full.then(|| who.member.display_name.as_str().to_owned()),
             can_manage_staff: full && who.member.role.allows(Permission::ManageStaff),
+            can_find_chats: full && who.member.role.allows(Permission::FindChats),
+            can_see_dashboard: full && who.member.role.allows(Permission::SeeDashboard),
             csrf: who.session.csrf_token.clone(),
         }
     }

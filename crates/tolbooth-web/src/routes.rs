@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::bot::routes())
         .merge(crate::notice::routes())
         .merge(crate::governance::routes())
+        .merge(crate::dashboard::routes())
         .fallback(console::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -21,6 +21,8 @@ pub struct AppState {
     pub sweeper: Sweeper,
     /// The chatbot: answers, feedback, reports and the knowledge base.
     pub chatbot: tolbooth_core::bot::Chatbot,
+    /// The supervisor's dashboard.
+    pub dashboard: tolbooth_core::dashboard::Dashboard,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     /// Whether cookies carry `Secure` (see [`AppState::new`]).
@@ -72,6 +74,7 @@ impl AppState {
             governance,
             sweeper,
             chatbot,
+            dashboard: services.dashboard.clone(),
             config: config.clone(),
             metrics: Arc::new(Metrics::new()),
             secure_cookies,

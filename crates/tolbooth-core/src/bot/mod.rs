@@ -347,6 +347,16 @@ impl Chatbot {
         }
     }
 
+    /// The visitor asked for a person after the question `id` (BOT-3):
+    /// counted as handed over. An unknown or expired id changes nothing.
+    pub async fn handed_over(&self, id: &str) -> Result<(), ChatbotError> {
+        let id = BotQuestionId::parse(id).ok_or(ChatbotError::NoSuchQuestion)?;
+        match self.store.set_bot_handed_over(&id).await {
+            Err(StoreError::NotFound) => Err(ChatbotError::NoSuchQuestion),
+            other => Ok(other?),
+        }
+    }
+
     /// The console report over the last `weeks` weeks.
     pub async fn report(&self, weeks: u32) -> Result<BotReport, ChatbotError> {
         let since = self.clock.now() - time::Duration::weeks(i64::from(weeks));

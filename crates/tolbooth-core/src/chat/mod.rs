@@ -7,6 +7,7 @@
 pub mod geoip;
 pub mod hub;
 mod operator_side;
+pub mod past;
 pub mod user_agent;
 mod visitor_side;
 

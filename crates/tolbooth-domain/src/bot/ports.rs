@@ -2,7 +2,7 @@
 
 use crate::audit::{CountedAudit, NewAuditEntry};
 use crate::bot::knowledge::{ImportCounts, KbPage, KbPageSummary, KbPhrasing};
-use crate::bot::questions::{BotQuestion, BotQuestionId, BotReport};
+use crate::bot::questions::{BotDay, BotQuestion, BotQuestionId, BotReport};
 use crate::store::error::StoreResult;
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -71,6 +71,12 @@ pub trait ChatbotStore: Send + Sync {
     /// Questions per service area per week since `since`, and the latest
     /// `limit` unanswered ones (redacted).
     async fn bot_report(&self, since: OffsetDateTime, limit: u32) -> StoreResult<BotReport>;
+    /// Records that the visitor asked for a person after this question
+    /// (BOT-3); `NotFound` for an unknown (or expired) id.
+    async fn set_bot_handed_over(&self, id: &BotQuestionId) -> StoreResult<()>;
+    /// Questions asked at or after `since`, counted per UTC day, oldest
+    /// first.
+    async fn bot_days(&self, since: OffsetDateTime) -> StoreResult<Vec<BotDay>>;
     async fn count_bot_questions(&self, asked_before: OffsetDateTime) -> StoreResult<u64>;
     /// Deletes the questions asked before `cutoff`, or (anonymise) clears
     /// their words and keeps area, outcome and feedback for the figures.

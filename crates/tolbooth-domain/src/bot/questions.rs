@@ -89,6 +89,19 @@ pub struct Unanswered {
     pub service_area: Option<String>,
 }
 
+/// The chatbot's questions on one UTC day, for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BotDay {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub asked: u64,
+    pub answered: u64,
+    /// Followed by "Talk to a person".
+    pub handed_over: u64,
+    pub helpful: u64,
+    pub not_helpful: u64,
+}
+
 /// The console's chatbot report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BotReport {

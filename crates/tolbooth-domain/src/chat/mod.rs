@@ -9,6 +9,7 @@
 //! abandoned enquiries are not held (LC-6): only their counts are kept.
 
 pub mod canned;
+pub mod listing;
 pub mod opening_hours;
 pub mod ports;
 pub mod visitor;

@@ -2,6 +2,7 @@
 
 use crate::audit::NewAuditEntry;
 use crate::chat::canned::{CannedId, CannedResponse};
+use crate::chat::listing::{AnsweredChat, ChatFilter, ChatListing};
 use crate::chat::visitor::VisitorDetails;
 use crate::chat::{
     Appended, ChatFlag, ChatId, ChatLifecycle, ChatRef, ChatState, ClientMessageId, MessageBody,
@@ -92,6 +93,14 @@ pub trait ChatStore: Send + Sync {
         audit: NewAuditEntry,
     ) -> StoreResult<bool>;
     async fn chat_flags(&self, id: ChatId) -> StoreResult<Vec<ChatFlag>>;
+    /// The chats still held that `filter` lets through, newest first, at
+    /// most `limit`, each with whether it is flagged and held.
+    async fn list_chats(&self, filter: &ChatFilter, limit: u32) -> StoreResult<Vec<ChatListing>>;
+    /// Chats taken by an operator (accepted or ended) and requested at or
+    /// after `since`, that no sweep has extracted yet.
+    async fn answered_since(&self, since: OffsetDateTime) -> StoreResult<Vec<AnsweredChat>>;
+    /// How many enquiries are waiting now.
+    async fn waiting_count(&self) -> StoreResult<u64>;
 }
 
 /// Canned responses (LC-4).

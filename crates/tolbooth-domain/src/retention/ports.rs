@@ -1,6 +1,7 @@
 //! The records the retention sweeps act on, as a port.
 
 use crate::audit::CountedAudit;
+use crate::chat::listing::AnsweredChat;
 use crate::chat::{ChatId, ChatRef};
 use crate::retention::{
     ChatExtract, ChatForSweep, ChatStatistics, ExtractExpiry, ExtractedChat, SweepCounts,
@@ -90,6 +91,9 @@ pub trait RetentionStore: Send + Sync {
     async fn chat_extract(&self, chat_ref: ChatRef) -> StoreResult<Option<ChatExtract>>;
     async fn count_extracts(&self) -> StoreResult<u64>;
     async fn chat_statistics(&self, day: &str) -> StoreResult<ChatStatistics>;
+    /// The extracts of chats requested at or after `since` that still
+    /// hold their times (the dashboard's waiting times and operators).
+    async fn extracted_since(&self, since: OffsetDateTime) -> StoreResult<Vec<AnsweredChat>>;
     /// Records the start of a sweep; returns its id.
     async fn start_sweep(
         &self,

@@ -38,6 +38,11 @@ pub enum Permission {
     /// See the chatbot's reports and keep the staff phrasings of its
     /// knowledge base (BOT-1, BOT-4).
     ManageChatbot,
+    /// List and search the chats still held (LC-5); opening one is
+    /// audited.
+    FindChats,
+    /// See the supervisor's dashboard: counts and times, no content.
+    SeeDashboard,
 }
 
 impl Role {
@@ -84,6 +89,10 @@ impl Role {
             Permission::HoldAndDisclose => self == Role::Governance,
             Permission::ManageRetention => matches!(self, Role::Governance | Role::Admin),
             Permission::ManageChatbot => matches!(self, Role::Supervisor | Role::Admin),
+            Permission::FindChats => {
+                matches!(self, Role::Operator | Role::Supervisor | Role::Governance)
+            }
+            Permission::SeeDashboard => matches!(self, Role::Supervisor | Role::Admin),
         }
     }
 }

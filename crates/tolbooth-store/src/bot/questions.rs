@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use tolbooth_domain::audit::CountedAudit;
 use tolbooth_domain::bot::ports::ChatbotStore;
 use tolbooth_domain::bot::questions::{
-    AreaWeek, BotQuestion, BotQuestionId, BotReport, Unanswered,
+    AreaWeek, BotDay, BotQuestion, BotQuestionId, BotReport, Unanswered,
 };
 use tolbooth_domain::retention::ExtractExpiry;
 use tolbooth_domain::store::{StoreError, StoreResult};
@@ -28,6 +28,29 @@ fn week_of(at: OffsetDateTime) -> String {
         u8::from(monday.month()),
         monday.day()
     )
+}
+
+impl SqlStore {
+    /// Sets one of a question's marks (`helpful`, `handed_over`);
+    /// `NotFound` when no question has the id.
+    async fn mark_question(
+        &self,
+        id: &BotQuestionId,
+        column: &'static str,
+        value: i64,
+    ) -> StoreResult<()> {
+        let sql = format!("UPDATE bot_questions SET {column} = $1 WHERE id = $2");
+        let done = sqlx::query(&sql)
+            .bind(value)
+            .bind(id.as_str().to_owned())
+            .execute(&self.write)
+            .await
+            .store()?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -53,16 +76,7 @@ impl ChatbotStore for SqlStore {
     }
 
     async fn set_bot_feedback(&self, id: &BotQuestionId, helpful: bool) -> StoreResult<()> {
-        let done = sqlx::query("UPDATE bot_questions SET helpful = $1 WHERE id = $2")
-            .bind(i64::from(helpful))
-            .bind(id.as_str().to_owned())
-            .execute(&self.write)
-            .await
-            .store()?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        self.mark_question(id, "helpful", i64::from(helpful)).await
     }
 
     async fn bot_report(&self, since: OffsetDateTime, limit: u32) -> StoreResult<BotReport> {
@@ -137,6 +151,49 @@ impl ChatbotStore for SqlStore {
             weeks: weeks.into_values().collect(),
             unanswered,
         })
+    }
+
+    async fn set_bot_handed_over(&self, id: &BotQuestionId) -> StoreResult<()> {
+        self.mark_question(id, "handed_over", 1).await
+    }
+
+    async fn bot_days(&self, since: OffsetDateTime) -> StoreResult<Vec<BotDay>> {
+        let rows = sqlx::query(
+            "SELECT asked_at / $2 AS day, COUNT(*) AS asked, \
+             CAST(SUM(answered) AS BIGINT) AS answered, \
+             CAST(SUM(handed_over) AS BIGINT) AS handed_over, \
+             CAST(SUM(CASE WHEN helpful = 1 THEN 1 ELSE 0 END) AS BIGINT) AS helpful, \
+             CAST(SUM(CASE WHEN helpful = 0 THEN 1 ELSE 0 END) AS BIGINT) AS not_helpful \
+             FROM bot_questions WHERE asked_at >= $1 GROUP BY asked_at / $2 ORDER BY asked_at / $2",
+        )
+        .bind(unix_millis(since))
+        .bind(DAY_MS)
+        .fetch_all(&self.read)
+        .await
+        .store()?;
+        rows.iter()
+            .map(|row| {
+                let day: i64 = row.try_get("day").store()?;
+                let n = |c: &str| -> StoreResult<u64> {
+                    let v: Option<i64> = row.try_get(c).store()?;
+                    Ok(u64::try_from(v.unwrap_or(0)).unwrap_or(0))
+                };
+                let date = from_unix_millis(day * DAY_MS).date();
+                Ok(BotDay {
+                    day: format!(
+                        "{:04}-{:02}-{:02}",
+                        date.year(),
+                        u8::from(date.month()),
+                        date.day()
+                    ),
+                    asked: n("asked")?,
+                    answered: n("answered")?,
+                    handed_over: n("handed_over")?,
+                    helpful: n("helpful")?,
+                    not_helpful: n("not_helpful")?,
+                })
+            })
+            .collect()
     }
 
     async fn count_bot_questions(&self, asked_before: OffsetDateTime) -> StoreResult<u64> {

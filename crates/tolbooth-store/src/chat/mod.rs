@@ -2,7 +2,10 @@
 //! enquiries that are not held (LC-3, LC-6).
 
 mod canned;
+mod listing;
 mod rows;
+
+pub(crate) use self::listing::answered_from_row;
 
 use self::rows::staff_of;
 pub(crate) use self::rows::{
@@ -16,6 +19,7 @@ use crate::error::OrStoreError;
 use async_trait::async_trait;
 use sqlx::Row;
 use tolbooth_domain::audit::NewAuditEntry;
+use tolbooth_domain::chat::listing::{AnsweredChat, ChatFilter, ChatListing};
 use tolbooth_domain::chat::ports::ChatStore;
 use tolbooth_domain::chat::visitor::VisitorDetails;
 use tolbooth_domain::chat::{
@@ -466,6 +470,23 @@ impl ChatStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn list_chats(&self, filter: &ChatFilter, limit: u32) -> StoreResult<Vec<ChatListing>> {
+        self.list_chats_where(filter, limit).await
+    }
+
+    async fn answered_since(&self, since: time::OffsetDateTime) -> StoreResult<Vec<AnsweredChat>> {
+        self.answered_chats_since(since).await
+    }
+
+    async fn waiting_count(&self) -> StoreResult<u64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM chats WHERE state = 'requested'")
+            .fetch_one(&self.read)
+            .await
+            .store()?;
+        let n: i64 = row.try_get("n").store()?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 }
 

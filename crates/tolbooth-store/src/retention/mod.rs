@@ -472,6 +472,21 @@ impl RetentionStore for SqlStore {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    async fn extracted_since(
+        &self,
+        since: time::OffsetDateTime,
+    ) -> StoreResult<Vec<tolbooth_domain::chat::listing::AnsweredChat>> {
+        let rows = sqlx::query(
+            "SELECT requested_at, accepted_at, operator_name FROM chat_extracts \
+             WHERE requested_at >= $1 ORDER BY requested_at, id",
+        )
+        .bind(unix_millis(since))
+        .fetch_all(&self.read)
+        .await
+        .store()?;
+        rows.iter().map(crate::chat::answered_from_row).collect()
+    }
+
     async fn chat_statistics(&self, day: &str) -> StoreResult<ChatStatistics> {
         let row = sqlx::query(&format!(
             "SELECT {} FROM chat_statistics WHERE day = $1",

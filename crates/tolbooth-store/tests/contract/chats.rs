@@ -72,7 +72,7 @@ async fn new_chat(store: &SqlStore, n: u8, at: time::OffsetDateTime) -> (ChatId,
     (chat.id, chat_ref)
 }
 
-async fn operator(store: &SqlStore, name: &str) -> StaffId {
+pub(crate) async fn operator(store: &SqlStore, name: &str) -> StaffId {
     store
         .create_staff(
             NewStaff {

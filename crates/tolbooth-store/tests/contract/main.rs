@@ -13,6 +13,7 @@ mod audit;
 mod bot_questions;
 mod chats;
 mod knowledge;
+mod listing;
 mod retention;
 mod schema;
 mod staff;

@@ -31,7 +31,12 @@ fn counted(action: &'static str) -> CountedAudit {
 
 /// A chat in `state`, requested at `at` and (if ended) ended ten minutes
 /// later.
-async fn chat(store: &SqlStore, n: u8, at: time::OffsetDateTime, state: &str) -> (ChatId, ChatRef) {
+pub(crate) async fn chat(
+    store: &SqlStore,
+    n: u8,
+    at: time::OffsetDateTime,
+    state: &str,
+) -> (ChatId, ChatRef) {
     let chat_ref = ChatRef::from_random([n, 9, 8, 7, 6]);
     let c = store
         .create_chat(
@@ -66,7 +71,11 @@ async fn chat(store: &SqlStore, n: u8, at: time::OffsetDateTime, state: &str) ->
     (c.id, chat_ref)
 }
 
-async fn extracted(store: &SqlStore, id: ChatId, at: time::OffsetDateTime) -> ExtractedChat {
+pub(crate) async fn extracted(
+    store: &SqlStore,
+    id: ChatId,
+    at: time::OffsetDateTime,
+) -> ExtractedChat {
     let c = store.chat_by_id(id).await.unwrap().unwrap();
     let (day, statistics) = ChatStatistics::of(&c, c.last_seq);
     ExtractedChat {

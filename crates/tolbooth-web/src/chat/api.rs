@@ -48,6 +48,9 @@ pub struct StartRequest {
 pub struct BotTurn {
     question: String,
     answer: String,
+    /// The answer's id, when the chatbot kept the question.
+    #[serde(default)]
+    id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -82,12 +85,14 @@ pub async fn start(
         .start(&req.question, req.client_id.as_deref(), &arrival, &client)
         .await?;
     if let Some(turns) = req.bot_transcript {
+        let last_asked = turns.last().and_then(|t| t.id.clone());
         let turns: Vec<(String, String)> =
             turns.into_iter().map(|t| (t.question, t.answer)).collect();
         state
             .live_chat
             .note_chatbot_conversation(&started.chat, &turns)
             .await?;
+        super::count_hand_over(&state, last_asked).await;
     }
     let body = Started {
         chat_id: started.chat.lifecycle.chat_ref.to_string(),

@@ -27,7 +27,7 @@ async fn answering(state: &AppState, who: &Authenticated, client: &ClientContext
     require(state, who, Permission::AnswerChats, client).await
 }
 
-fn waited(seconds: i64) -> String {
+pub(super) fn waited(seconds: i64) -> String {
     match seconds {
         s if s < 60 => format!("{s} s"),
         s if s < 3600 => format!("{} min", s / 60),

@@ -382,7 +382,7 @@ pub async fn disclose(
     let (body, kind, ext) = if form.format == "json" {
         (package.to_json(), "application/json", "json")
     } else {
-        let html = super::disclosure_document(&package)
+        let html = super::disclosure_document(&package, &state.local_time)
             .map_err(|e| WebError::Internal(format!("disclosure package failed to render: {e}")))?;
         (html, "text/html; charset=utf-8", "html")
     };

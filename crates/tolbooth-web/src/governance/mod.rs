@@ -12,8 +12,11 @@ use axum::Router;
 use tolbooth_core::governance::DisclosurePackage;
 
 /// A disclosure package as one HTML page, escaped throughout.
-pub fn disclosure_document(package: &DisclosurePackage) -> askama::Result<String> {
-    DisclosureDocument::from(package).render()
+pub fn disclosure_document(
+    package: &DisclosurePackage,
+    local: &tolbooth_core::local_time::LocalTime,
+) -> askama::Result<String> {
+    DisclosureDocument::of(package, local).render()
 }
 
 /// Governance's routes.
@@ -70,16 +73,25 @@ mod tests {
             }],
             audit_trail: Vec::new(),
         };
-        let html = disclosure_document(&package).unwrap();
+        let local = tolbooth_core::local_time::LocalTime::new("Europe/London");
+        let html = disclosure_document(&package, &local).unwrap();
         assert!(
             !html.contains("<script>") && !html.contains("<img"),
             "{html}"
         );
-        assert!(html.contains("for Police &#60;Scotland&#62; on the basis"));
+        assert!(html.contains("for <strong>Police &#60;Scotland&#62;</strong>, on the basis"));
         assert!(html.contains("<dt>IP address</dt><dd>203.0.113.7</dd>"));
         assert!(html.contains("&#60;/li&#62;&#60;script&#62;"));
+        // The visitor by the name they gave (escaped), each time local to
+        // the second with its exact UTC instant.
         assert!(
-            html.contains("<li><b>visitor</b> 2027-01-15T08:00:00.000Z: "),
+            html.contains("Visitor (&#60;img src=x onerror=alert(1)&#62;)"),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "<time datetime=\"2027-01-15T08:00:00.000Z\">15 January 2027, 08:00:00</time>"
+            ),
             "{html}"
         );
         assert_eq!(

@@ -3,6 +3,7 @@
 use crate::pages::Layout;
 use askama::Template;
 use tolbooth_core::governance::DisclosurePackage;
+use tolbooth_core::local_time::LocalTime;
 use tolbooth_domain::time_fmt::{from_unix_millis, rfc3339};
 
 #[derive(Template)]
@@ -143,36 +144,91 @@ pub struct DisclosureDocument {
     pub prepared_by: String,
     pub recipient: String,
     pub lawful_basis: String,
+    /// The organisation's time zone, in which the times are given.
+    pub time_zone: String,
     /// What the chat record holds, label and value.
     pub details: Vec<(&'static str, String)>,
-    /// Sender, time (RFC 3339) and text.
-    pub messages: Vec<(String, String, String)>,
+    pub messages: Vec<DisclosedMessage>,
     pub audit_trail: Vec<AuditRow>,
+}
+
+/// One message of a disclosed chat.
+pub struct DisclosedMessage {
+    /// `visitor`, `operator` or `system`: the style of its block.
+    pub from: String,
+    /// Who wrote it, as the reader should see it.
+    pub who: String,
+    /// Local, to the second.
+    pub at: String,
+    /// The exact instant, RFC 3339 UTC.
+    pub at_utc: String,
+    pub text: String,
+    /// A hand-over note: what was asked of the chatbot and its answer.
+    pub note: Option<(String, String)>,
 }
 
 pub struct AuditRow {
     pub seq: i64,
     pub at: String,
+    pub at_utc: String,
     pub who: String,
     pub what: String,
     pub detail: String,
 }
 
-impl From<&DisclosurePackage> for DisclosureDocument {
-    fn from(p: &DisclosurePackage) -> Self {
+impl DisclosureDocument {
+    pub fn of(p: &DisclosurePackage, local: &LocalTime) -> Self {
+        let operator = p.chat.operator.clone().unwrap_or_else(|| "Operator".into());
+        let visitor = p
+            .visitor
+            .as_ref()
+            .and_then(|v| v.name.clone())
+            .map_or_else(|| "Visitor".to_owned(), |n| format!("Visitor ({n})"));
         DisclosureDocument {
             chat_ref: p.chat_ref.clone(),
-            prepared_at: p.prepared_at.clone(),
+            prepared_at: time::OffsetDateTime::parse(
+                &p.prepared_at,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map_or_else(
+                |_| p.prepared_at.clone(),
+                |t| format!("{} ({})", local.exact(t), p.prepared_at),
+            ),
             prepared_by: p.prepared_by.clone(),
             recipient: p.recipient.clone(),
             lawful_basis: p.lawful_basis.clone(),
-            details: disclosed_details(p),
+            time_zone: local.zone_name().to_owned(),
+            details: disclosed_details(p, local)
+                .into_iter()
+                .map(|(label, value)| {
+                    let value = if value.is_empty() {
+                        String::from("Not recorded")
+                    } else {
+                        value
+                    };
+                    (label, value)
+                })
+                .collect(),
             messages: p
                 .messages
                 .iter()
                 .map(|m| {
-                    let at = rfc3339(from_unix_millis(m.at_ms));
-                    (m.sender.clone(), at, m.text.clone())
+                    let at = from_unix_millis(m.at_ms);
+                    DisclosedMessage {
+                        who: match m.sender.as_str() {
+                            "visitor" => visitor.clone(),
+                            "operator" => operator.clone(),
+                            _ => "Tolbooth".to_owned(),
+                        },
+                        from: m.sender.clone(),
+                        at: local.exact(at),
+                        at_utc: rfc3339(at),
+                        text: m.text.clone(),
+                        note: (m.sender == "system")
+                            .then(|| tolbooth_core::chat::read_handover_note(&m.text))
+                            .flatten()
+                            .map(|(q, a)| (q.to_owned(), a.to_owned())),
+                    }
                 })
                 .collect(),
             audit_trail: p
@@ -180,7 +236,8 @@ impl From<&DisclosurePackage> for DisclosureDocument {
                 .iter()
                 .map(|a| AuditRow {
                     seq: a.seq,
-                    at: rfc3339(a.at()),
+                    at: local.exact(a.at()),
+                    at_utc: rfc3339(a.at()),
                     who: a.actor_name.clone(),
                     what: a.action.clone(),
                     detail: a.reason.clone().unwrap_or_default(),
@@ -191,14 +248,15 @@ impl From<&DisclosurePackage> for DisclosureDocument {
 }
 
 /// The chat's lifecycle, the visitor's details, flags and hold, one row each.
-fn disclosed_details(p: &DisclosurePackage) -> Vec<(&'static str, String)> {
+fn disclosed_details(p: &DisclosurePackage, local: &LocalTime) -> Vec<(&'static str, String)> {
     let c = &p.chat;
+    let when = |t: time::OffsetDateTime| format!("{} ({})", local.exact(t), rfc3339(t));
     let mut rows = vec![
         ("State", c.state.name().to_owned()),
         ("Operator", c.operator.clone().unwrap_or_default()),
-        ("Requested", rfc3339(c.requested_at)),
-        ("Accepted", c.accepted_at.map(rfc3339).unwrap_or_default()),
-        ("Ended", c.ended_at.map(rfc3339).unwrap_or_default()),
+        ("Requested", when(c.requested_at)),
+        ("Accepted", c.accepted_at.map(when).unwrap_or_default()),
+        ("Ended", c.ended_at.map(when).unwrap_or_default()),
         (
             "Ended by",
             c.ended_by.map(|b| b.name().to_owned()).unwrap_or_default(),
@@ -222,7 +280,7 @@ fn disclosed_details(p: &DisclosurePackage) -> Vec<(&'static str, String)> {
     for f in &p.flags {
         rows.push((
             "Flag",
-            format!("{} by {} at {}", f.reason.name(), f.by_name, rfc3339(f.at)),
+            format!("{} by {} at {}", f.reason.label(), f.by_name, when(f.at)),
         ));
     }
     if let Some(h) = &p.legal_hold {
@@ -232,7 +290,7 @@ fn disclosed_details(p: &DisclosurePackage) -> Vec<(&'static str, String)> {
                 "{} (by {} at {})",
                 h.reason,
                 h.placed_by_name,
-                rfc3339(h.placed_at)
+                when(h.placed_at)
             ),
         ));
     }

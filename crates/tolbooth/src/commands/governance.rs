@@ -41,7 +41,9 @@ pub async fn run(config: Config, command: &DisclosureCommand) -> Result<ExitCode
     let html_path = out.join(format!("{chat_ref}.html"));
     std::fs::write(&json_path, package.to_json())
         .with_context(|| format!("cannot write {}", json_path.display()))?;
-    let html = tolbooth_web::disclosure_document(&package).context("cannot render the package")?;
+    let local = tolbooth_core::local_time::LocalTime::new(&app.config.chat.time_zone);
+    let html =
+        tolbooth_web::disclosure_document(&package, &local).context("cannot render the package")?;
     std::fs::write(&html_path, html)
         .with_context(|| format!("cannot write {}", html_path.display()))?;
     restrict(&json_path);

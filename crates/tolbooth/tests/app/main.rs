@@ -20,6 +20,7 @@ mod chatbot_dense;
 mod cli;
 mod csrf;
 mod governance;
+mod past_chats;
 mod retention;
 mod roles;
 mod second_factor;

@@ -59,6 +59,9 @@ pub enum VisitorIn {
 pub struct BotTurnIn {
     pub question: String,
     pub answer: String,
+    /// The answer's id, when the chatbot kept the question.
+    #[serde(default)]
+    pub id: Option<String>,
 }
 
 /// A page the chatbot cites or offers.

@@ -3,7 +3,7 @@
 //! the last sequence number seen); after it, `send`, `typing` and `leave`.
 
 use super::delivery::Watching;
-use super::frames::{Limits, Out, Viewer, VisitorIn};
+use super::frames::{BotTurnIn, Limits, Out, Viewer, VisitorIn};
 use super::{close, limited, visitor_origin_allowed, Ending, Read, Slot, Wire};
 use crate::client::Client;
 use crate::state::AppState;
@@ -128,6 +128,17 @@ async fn converse(state: &AppState, peer: &Peer, wire: &mut Wire) -> Ending {
     }
 }
 
+/// The chatbot turns of a hand-over, and the id of the last question
+/// (counted as handed over).
+fn turns_of(bot_transcript: Vec<BotTurnIn>) -> (Vec<(String, String)>, Option<String>) {
+    let last_asked = bot_transcript.last().and_then(|t| t.id.clone());
+    let turns = bot_transcript
+        .into_iter()
+        .map(|t| (t.question, t.answer))
+        .collect();
+    (turns, last_asked)
+}
+
 async fn handle(
     state: &AppState,
     peer: &Peer,
@@ -166,10 +177,7 @@ async fn handle(
                 seconds_on_site: context.seconds_on_site,
                 user_agent: peer.user_agent.clone(),
             };
-            let turns = bot_transcript
-                .into_iter()
-                .map(|t| (t.question, t.answer))
-                .collect();
+            let turns = turns_of(bot_transcript);
             session
                 .start(&question, client_id, &arrival, turns, client)
                 .await
@@ -258,7 +266,7 @@ impl Session<'_> {
         question: &str,
         client_id: Option<String>,
         arrival: &Arrival,
-        bot_turns: Vec<(String, String)>,
+        (bot_turns, last_asked): (Vec<(String, String)>, Option<String>),
         client: &ClientContext,
     ) -> Result<(), Ending> {
         if self.joined.is_some() {
@@ -278,6 +286,7 @@ impl Session<'_> {
                 tracing::warn!(error = %e, "the chatbot conversation was not added to the chat");
             }
         }
+        crate::chat::count_hand_over(self.state, last_asked).await;
         self.wire
             .send(&Out::Started {
                 chat_id: chat.lifecycle.chat_ref.to_string(),
