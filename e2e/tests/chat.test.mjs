@@ -174,6 +174,15 @@ test('a visitor asks through the widget and an operator answers in real time', a
     assert.ok(side.x >= log.x + log.width, `the visitor panel beside the conversation at ${width}×${height}`);
     if (process.env.E2E_SCREENSHOTS) await operator.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-chat-${width}x${height}.png` });
   }
+  // On a phone the console stacks: the conversation, then the panel.
+  await operator.setViewportSize({ width: 390, height: 844 });
+  assert.deepEqual(await axe(operator), [], 'console with an open chat on a phone');
+  if (process.env.E2E_SCREENSHOTS) await operator.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-chat-390x844.png`, fullPage: true });
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/widget-chat-${width}x${height}.png` });
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
   await operator.setViewportSize({ width: 1280, height: 720 });
   assert.deepEqual(await axe(page, { include: [['#tolbooth-chat']] }), [], 'widget, chatting');
   assert.deepEqual(await axe(operator), [], 'console with an open chat and the visitor panel');
@@ -238,6 +247,12 @@ test('a visitor asks through the widget and an operator answers in real time', a
   assert.equal(await operator.evaluate(() => window.__xss), undefined);
   assert.equal(await operator.locator('img[src=x]').count(), 0);
   await shot(operator, 'console-transcript');
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    await operator.setViewportSize({ width, height });
+    assert.deepEqual(await axe(operator), [], `the transcript page at ${width}×${height}`);
+    await shot(operator, `transcript-${width}x${height}`);
+  }
+  await operator.setViewportSize({ width: 1280, height: 720 });
 
   assert.deepEqual(errors, []);
   assert.deepEqual(consoleErrors, []);
