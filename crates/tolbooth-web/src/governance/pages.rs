@@ -59,6 +59,7 @@ pub struct PolicyView {
     pub service: String,
     pub description: String,
     pub controller: String,
+    /// Where the policy was read from, in words.
     pub origin: String,
 }
 
@@ -69,7 +70,10 @@ impl PolicyView {
             service: p.service.name.clone(),
             description: p.service.description.clone(),
             controller: p.controller.name.clone(),
-            origin: loaded.origin.clone(),
+            origin: match loaded.origin.strip_prefix("preset:") {
+                Some(name) => format!("the built-in policy \u{201c}{name}\u{201d}"),
+                None => format!("the file {}", loaded.origin),
+            },
         }
     }
 }
