@@ -94,7 +94,8 @@ enum Command {
         /// What to measure: demo (the demo knowledge base and its
         /// evaluation set, from the repository), stackfaq, govuk, dense
         /// (all three with the embedding model), dense-demo, dense-govuk
-        /// (parts of dense) (repeatable).
+        /// (parts of dense), blind (the blind question set `--set` over
+        /// the GOV.UK items, with and without the model) (repeatable).
         #[arg(long = "target", default_values = ["demo", "stackfaq", "govuk"])]
         targets: Vec<String>,
         /// The shared data folder.
@@ -110,6 +111,9 @@ enum Command {
         /// Passages in the GOV.UK knowledge base for the latency figure.
         #[arg(long, default_value_t = 10_000)]
         passages: usize,
+        /// The blind question set for the `blind` target.
+        #[arg(long, default_value = "kb/eval/govuk-blind-1.jsonl")]
+        set: std::path::PathBuf,
     },
     /// Run the bare relay (used by `run`).
     Relay {
@@ -168,7 +172,8 @@ fn main() -> anyhow::Result<()> {
             sweep,
             passages,
             model,
-        } => run_bot(&targets, &data, sweep, &model, passages),
+            set,
+        } => run_bot(&targets, &data, sweep, (&model, &set), passages),
         Command::Sweep {
             targets,
             chats,
@@ -227,7 +232,7 @@ fn run_bot(
     targets: &[String],
     data: &std::path::Path,
     sweep: bool,
-    model: &std::path::Path,
+    (model, set): (&std::path::Path, &std::path::Path),
     passages: usize,
 ) -> anyhow::Result<()> {
     for target in targets {
@@ -249,6 +254,7 @@ fn run_bot(
                 passages,
             )?,
             "demo" => bot::run_demo(std::path::Path::new("."), sweep)?,
+            "blind" => bot::run_blind(data, set, model.exists().then_some(model))?,
             other => anyhow::bail!("unknown target {other:?}"),
         }
     }

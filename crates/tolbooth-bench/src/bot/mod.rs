@@ -4,6 +4,7 @@
 //! GOV.UK content items as a second knowledge base (import, index build
 //! time, answer latency at 10,000 passages).
 
+mod blind;
 mod dense;
 mod eval;
 mod govuk;
@@ -21,6 +22,7 @@ use tolbooth_bot::index::{FieldBoosts, KnowledgeIndex};
 use tolbooth_bot::CaseGuard;
 use tolbooth_domain::bot::knowledge::KbPage;
 
+pub use blind::run_blind;
 pub use dense::{run_dense, run_dense_demo, run_dense_govuk};
 
 pub fn answerer(pages: &[KbPage], boosts: FieldBoosts) -> anyhow::Result<Answerer> {
