@@ -95,7 +95,9 @@ enum Command {
         /// evaluation set, from the repository), stackfaq, govuk, dense
         /// (all three with the embedding model), dense-demo, dense-govuk
         /// (parts of dense), blind (the blind question set `--set` over
-        /// the GOV.UK items, with and without the model) (repeatable).
+        /// the GOV.UK items, with and without the model), train-case (the
+        /// case guard's model from the questions in kb/train)
+        /// (repeatable).
         #[arg(long = "target", default_values = ["demo", "stackfaq", "govuk"])]
         targets: Vec<String>,
         /// The shared data folder.
@@ -255,6 +257,10 @@ fn run_bot(
             )?,
             "demo" => bot::run_demo(std::path::Path::new("."), sweep)?,
             "blind" => bot::run_blind(data, set, model.exists().then_some(model))?,
+            "train-case" => bot::train_case(
+                std::path::Path::new("kb/train"),
+                std::path::Path::new("crates/tolbooth-bot/src/case-model.tsv"),
+            )?,
             other => anyhow::bail!("unknown target {other:?}"),
         }
     }

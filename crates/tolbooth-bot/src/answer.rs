@@ -311,7 +311,13 @@ impl Answerer {
     pub fn answer(&self, question: &str) -> Result<Reply, AnswerError> {
         let question = bounded(question);
         let terms = self.index.query_terms(question);
-        let case_specific = self.guard.is_case_specific(question);
+        // A question of stop words alone is judged by the patterns: the
+        // model has nothing of substance to go on.
+        let case_specific = if terms.is_empty() {
+            self.guard.patterns_match(question)
+        } else {
+            self.guard.is_case_specific(question)
+        };
         if terms.is_empty() && !case_specific {
             return Ok(self.decline(Decline::EmptyQuestion, &[], 0.0, 0.0));
         }

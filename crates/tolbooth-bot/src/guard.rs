@@ -10,7 +10,13 @@
 //! about eligibility when it asks whether the visitor qualifies or how much
 //! they would get, or states their circumstances (my income, I earn).
 //! Organisations add their own patterns in `chatbot.case_patterns`.
+//!
+//! Patterns foresee words; behind them a learned model
+//! ([`crate::case_model`]) catches the phrasings they did not foresee. A
+//! question is case-specific when the patterns match or the model's
+//! probability reaches its threshold.
 
+use crate::case_model::CaseModel;
 use regex::{Regex, RegexBuilder};
 
 const OWN_THING: &str = r"\b(my|our)\s+(?:[a-z']+\s+){0,3}?(application|claim|case|appeal|complaint|request|assessment|award|benefits?|refund|payment|bill|account|booking|permit|licen[cs]e|reference|enquiry|register|banding|band|points|repair|rent|arrears|fine|penalty|pcn|ticket|grant|tenancy|form|badge|planning|council\s+tax|reduction|discount|exemption|allowance|place|bid|offer|decision|pass|card|subscription|membership)\b";
@@ -42,6 +48,7 @@ pub struct CaseGuard {
     own_thing: Regex,
     state: Regex,
     eligibility: Vec<Regex>,
+    model: Option<CaseModel>,
 }
 
 fn compile(pattern: &str) -> Result<Regex, PatternError> {
@@ -56,8 +63,17 @@ fn compile(pattern: &str) -> Result<Regex, PatternError> {
 }
 
 impl CaseGuard {
-    /// The built-in patterns plus the organisation's own.
+    /// The built-in patterns plus the organisation's own, backed by the
+    /// built-in model.
     pub fn new(extra: &[String]) -> Result<Self, PatternError> {
+        let mut guard = Self::patterns_only(extra)?;
+        // The built-in model is compiled in and loads (a test says so).
+        guard.model = CaseModel::built_in().ok();
+        Ok(guard)
+    }
+
+    /// The patterns alone, with no model behind them (for comparison).
+    pub fn patterns_only(extra: &[String]) -> Result<Self, PatternError> {
         let mut eligibility = ELIGIBILITY
             .iter()
             .map(|p| compile(p))
@@ -69,15 +85,37 @@ impl CaseGuard {
             own_thing: compile(OWN_THING)?,
             state: compile(STATE)?,
             eligibility,
+            model: None,
         })
+    }
+
+    /// The same patterns backed by `model` (or by none).
+    #[must_use]
+    pub fn with_model(mut self, model: Option<CaseModel>) -> Self {
+        self.model = model;
+        self
+    }
+
+    /// Whether a model backs the patterns.
+    pub fn has_model(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// Whether the patterns alone match.
+    pub fn patterns_match(&self, question: &str) -> bool {
+        let q = question.replace(['’', '‘'], "'");
+        (self.own_thing.is_match(&q) && self.state.is_match(&q))
+            || self.eligibility.iter().any(|r| r.is_match(&q))
     }
 
     /// Whether the question asks about the visitor's own case or whether
     /// they qualify.
     pub fn is_case_specific(&self, question: &str) -> bool {
-        let q = question.replace(['’', '‘'], "'");
-        (self.own_thing.is_match(&q) && self.state.is_match(&q))
-            || self.eligibility.iter().any(|r| r.is_match(&q))
+        self.patterns_match(question)
+            || self
+                .model
+                .as_ref()
+                .is_some_and(|m| m.is_case_specific(question))
     }
 }
 
@@ -134,6 +172,12 @@ mod tests {
         ] {
             assert!(!guard.is_case_specific(q), "{q}");
         }
+    }
+
+    #[test]
+    fn the_built_in_model_backs_the_patterns() {
+        assert!(CaseGuard::new(&[]).unwrap().has_model());
+        assert!(!CaseGuard::patterns_only(&[]).unwrap().has_model());
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod answer;
 pub mod area;
+pub mod case_model;
 pub mod dense;
 pub mod guard;
 pub mod import;

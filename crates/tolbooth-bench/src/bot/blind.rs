@@ -5,14 +5,17 @@
 //! answered right, case and eligibility questions declined, out-of-scope
 //! questions declined, and wrong answers as a share of all answers.
 
-use super::dense::{embed_texts, hybrid};
+use super::dense::{embed_texts, hybrid_over};
 use super::eval::{read_eval, EvalQuestion};
 use super::govuk::govuk_pages;
+use super::guarded;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use tolbooth_bot::answer::{Answerer, DENSE_WEIGHT};
 use tolbooth_bot::dense::Embedder;
+use tolbooth_bot::index::FieldBoosts;
+use tolbooth_bot::CaseGuard;
 use tolbooth_domain::bot::knowledge::KbPage;
 
 /// The mirror's address of a GOV.UK page (`https://www.gov.uk/a/b` →
@@ -150,18 +153,27 @@ pub fn run_blind(data: &Path, set: &Path, model: Option<&Path>) -> anyhow::Resul
     println!();
     println!("| retrieval | top-1 (answerable) | answered right | case declined | out of scope declined | wrong among answered |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    print_row(
-        "BM25",
-        &score(&super::answerer_with(&pages)?, &pages, &eval)?,
-    );
+    let guards = || -> anyhow::Result<[(&str, CaseGuard); 2]> {
+        Ok([
+            ("case patterns alone", CaseGuard::patterns_only(&[])?),
+            ("case patterns + model", CaseGuard::new(&[])?),
+        ])
+    };
+    for (name, guard) in guards()? {
+        let answerer = guarded(&pages, FieldBoosts::default(), guard)?;
+        print_row(&format!("BM25, {name}"), &score(&answerer, &pages, &eval)?);
+    }
     if let Some(model) = model {
         let embedder = Arc::new(Embedder::load(model)?);
         let (slots, _) = embed_texts(&embedder, &pages)?;
-        let answerer = hybrid(&pages, &embedder, &slots, DENSE_WEIGHT)?;
-        print_row(
-            &format!("BM25 + dense (weight {DENSE_WEIGHT})"),
-            &score(&answerer, &pages, &eval)?,
-        );
+        for (name, guard) in guards()? {
+            let plain = guarded(&pages, FieldBoosts::default(), guard)?;
+            let answerer = hybrid_over(plain, &embedder, &slots, DENSE_WEIGHT)?;
+            print_row(
+                &format!("BM25 + dense (weight {DENSE_WEIGHT}), {name}"),
+                &score(&answerer, &pages, &eval)?,
+            );
+        }
     }
     Ok(())
 }

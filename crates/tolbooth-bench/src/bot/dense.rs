@@ -46,7 +46,21 @@ pub fn hybrid(
     slots: &[(Slot, Vec<f32>)],
     weight: f32,
 ) -> anyhow::Result<Answerer> {
-    let plain = answerer(pages, FieldBoosts::default())?;
+    hybrid_over(
+        answerer(pages, FieldBoosts::default())?,
+        embedder,
+        slots,
+        weight,
+    )
+}
+
+/// `plain` (a BM25 answerer) with the dense half added.
+pub fn hybrid_over(
+    plain: Answerer,
+    embedder: &Arc<Embedder>,
+    slots: &[(Slot, Vec<f32>)],
+    weight: f32,
+) -> anyhow::Result<Answerer> {
     let vectors = DenseIndex::new(plain.index(), embedder.dims(), slots.to_vec())?;
     Ok(plain
         .with_dense(Dense {

@@ -5,6 +5,7 @@
 //! time, answer latency at 10,000 passages).
 
 mod blind;
+mod case_train;
 mod dense;
 mod eval;
 mod govuk;
@@ -23,13 +24,24 @@ use tolbooth_bot::CaseGuard;
 use tolbooth_domain::bot::knowledge::KbPage;
 
 pub use blind::run_blind;
+pub use case_train::train_case;
 pub use dense::{run_dense, run_dense_demo, run_dense_govuk};
 
 pub fn answerer(pages: &[KbPage], boosts: FieldBoosts) -> anyhow::Result<Answerer> {
+    guarded(pages, boosts, CaseGuard::new(&[])?)
+}
+
+/// The answerer with a case guard of the caller's (the patterns alone, to
+/// compare).
+pub fn guarded(
+    pages: &[KbPage],
+    boosts: FieldBoosts,
+    guard: CaseGuard,
+) -> anyhow::Result<Answerer> {
     let index = KnowledgeIndex::build(pages, &[], boosts)?;
     Ok(Answerer::new(
         index,
-        CaseGuard::new(&[])?,
+        guard,
         Thresholds::default(),
         Wording::default(),
     ))
@@ -97,6 +109,15 @@ pub fn run_demo(repo: &Path, sweep: bool) -> anyhow::Result<()> {
         );
     }
     report_declines("BM25", answerer(&pages, FieldBoosts::default())?, &eval)?;
+    report_declines(
+        "BM25, case patterns alone",
+        guarded(
+            &pages,
+            FieldBoosts::default(),
+            CaseGuard::patterns_only(&[])?,
+        )?,
+        &eval,
+    )?;
     Ok(())
 }
 

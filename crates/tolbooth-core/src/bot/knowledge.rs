@@ -269,7 +269,11 @@ impl KnowledgeBase {
     pub async fn answerer(&self) -> Result<Answerer, ChatbotError> {
         let pages = self.store.knowledge_pages().await?;
         let phrasings = self.store.phrasings().await?;
-        let guard = CaseGuard::new(&self.config.case_patterns)?;
+        let guard = if self.config.case_model {
+            CaseGuard::new(&self.config.case_patterns)?
+        } else {
+            CaseGuard::patterns_only(&self.config.case_patterns)?
+        };
         let vectors = match &self.embedder {
             Some(embedder) => Some((
                 embedder.clone(),

