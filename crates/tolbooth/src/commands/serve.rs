@@ -129,6 +129,7 @@ fn print_demo_welcome(config: &Config, services: &Services, base: &str, logins: 
     println!("  One-time passwords must be changed at first sign-in; the administrator");
     println!("  then sets up an authenticator app (required for that role). Operators");
     println!("  choose \"Set me available\" in Live chat before visitors are offered a person.");
+    println!("  The supervisor has the Dashboard and Past chats.");
     println!(
         "  Data is kept in {}. Press Ctrl-C to stop.",
         config.data_dir.display()
