@@ -46,7 +46,7 @@ impl Address {
         Self {
             // What may follow a street: ", Town" and/or a postcode.
             tail: regex(
-                r"(?i)^(?:,?\s*(?:[a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}][a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}'\-]*)(?:\s+[a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}][a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}'\-]*){0,2})?,?\s*(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})(?-u:\b)",
+                r"(?i)^(?:,?\s*(?:[a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}][a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}'\-]*)(?:\s+[a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}][a-zA-Z\x{C0}-\x{24F}\x{1E00}-\x{1EFF}'\-]*){0,2}){0,2},?\s*(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s{0,2}\d[abd-hjlnp-uw-z]{2})(?-u:\b)",
             ),
         }
     }
@@ -74,10 +74,11 @@ impl Address {
         named_houses(scan, out);
     }
 
-    /// Extends an address ending at `end` over a following town and
-    /// postcode, or a comma and a capitalised town.
+    /// Extends an address ending at `end` over a following town (or a
+    /// district and a town) and postcode, or a comma and a capitalised
+    /// town.
     fn extend(&self, text: &str, end: usize) -> usize {
-        let window_end = floor_boundary(text, (end + 60).min(text.len()));
+        let window_end = floor_boundary(text, (end + 80).min(text.len()));
         let Some(rest) = text.get(end..window_end) else {
             return end;
         };
@@ -211,13 +212,45 @@ fn house_before(before: &str) -> Option<usize> {
         end = segment_start - 1;
     }
     // parts[0] is the town (or street) next to the postcode; a house name
-    // must stand before it.
+    // must stand before it: a part that names a house or a flat, or any
+    // part just before a street ("Bryn Awel, Ffordd Glan Môr, Pwllheli").
     parts
         .iter()
+        .enumerate()
         .skip(1)
         .rev()
-        .find(|(_, seg)| is_house_name(seg))
-        .map(|(at, _)| *at)
+        .find(|(k, (_, seg))| {
+            // A numbered street next to it is the street patterns' find.
+            let next_unnumbered = parts[k - 1].1.bytes().all(|b| !b.is_ascii_digit());
+            is_house_name(seg)
+                || (next_unnumbered && (is_flat(seg) || (*k >= 2 && is_street(parts[k - 1].1))))
+        })
+        .map(|(_, (at, _))| *at)
+}
+
+/// Words that begin a street's name in Welsh and Gaelic.
+const STREET_FIRST: &[&str] = &[
+    "heol", "ffordd", "stryd", "lôn", "lon", "cae", "maes", "rhodfa", "clos", "sràid", "sraid",
+    "rathad",
+];
+
+/// Whether a part is a street: it begins with a Welsh or Gaelic street
+/// word or ends with a street type.
+fn is_street(segment: &str) -> bool {
+    let words = place_words(segment);
+    let lower = |w: &str| w.trim_end_matches('.').to_lowercase();
+    let first = words.first().map(|(_, w)| lower(w)).unwrap_or_default();
+    let last = words.last().map(|(_, w)| lower(w)).unwrap_or_default();
+    words.len() >= 2
+        && (STREET_FIRST.contains(&first.as_str()) || STREET_TYPES.split('|').any(|t| t == last))
+}
+
+/// Whether a part is a flat: "Flat 12", "Fflat 3B".
+fn is_flat(segment: &str) -> bool {
+    let words = place_words(segment);
+    matches!(words.as_slice(), [(_, first), (_, number)]
+        if ["flat", "fflat", "apartment"].contains(&first.to_lowercase().as_str())
+            && number.bytes().any(|b| b.is_ascii_digit()))
 }
 
 /// The trailing run of a segment's words that may belong to a place name
@@ -311,6 +344,29 @@ mod tests {
             found("send it to 3 The Crescent, Falkirk please"),
             vec!["3 The Crescent, Falkirk"]
         );
+        assert_eq!(
+            found("we're at 3 Glebe Close, Little Haddon, Norwich NR14 8QT now"),
+            vec!["3 Glebe Close, Little Haddon, Norwich NR14 8QT"]
+        );
+    }
+
+    #[test]
+    fn a_house_or_flat_before_a_street_and_town() {
+        let all = |text: &str| {
+            let mut out = Vec::new();
+            Address::new().find(&crate::detect::scan::scan_for_tests(text), &mut out);
+            out.iter()
+                .map(|f| text[f.start..f.end].to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert!(all("Bryn Awel, Ffordd Glan Môr, Pwllheli LL53 5RE")
+            .contains(&"Bryn Awel, Ffordd Glan Môr, Pwllheli LL53 5RE".to_owned()));
+        assert!(all("its Flat 12, Tŷ Glas, Ffordd Penrhos, Bangor LL57 2DG")
+            .contains(&"Flat 12, Tŷ Glas, Ffordd Penrhos, Bangor LL57 2DG".to_owned()));
+        // A street and its town alone are not a house's address.
+        assert!(!all("Princes Street, Edinburgh EH2 2PR")
+            .iter()
+            .any(|f| f.starts_with("Princes")));
     }
 
     #[test]

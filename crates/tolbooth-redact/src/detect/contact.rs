@@ -23,6 +23,50 @@ pub(crate) struct Contact {
     /// "postcode" before a postcode typed with odd spacing.
     postcode_cue: Regex,
     postcode_loose: Regex,
+    /// A phone number spelled out: "oh seven seven double oh nine ...".
+    spelled: Regex,
+}
+
+/// The digits a spelled-out word stands for.
+fn digit_word(word: &str) -> Option<char> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "oh" | "o" | "zero" | "nought" => '0',
+        "one" => '1',
+        "two" => '2',
+        "three" => '3',
+        "four" => '4',
+        "five" => '5',
+        "six" => '6',
+        "seven" => '7',
+        "eight" => '8',
+        "nine" => '9',
+        w if w.len() == 1 => w.chars().next().filter(char::is_ascii_digit)?,
+        _ => return None,
+    })
+}
+
+/// The digits of a spelled-out number ("double oh" is "00").
+fn spelled_digits(s: &str) -> String {
+    let mut out = String::new();
+    let mut repeat = 1;
+    for w in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        match w.to_ascii_lowercase().as_str() {
+            "double" => repeat = 2,
+            "triple" => repeat = 3,
+            _ => {
+                if w.bytes().all(|b| b.is_ascii_digit()) && w.len() > 1 {
+                    out.push_str(w);
+                } else if let Some(d) = digit_word(w) {
+                    out.extend(std::iter::repeat_n(d, repeat));
+                }
+                repeat = 1;
+            }
+        }
+    }
+    out
 }
 
 const AT: &str = r"(?:\s*[\(\[\{]\s*at\s*[\)\]\}]\s*|\s+at\s+)";
@@ -36,6 +80,9 @@ impl Contact {
         // it now, so that the first message redacted is not the slow one.
         is_phone_number("+353 1 234 5678");
         Self {
+            spelled: regex(
+                r"(?i)(?-u:\b)(?:oh|zero|nought|0)(?:[\s,.\-]{1,3}(?:oh|zero|nought|one|two|three|four|five|six|seven|eight|nine|double|triple|\d{1,5})(?-u:\b)){6,20}",
+            ),
             email: regex(
                 r"(?i)[a-z0-9](?:[a-z0-9._%+\-]*[a-z0-9_%+\-])?@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)*\.[a-z]{2,24}",
             ),
@@ -106,6 +153,13 @@ impl Contact {
                 find_numbers_in(text, &fixed, m.start(), out);
             } else {
                 find_numbers_in(text, span, m.start(), out);
+            }
+        }
+        for m in scan.triggered(Trigger::SpelledDigits, &self.spelled) {
+            let digits = spelled_digits(m.as_str());
+            let spelled = m.as_str().bytes().any(|b| b.is_ascii_alphabetic());
+            if spelled && (10..=11).contains(&digits.len()) && is_phone_number(&digits) {
+                out.push(Finding::new(m.start(), m.end(), Category::Phone));
             }
         }
     }
@@ -330,6 +384,20 @@ mod tests {
         out.iter()
             .map(|f| (text[f.start..f.end].to_owned(), f.category))
             .collect()
+    }
+
+    #[test]
+    fn phone_numbers_spelled_out() {
+        let text = "oh seven seven double oh nine double oh three eight one is my number";
+        let found = cats(text);
+        assert_eq!(
+            found,
+            vec![(
+                "oh seven seven double oh nine double oh three eight one".to_owned(),
+                Category::Phone
+            )]
+        );
+        assert!(cats("oh no, one two three weeks").is_empty());
     }
 
     #[test]

@@ -18,17 +18,27 @@ pub(crate) struct BirthDates {
     born_in_year: Regex,
 }
 
-const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ionawr|chwefror|mawrth|ebrill|mai|mehefin|gorffennaf|awst|medi|hydref|tachwedd|rhagfyr)";
+const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ionawr|chwefror|mawrth|ebrill|mai|mehefin|gorffennaf|awst|medi|hydref|tachwedd|rhagfyr|(?:an\s+t-|an\s+|am\s+)?(?:faoilleach|faoilteach|gearran|m[aà]rt|giblean|c[eè]itean|[oò]gmhios|iuchar|l[uù]nastal|sultain|d[aà]mhair|samhain|d[uù]bhlachd))";
+
+/// A day written as an ordinal word ("the twenty third").
+const DAY_WORD: &str = r"(?:(?:twenty|thirty)[\s-]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)";
+
+/// A year written in words ("nineteen seventy one", "two thousand and
+/// twelve").
+const YEAR_WORDS: &str = r"(?:(?:nineteen|twenty)\s+(?:hundred\s+and\s+)?(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|oh[\s-](?:one|two|three|four|five|six|seven|eight|nine)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+and)?(?:\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five))?))?)";
 
 impl BirthDates {
     pub(crate) fn new() -> Self {
         Self {
             cue: regex(
-                r"(?i)(?-u:\b)(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday(?:\s+is)?|bday|b'day|dyddiad\s+geni|ceann-l[aà]\s+breith)(?-u:\b)",
+                r"(?i)(?-u:\b)(?:d\.?\s?o\.?\s?b\.?|dates?\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday(?:\s+is)?|bday|b'day|dyddiad\s+geni|(?:fy\s+n|ei\s+)?g?eni|[gn]?anwyd|[pbm]en-?blwydd|ceann-l[aà]\s+breith|latha\s+breith|rugadh)(?-u:\b)",
             ),
             born_in_year: regex(r"(?i)(?-u:\b)born\s+in\s+(?:19|20)\d{2}(?-u:\b)"),
+            // Up to three words may come between the cue and the date
+            // ("born at home on", "mine's", "it should be"); "the" before
+            // a date goes with it.
             date: regex(&format!(
-                r"(?i)^\W{{0,6}}(?:(?:on|is|was|the)\s+){{0,2}}(\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:\d{{4}}|\d{{2}})|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|\d{{4}}-\d{{2}}-\d{{2}})(?-u:\b)"
+                r"(?i)^\W{{0,6}}(?:[\p{{L}}'’]+\W{{1,3}}){{0,3}}?((?:the\s+)?(?:\d{{1,2}}\s?[/.\-]\s?\d{{1,2}}\s?[/.\-]\s?(?:\d{{4}}|\d{{2}})|\d{{1,2}}(?:st|nd|rd|th|af|ydd|edd|fed|ed|mh)?\s+(?:(?:of|o|den|de)\s+)?{MONTH}\.?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+(?:\d{{4}}|'?\d{{2}}))?|\d{{4}}-\d{{2}}-\d{{2}}|{DAY_WORD}\s+(?:(?:of|o)\s+)?{MONTH}(?:,?\s+(?:{YEAR_WORDS}|\d{{4}}))?))(?-u:\b)"
             )),
         }
     }
@@ -36,7 +46,7 @@ impl BirthDates {
     pub(crate) fn find(&self, scan: &Scan, out: &mut Vec<Finding>) {
         let text = scan.text;
         for cue in scan.triggered(Trigger::BirthCue, &self.cue) {
-            let end = floor_boundary(text, cue.end() + 48);
+            let end = floor_boundary(text, cue.end() + 72);
             let Some(after) = text.get(cue.end()..end) else {
                 continue;
             };
@@ -75,13 +85,42 @@ mod tests {
         assert_eq!(found("D.O.B: 3.7.87"), vec!["3.7.87"]);
         assert_eq!(
             found("I was born on the 3rd of March 1987"),
-            vec!["3rd of March 1987"]
+            vec!["the 3rd of March 1987"]
         );
         assert_eq!(
             found("date of birth - March 3, 1987"),
             vec!["March 3, 1987"]
         );
         assert_eq!(found("she was born in 2011"), vec!["2011"]);
+    }
+
+    #[test]
+    fn birth_dates_in_words_and_in_welsh_and_gaelic() {
+        assert_eq!(
+            found("i was born on the twenty third of march nineteen seventy one ok"),
+            vec!["the twenty third of march nineteen seventy one"]
+        );
+        assert_eq!(
+            found("Ges i fy ngeni ar 17 Hydref 1979"),
+            vec!["17 Hydref 1979"]
+        );
+        assert_eq!(
+            found("Rugadh mi air 12mh den Dùbhlachd 1955, agus"),
+            vec!["12mh den Dùbhlachd 1955"]
+        );
+        assert_eq!(
+            found("born 11 An t-Sultain 2011, needs"),
+            vec!["11 An t-Sultain 2011"]
+        );
+        assert_eq!(
+            found("our baby was born at home on 02/10/2024, how"),
+            vec!["02/10/2024"]
+        );
+        assert_eq!(
+            found("ei ben-blwydd e yw 19 Tachwedd 1988"),
+            vec!["19 Tachwedd 1988"]
+        );
+        assert_eq!(found("born 3rd o March 1941"), vec!["3rd o March 1941"]);
     }
 
     #[test]

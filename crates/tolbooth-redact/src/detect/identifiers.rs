@@ -45,7 +45,7 @@ impl Identifiers {
                 40,
                 &["nhs", "chi", "health number", "patient"],
             );
-            if !cue && is_phone_number(m.as_str()) {
+            if !cue && (is_phone_number(m.as_str()) || after_country_code(text, m.start())) {
                 continue;
             }
             out.push(Finding::new(m.start(), m.end(), Category::NhsNumber));
@@ -75,24 +75,32 @@ impl Identifiers {
                 } else {
                     m.start()
                 };
-                sort_codes.push(m.end());
+                sort_codes.push((start, m.end()));
                 out.push(Finding::new(start, m.end(), Category::BankAccount));
             }
         }
         for m in scan.near(Near::AccountNumber) {
             let near_sort_code = sort_codes
                 .iter()
-                .any(|&e| e <= m.start() && m.start() - e <= 40);
+                .find(|&&(_, e)| e <= m.start() && m.start() - e <= 40);
             let cued = cue_before(text, m.start(), 30, &["account", "acc no", "acct", "a/c"]);
             // "my council tax account ref is 40023871" is not a bank's.
             let not_a_bank = cue_before(text, m.start(), 40, NOT_A_BANK_ACCOUNT);
-            if near_sort_code || (cued && !not_a_bank) {
+            if let Some(&(sort_start, _)) = near_sort_code {
+                // The sort code, the account number and what lies between
+                // ("acc", "account no") go as one.
+                out.push(Finding::new(sort_start, m.end(), Category::BankAccount));
+            } else if cued && !not_a_bank {
                 out.push(Finding::new(m.start(), m.end(), Category::BankAccount));
             }
         }
         for m in scan.near(Near::Iban) {
-            if iban_ok(m.as_str()) {
-                out.push(Finding::new(m.start(), m.end(), Category::BankAccount));
+            if let Some(len) = iban_at(m.as_str()) {
+                out.push(Finding::new(
+                    m.start(),
+                    m.start() + len,
+                    Category::BankAccount,
+                ));
             }
         }
     }
@@ -111,6 +119,16 @@ const NOT_A_BANK_ACCOUNT: &[&str] = &[
     "library",
     "housing benefit",
 ];
+
+/// Whether a country calling code ("+44 ", "0044") stands just before
+/// `pos`: the digits after it are a phone number's, whatever else they
+/// pass.
+fn after_country_code(text: &str, pos: usize) -> bool {
+    let before = text.get(..pos).unwrap_or_default().trim_end();
+    let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = &before[..before.len() - digits];
+    (1..=3).contains(&digits) && rest.ends_with('+') || (digits == 4 && before.ends_with("0044"))
+}
 
 fn digits_of(s: &str) -> Vec<u32> {
     s.chars().filter_map(|c| c.to_digit(10)).collect()
@@ -154,20 +172,77 @@ pub(crate) fn luhn_ok(d: &[u32]) -> bool {
     d.len() >= 12 && sum % 10 == 0
 }
 
-fn iban_ok(s: &str) -> bool {
-    let compact: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    if compact.len() != 22 {
-        return false;
+/// IBAN lengths by country (ISO 13616 registry), for the countries whose
+/// accounts UK residents most often hold.
+const IBAN_LENGTHS: &[(&str, usize)] = &[
+    ("AD", 24),
+    ("AT", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("CH", 21),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DK", 18),
+    ("EE", 20),
+    ("ES", 24),
+    ("FI", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GI", 23),
+    ("GR", 27),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IS", 26),
+    ("IT", 27),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("MT", 31),
+    ("NL", 18),
+    ("NO", 15),
+    ("PL", 28),
+    ("PT", 25),
+    ("RO", 24),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+];
+
+/// The byte length of the IBAN at the start of `s` (spaces allowed between
+/// characters), if its country's length and mod-97 check hold. The
+/// candidate may run on into the words after it.
+fn iban_at(s: &str) -> Option<usize> {
+    let country = s.get(..2)?.to_ascii_uppercase();
+    let &(_, len) = IBAN_LENGTHS.iter().find(|(c, _)| *c == country)?;
+    let mut compact = String::with_capacity(len);
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if !c.is_ascii_alphanumeric() {
+            return None;
+        }
+        compact.push(c.to_ascii_uppercase());
+        end = i + 1;
+        if compact.len() == len {
+            break;
+        }
     }
-    let (head, tail) = compact.split_at(4);
+    // The IBAN must end at a word's end, not inside one.
+    let at_word_end = s[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+    (compact.len() == len && at_word_end && iban_ok(&compact)).then_some(end)
+}
+
+/// The mod-97 check of a compact IBAN.
+fn iban_ok(compact: &str) -> bool {
+    let (head, tail) = compact.split_at(4.min(compact.len()));
     let mut rem: u64 = 0;
     for c in tail.chars().chain(head.chars()) {
         let v = match c.to_digit(36) {
-            Some(v) => v as u64,
+            Some(v) => u64::from(v),
             None => return false,
         };
         rem = if v >= 10 {
@@ -251,12 +326,43 @@ mod tests {
             "{f:?}"
         );
         assert!(
-            f.contains(&("12345678".into(), Category::BankAccount)),
+            f.contains(&("20-00-00 account 12345678".into(), Category::BankAccount)),
             "{f:?}"
         );
         assert_eq!(found("the meeting is 12-03-24"), vec![]);
         assert_eq!(found("ref 12345678"), vec![]);
         assert!(found("GB82 WEST 1234 5698 7654 32")
+            .iter()
+            .any(|(_, c)| *c == Category::BankAccount));
+    }
+
+    #[test]
+    fn a_number_after_a_country_code_is_not_an_nhs_number() {
+        assert_eq!(found("ring me on +44 161 496 0259? evenings"), vec![]);
+        assert_eq!(
+            found("nhs no 161 496 0259"),
+            vec![("161 496 0259".into(), Category::NhsNumber)]
+        );
+    }
+
+    #[test]
+    fn ibans_of_other_countries_by_their_lengths() {
+        for iban in [
+            "IE29 AIBK 9311 5212 3456 78",
+            "DE89 3704 0044 0532 0130 00",
+            "FR14 2004 1010 0505 0001 3M02 606",
+            "NL91 ABNA 0417 1643 00",
+            "ES91 2100 0418 4502 0005 1332",
+        ] {
+            let text = format!("pay it to {iban} can you");
+            assert_eq!(
+                found(&text),
+                vec![(iban.to_owned(), Category::BankAccount)],
+                "{iban}"
+            );
+        }
+        // One character changed: the check fails.
+        assert!(!found("pay it to DE89 3704 0044 0532 0130 01 ok")
             .iter()
             .any(|(_, c)| *c == Category::BankAccount));
     }

@@ -50,7 +50,7 @@ impl Near {
         match self {
             Near::Phone => r"(?:\+\s?\(?|\(0|(?-u:\b)[0Oo])[\d()\-.\s/]{8,24}\d",
             Near::Postcode => {
-                r"(?i)(?-u:\b)(?:gir\s?0aa|(?:[a-pr-uwyz]\d{1,2}|[a-pr-uwyz][a-hk-y]\d{1,2}|[a-pr-uwyz]\d[a-hjkpstuw]|[a-pr-uwyz][a-hk-y]\d[abehmnprvwxy])\s?\d[abd-hjlnp-uw-z]{2})(?-u:\b)"
+                r"(?i)(?-u:\b)(?:gir\s?0aa|(?:[a-pr-uwyz]\d{1,2}|[a-pr-uwyz][a-hk-y]\d{1,2}|[a-pr-uwyz]\d[a-hjkpstuw]|[a-pr-uwyz][a-hk-y]\d[abehmnprvwxy])\s{0,2}\d[abd-hjlnp-uw-z]{2})(?-u:\b)"
             }
             Near::Ipv4 => r"(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)",
             Near::NiNumber => {
@@ -62,9 +62,9 @@ impl Near {
                 r"(?-u:\b)\d{2}[\s\-.]\d{2}[\s\-.]\d{2}(?-u:\b)|(?i:sort\s*code\W{0,3})\d{6}(?-u:\b)"
             }
             Near::AccountNumber => ACCOUNT_NUMBER,
-            Near::Iban => r"(?i)(?-u:\b)gb\d{2}\s?[a-z]{4}(?:\s?\d){14}(?-u:\b)",
+            Near::Iban => r"(?i)(?-u:\b)[a-z]{2}\d{2}(?:\s?[a-z0-9]){11,30}",
             Near::HousePostcode => {
-                r"(?i)(?-u:\b)[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2}(?-u:\b)"
+                r"(?i)(?-u:\b)[a-pr-uwyz][a-hk-y]?\d[a-z\d]?\s{0,2}\d[abd-hjlnp-uw-z]{2}(?-u:\b)"
             }
         }
     }

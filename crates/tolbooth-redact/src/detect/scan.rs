@@ -58,9 +58,11 @@ pub(crate) enum Trigger {
     BirthCue,
     /// "postcode": a postcode typed with odd spacing may follow.
     PostcodeCue,
+    /// "oh", "double", "zero": a phone number may be spelled out.
+    SpelledDigits,
 }
 
-const TRIGGER_KINDS: usize = 6;
+const TRIGGER_KINDS: usize = 7;
 
 impl Trigger {
     fn index(self) -> usize {
@@ -71,6 +73,7 @@ impl Trigger {
             Trigger::Condition => 3,
             Trigger::BirthCue => 4,
             Trigger::PostcodeCue => 5,
+            Trigger::SpelledDigits => 6,
         }
     }
 
@@ -83,6 +86,7 @@ impl Trigger {
             Trigger::Condition => (start.saturating_sub(64), end + 8),
             Trigger::BirthCue => (start.saturating_sub(16), end + 72),
             Trigger::PostcodeCue => (start, end + 40),
+            Trigger::SpelledDigits => (start.saturating_sub(8), end + 160),
         }
     }
 }
@@ -156,6 +160,13 @@ const TRIGGERS: &[(&str, &[Trigger])] = &[
     ("bday", &[Trigger::BirthCue]),
     ("b'day", &[Trigger::BirthCue]),
     ("geni", &[Trigger::BirthCue]),
+    ("oh ", &[Trigger::SpelledDigits]),
+    ("zero", &[Trigger::SpelledDigits]),
+    ("nought", &[Trigger::SpelledDigits]),
+    ("eni", &[Trigger::BirthCue]),
+    ("anwyd", &[Trigger::BirthCue]),
+    ("blwydd", &[Trigger::BirthCue]),
+    ("rugadh", &[Trigger::BirthCue]),
     ("breith", &[Trigger::BirthCue]),
     ("post code", &[Trigger::PostcodeCue]),
     ("postcode", &[Trigger::PostcodeCue]),
