@@ -11,7 +11,8 @@ Presidio runs its pattern recognizers on a blank spaCy pipeline (no spaCy
 model can be downloaded here, so it has no named-entity recognition), with
 the UK recognizers switched on and GB as the phone region. scrubadub runs
 with the en_GB locale and every detector that needs no model or network.
-Tolbooth runs through its command line (`tolbooth redact --jsonl`), so its
+Tolbooth runs through its command line (`tolbooth redact --jsonl`, the
+thorough path, and with `--fast`, the fast one), so its
 throughput here includes reading and writing JSON (and is measured on each
 batch 25 times over, less the command's start-up); `cargo bench -p
 tolbooth-redact` measures the engine alone.
@@ -151,9 +152,9 @@ def totals(counts, group):
 
 # --- The three engines ---------------------------------------------------
 
-def tolbooth_findings(binary, texts):
+def tolbooth_findings(binary, texts, extra=()):
     lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts))
-    out = subprocess.run([binary, "redact", "--jsonl"], input=lines.encode(),
+    out = subprocess.run([binary, "redact", "--jsonl", *extra], input=lines.encode(),
                          capture_output=True, check=True).stdout.decode()
     result = [[] for _ in texts]
     for line in out.splitlines():
@@ -162,13 +163,13 @@ def tolbooth_findings(binary, texts):
     return result
 
 
-def tolbooth_seconds(binary, texts):
+def tolbooth_seconds(binary, texts, extra=()):
     """Wall time of the command on `texts`, less its start-up (the same
     command on one short text)."""
     def run(batch):
         lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(batch))
         start = time.perf_counter()
-        subprocess.run([binary, "redact", "--jsonl"], input=lines.encode(),
+        subprocess.run([binary, "redact", "--jsonl", *extra], input=lines.encode(),
                        capture_output=True, check=True)
         return time.perf_counter() - start
     startup = min(run(["call 07700 900123 or +353 1 234 5678"]) for _ in range(3))
@@ -273,6 +274,7 @@ def main():
     texts = [t for t, _ in messages]
     engines = [
         ("Tolbooth", None),
+        ("Tolbooth (fast)", ("--fast",)),
         ("Presidio (patterns, blank spaCy, UK on)", presidio_engine()),
         ("scrubadub (en_GB)", scrubadub_engine()),
     ]
@@ -285,6 +287,7 @@ def main():
     per_category = {}
     for name, find in engines:
         found = (tolbooth_findings(args.tolbooth, texts) if find is None
+                 else tolbooth_findings(args.tolbooth, texts, find) if isinstance(find, tuple)
                  else [find(t) for t in texts])
         counts, names, kept, other = score(messages, found)
         per_category[name] = counts
@@ -310,13 +313,15 @@ def main():
     rates = {}
     for name, find in engines:
         row = []
+        tolbooth = find is None or isinstance(find, tuple)
         for batch in sets:
-            if find is None:
+            if tolbooth:
                 # Enough input that the command's start-up is small beside
                 # the work: the same transcripts, 25 times over.
                 batch = batch * 25
             size = sum(len(t.encode()) for t in batch)
-            took = tolbooth_seconds(args.tolbooth, batch) if find is None else seconds(find, batch)
+            took = (tolbooth_seconds(args.tolbooth, batch, find or ()) if tolbooth
+                    else seconds(find, batch))
             row.append(size / 1e6 / took)
         rates[name] = row
         print(f"| {name} | " + " | ".join(f"{r:.3f}" for r in row) + " |")
@@ -326,7 +331,7 @@ def main():
         print("| Tolbooth engine (cargo bench, in process) | "
               + " | ".join(f"{r:.3f}" for r in engine) + " |")
     for ours in [n for n in ("Tolbooth", "Tolbooth engine") if n in rates]:
-        for name, _ in engines[1:]:
+        for name, _ in engines[2:]:
             print(f"\n{ours} / {name}: " + ", ".join(
                 f"{b / r:.0f}x" for b, r in zip(rates[ours], rates[name])))
 
@@ -341,7 +346,8 @@ def engine_bench():
     except (OSError, subprocess.CalledProcessError) as e:
         print(f"\n(cargo bench did not run: {e})")
         return None
-    rows = [line.split("|") for line in out.splitlines() if line.startswith("| chat transcript")]
+    rows = [line.split("|") for line in out.splitlines()
+            if line.startswith("| thorough | chat transcript")]
     return [float(cells[-2]) for cells in rows[:3]]
 
 

@@ -88,6 +88,13 @@ enum Command {
         server_core: String,
         #[arg(long, default_value = "1")]
         generator_core: String,
+        /// Redaction paths to sweep with, each on a fresh database:
+        /// thorough, fast (repeatable; the default is the server's).
+        #[arg(long, default_values = ["thorough"])]
+        redaction: Vec<String>,
+        /// Throughput only: skip the live chat latency runs.
+        #[arg(long)]
+        no_latency: bool,
     },
     /// The chatbot's retrieval quality and speed on public data sets.
     Bot {
@@ -187,6 +194,8 @@ fn main() -> anyhow::Result<()> {
             batch_size,
             server_core,
             generator_core,
+            redaction,
+            no_latency,
         } => {
             pin_to(&generator_core);
             runtime.block_on(sweep::run(sweep::Options {
@@ -199,6 +208,8 @@ fn main() -> anyhow::Result<()> {
                 seconds,
                 batch_size,
                 server_core,
+                redaction,
+                no_latency,
             }))
         }
         Command::Run {

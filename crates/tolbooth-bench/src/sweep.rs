@@ -29,6 +29,11 @@ pub struct Options {
     pub seconds: f64,
     pub batch_size: u32,
     pub server_core: String,
+    /// The redaction paths to sweep with (`retention.redaction`), each on a
+    /// database of its own, in the order given.
+    pub redaction: Vec<String>,
+    /// Skip the live chat latency runs.
+    pub no_latency: bool,
 }
 
 fn ms(ns: u64) -> f64 {
@@ -42,11 +47,13 @@ fn sweep(
     url: &str,
     core: &str,
     batch: u32,
+    redaction: &str,
 ) -> anyhow::Result<(serde_json::Value, Duration)> {
     let mut cmd = std::process::Command::new("taskset");
     cmd.args(["-c", core]).arg(tolbooth_bin()?);
     env_for(&mut cmd, data, url);
     cmd.env("TOLBOOTH_RETENTION__BATCH_SIZE", batch.to_string())
+        .env("TOLBOOTH_RETENTION__REDACTION", redaction)
         .args(["retention", "run", "--force", "--json"]);
     let started = Instant::now();
     let out = cmd.output()?;
@@ -76,8 +83,8 @@ fn db_bytes(dir: &std::path::Path) -> u64 {
 }
 
 pub async fn run(o: Options) -> anyhow::Result<()> {
-    println!("| target | chats | messages | seed s | sweep s | chats/s | extracted | deleted | IP addresses | files before → after MB |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    println!("| target | redaction | chats | messages | seed s | sweep s | chats/s | extracted | deleted | IP addresses | files before → after MB |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     let mut latency_rows = Vec::new();
     for t in &o.targets {
         let (kind, backend) = match t.as_str() {
@@ -85,10 +92,17 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             "postgres" => (Kind::Postgres, Backend::Postgres),
             other => bail!("unknown target {other:?}"),
         };
-        // Throughput on a database of its own.
-        let data = tempfile::tempdir()?;
-        throughput(&o, kind, backend, data.path()).await?;
-        latency_rows.push(live_latency(&o, kind).await?);
+        // Throughput on a database of its own, per redaction path.
+        for redaction in &o.redaction {
+            let data = tempfile::tempdir()?;
+            throughput(&o, kind, backend, data.path(), redaction).await?;
+        }
+        if !o.no_latency {
+            latency_rows.push(live_latency(&o, kind).await?);
+        }
+    }
+    if o.no_latency {
+        return Ok(());
     }
     println!();
     println!("| target | live msg/s | p50 ms quiet / sweeping | p99 ms quiet / sweeping | max ms quiet / sweeping | p99 ratio | the server's sweep |");
@@ -106,6 +120,7 @@ async fn throughput(
     kind: Kind,
     backend: Backend,
     data: &std::path::Path,
+    redaction: &str,
 ) -> anyhow::Result<()> {
     let (db, url) = match backend {
         Backend::Sqlite => (
@@ -125,7 +140,7 @@ async fn throughput(
     seed::settle(&url).await?;
     let before = db_bytes(data);
     eprintln!("{}: sweeping...", kind.name());
-    let (counts, took) = sweep(data, &url, &o.server_core, o.batch_size)?;
+    let (counts, took) = sweep(data, &url, &o.server_core, o.batch_size, redaction)?;
     let after = db_bytes(data);
     let deleted = counts["chats_deleted"].as_u64().unwrap_or(0);
     if deleted != o.chats as u64 || counts["chats_extracted"].as_u64() != Some(o.chats as u64) {
@@ -135,7 +150,7 @@ async fn throughput(
         );
     }
     println!(
-        "| {} | {} | {} | {:.1} | {:.1} | {:.0} | {} | {} | {} | {} |",
+        "| {} | {redaction} | {} | {} | {:.1} | {:.1} | {:.0} | {} | {} | {} | {} |",
         kind.name(),
         o.chats,
         o.chats * o.messages,

@@ -127,26 +127,33 @@ fn mb_per_s(bytes: usize, d: Duration) -> f64 {
 }
 
 fn main() {
-    let r = Redactor::new();
     let messages = corpus_messages();
     let chat = chat_source(&messages);
     let dense = dense_source(&messages);
+    let paths = [
+        ("fast", Redactor::new()),
+        ("thorough", Redactor::thorough()),
+    ];
     // Warm up: the phone metadata loads on first use, and the regex
     // engines build their states lazily.
-    for _ in 0..3 {
-        black_box(r.find(&sized(&chat, 100_000)));
-        black_box(r.find(&sized(&dense, 100_000)));
+    for (_, r) in &paths {
+        for _ in 0..3 {
+            black_box(r.find(&sized(&chat, 100_000)));
+            black_box(r.find(&sized(&dense, 100_000)));
+        }
     }
-    println!("| input | size | transcripts | median | p99 | MB/s (median) |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    println!("| path | input | size | transcripts | median | p99 | MB/s (median) |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
     for (label, source) in [("chat transcript", &chat), ("dense", &dense)] {
         for (size, count, rounds) in [(1_000, 500, 10), (10_000, 100, 5), (100_000, 20, 5)] {
             let texts = transcripts(source, size, count);
-            let (median, p99) = time_each(&r, &texts, rounds);
-            println!(
-                "| {label} | {size} B | {count} | {median:.2?} | {p99:.2?} | {:.1} |",
-                mb_per_s(size, median)
-            );
+            for (path, r) in &paths {
+                let (median, p99) = time_each(r, &texts, rounds);
+                println!(
+                    "| {path} | {label} | {size} B | {count} | {median:.2?} | {p99:.2?} | {:.1} |",
+                    mb_per_s(size, median)
+                );
+            }
         }
     }
     let worst: [(&str, String); 6] = [
@@ -160,34 +167,38 @@ fn main() {
             "my son has asthma and ".repeat(4_546),
         ),
     ];
-    println!("\n| worst case | size | median | p99 | MB/s (median) |");
-    println!("| --- | ---: | ---: | ---: | ---: |");
-    for (label, text) in worst {
-        let (median, p99) = time(20, || {
-            black_box(r.find(black_box(&text)));
-        });
-        println!(
-            "| {label} | {} B | {median:.2?} | {p99:.2?} | {:.1} |",
-            text.len(),
-            mb_per_s(text.len(), median)
-        );
+    println!("\n| path | worst case | size | median | p99 | MB/s (median) |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: |");
+    for (label, text) in &worst {
+        for (path, r) in &paths {
+            let (median, p99) = time(20, || {
+                black_box(r.find(black_box(text)));
+            });
+            println!(
+                "| {path} | {label} | {} B | {median:.2?} | {p99:.2?} | {:.1} |",
+                text.len(),
+                mb_per_s(text.len(), median)
+            );
+        }
     }
     // Linear time: 10x the input should take about 10x as long.
-    for (label, unit) in [
-        ("digits and spaces", "07 "),
-        ("terms, no punctuation", "my son has asthma and "),
-    ] {
-        let small = unit.repeat(10_000 / unit.len());
-        let large = unit.repeat(100_000 / unit.len());
-        let (ts, _) = time(20, || {
-            black_box(r.find(black_box(&small)));
-        });
-        let (tl, _) = time(20, || {
-            black_box(r.find(black_box(&large)));
-        });
-        println!(
-            "\nscaling, {label}, 10 KB -> 100 KB: {:.1}x time for 10x input",
-            tl.as_secs_f64() / ts.as_secs_f64()
-        );
+    for (path, r) in &paths {
+        for (label, unit) in [
+            ("digits and spaces", "07 "),
+            ("terms, no punctuation", "my son has asthma and "),
+        ] {
+            let small = unit.repeat(10_000 / unit.len());
+            let large = unit.repeat(100_000 / unit.len());
+            let (ts, _) = time(20, || {
+                black_box(r.find(black_box(&small)));
+            });
+            let (tl, _) = time(20, || {
+                black_box(r.find(black_box(&large)));
+            });
+            println!(
+                "\nscaling, {path}, {label}, 10 KB -> 100 KB: {:.1}x time for 10x input",
+                tl.as_secs_f64() / ts.as_secs_f64()
+            );
+        }
     }
 }

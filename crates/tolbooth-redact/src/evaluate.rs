@@ -180,6 +180,8 @@ pub struct Report {
     pub leaks: Vec<Leak>,
     /// Findings that overlap no labelled span: (`file:line`, category, text).
     pub false_alarms: Vec<(String, Category, String)>,
+    /// Names a finding removed: (`file:line`, the name).
+    pub names_lost: Vec<(String, String)>,
 }
 
 impl Report {
@@ -246,6 +248,9 @@ impl Report {
         for l in &self.leaks {
             let _ = writeln!(s, "  {}: {} {:?}", l.at, l.category.name(), l.text);
         }
+        for (at, name) in &self.names_lost {
+            let _ = writeln!(s, "  name removed: {at}: {name:?}");
+        }
         let _ = writeln!(s, "false alarms: {}", self.false_alarms.len());
         for (at, c, t) in &self.false_alarms {
             let _ = writeln!(s, "  {at}: {} {t:?}", c.name());
@@ -271,6 +276,11 @@ pub fn evaluate(redactor: &Redactor, messages: &[Message]) -> Report {
                     r.names += 1;
                     if overlapping.count() == 0 {
                         r.names_kept += 1;
+                    } else {
+                        r.names_lost.push((
+                            format!("{}:{}", m.file, m.line),
+                            m.text[span.start..span.end].to_owned(),
+                        ));
                     }
                 }
                 Label::Remove(category) => {

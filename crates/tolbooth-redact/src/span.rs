@@ -99,6 +99,27 @@ pub(crate) fn resolve(raw: Vec<Finding>) -> Vec<Finding> {
     kept.into_values().collect()
 }
 
+/// Joins special category findings of one category that only spaces and
+/// commas separate ("GMB" and "rep", "a heart condition" and "she had
+/// surgery"): one disclosure, one marker. Expects the ordered, disjoint
+/// findings [`resolve`] returns.
+pub(crate) fn join_neighbours(text: &str, findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        if let Some(last) = out.last_mut() {
+            let between = text.get(last.end..f.start).unwrap_or("x");
+            let only_separators =
+                between.len() <= 3 && between.chars().all(|c| c == ' ' || c == ',' || c == ';');
+            if last.category == f.category && f.category.is_special() && only_separators {
+                last.end = f.end;
+                continue;
+            }
+        }
+        out.push(f);
+    }
+    out
+}
+
 /// Redacted text with what was removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Redacted {
@@ -139,6 +160,24 @@ mod tests {
                 Finding::new(20, 30, Category::Health)
             ]
         );
+    }
+
+    #[test]
+    fn neighbours_of_one_special_category_join() {
+        let text = "the GMB rep, my son has asthma and my phone 07700 900123";
+        let at = |s: &str| text.find(s).unwrap();
+        let found = vec![
+            Finding::new(at("GMB"), at(" rep"), Category::TradeUnionMembership),
+            Finding::new(at("rep"), at(","), Category::TradeUnionMembership),
+            Finding::new(at("asthma"), at(" and"), Category::Health),
+            Finding::new(at("07700"), text.len(), Category::Phone),
+        ];
+        let joined = join_neighbours(text, found);
+        assert_eq!(
+            joined[0],
+            Finding::new(at("GMB"), at(","), Category::TradeUnionMembership)
+        );
+        assert_eq!(joined.len(), 3);
     }
 
     #[test]

@@ -72,7 +72,12 @@ const PIECES: &[&str] = &[
 
 #[test]
 fn random_input_gives_well_formed_findings() {
-    let redactor = Redactor::new();
+    for redactor in [Redactor::new(), Redactor::thorough()] {
+        well_formed_findings(&redactor);
+    }
+}
+
+fn well_formed_findings(redactor: &Redactor) {
     let mut rng = StdRng::seed_from_u64(0x7b00_7b00);
     let mut total = 0;
     for round in 0..3_000 {
@@ -110,14 +115,15 @@ fn random_input_gives_well_formed_findings() {
 
 #[test]
 fn long_random_input_stays_well_formed() {
-    let redactor = Redactor::new();
     let mut rng = StdRng::seed_from_u64(42);
     let text: String = (0..20_000)
         .map(|_| PIECES[rng.gen_range(0..PIECES.len())])
         .collect();
-    let findings = redactor.find(&text);
-    assert!(findings.windows(2).all(|w| w[0].end <= w[1].start));
-    assert!(findings
-        .iter()
-        .all(|f| text.is_char_boundary(f.start) && text.is_char_boundary(f.end)));
+    for redactor in [Redactor::new(), Redactor::thorough()] {
+        let findings = redactor.find(&text);
+        assert!(findings.windows(2).all(|w| w[0].end <= w[1].start));
+        assert!(findings
+            .iter()
+            .all(|f| text.is_char_boundary(f.start) && text.is_char_boundary(f.end)));
+    }
 }

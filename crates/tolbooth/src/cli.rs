@@ -228,6 +228,12 @@ pub struct RedactArgs {
     /// category, names kept, and every leaked span.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub evaluate: Vec<PathBuf>,
+    /// Use the fast path (patterns and lexicon) instead of the thorough
+    /// one (which adds the model that finds special category data however
+    /// it is phrased; the retention sweep and the chatbot's reports use
+    /// the thorough path).
+    #[arg(long)]
+    pub fast: bool,
 }
 
 #[derive(Debug, Args)]

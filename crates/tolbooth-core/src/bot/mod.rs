@@ -152,7 +152,7 @@ impl Chatbot {
             store,
             clock,
             answerer: Arc::new(std::sync::RwLock::new(Arc::new(answerer))),
-            redactor: Arc::new(Redactor::new()),
+            redactor: Redactor::thorough_shared(),
             keeps_questions: policy.rule(CategoryKind::ChatbotQuestion).is_some(),
             limiter: Arc::new(RateLimit::new(ASKS_PER_ADDRESS, ASK_WINDOW, 100_000)),
             seen: Arc::default(),

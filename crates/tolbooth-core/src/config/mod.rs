@@ -109,6 +109,18 @@ pub struct RetentionConfig {
     pub clock_jump_hours: u32,
     /// ...and more than this many records would be deleted or changed.
     pub mass_deletion_threshold: u64,
+    /// Which redaction the kept transcripts get: `thorough` (patterns and
+    /// the model) or `fast` (patterns only).
+    pub redaction: RedactionPath,
+}
+
+/// The redaction engine's two paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum RedactionPath {
+    #[default]
+    Thorough,
+    Fast,
 }
 
 impl Default for RetentionConfig {
@@ -119,6 +131,7 @@ impl Default for RetentionConfig {
             batch_size: 500,
             clock_jump_hours: 48,
             mass_deletion_threshold: 1_000,
+            redaction: RedactionPath::Thorough,
         }
     }
 }
@@ -129,6 +142,7 @@ impl RetentionConfig {
             batch_size: self.batch_size,
             clock_jump: time::Duration::hours(i64::from(self.clock_jump_hours)),
             mass_deletion: self.mass_deletion_threshold,
+            thorough_redaction: self.redaction == RedactionPath::Thorough,
         }
     }
 }

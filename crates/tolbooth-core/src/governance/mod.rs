@@ -187,7 +187,7 @@ impl Governance {
             audit_log: stores.audit_log,
             clock,
             policy,
-            redactor: Arc::new(Redactor::new()),
+            redactor: Redactor::thorough_shared(),
         }
     }
 

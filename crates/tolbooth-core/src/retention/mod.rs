@@ -54,6 +54,9 @@ pub struct SweepSettings {
     pub clock_jump: Duration,
     /// ...and more than this many records are due.
     pub mass_deletion: u64,
+    /// Redact kept transcripts with the thorough path (the default) rather
+    /// than the fast one.
+    pub thorough_redaction: bool,
 }
 
 impl Default for SweepSettings {
@@ -62,6 +65,7 @@ impl Default for SweepSettings {
             batch_size: 500,
             clock_jump: Duration::hours(48),
             mass_deletion: 1_000,
+            thorough_redaction: true,
         }
     }
 }
@@ -225,7 +229,11 @@ impl Sweeper {
             questions: stores.questions,
             clock,
             policy,
-            redactor: Arc::new(Redactor::new()),
+            redactor: if settings.thorough_redaction {
+                Redactor::thorough_shared()
+            } else {
+                Arc::new(Redactor::new())
+            },
             settings,
             failpoints: None,
             live_activity: None,

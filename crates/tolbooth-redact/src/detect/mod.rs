@@ -37,13 +37,18 @@ impl Detectors {
         }
     }
 
-    pub(crate) fn run(&self, text: &str, out: &mut Vec<Finding>) {
+    /// Runs every detector; with `terms`, also collects every lexicon term
+    /// found (for the thorough path).
+    pub(crate) fn run(&self, text: &str, out: &mut Vec<Finding>, terms: Option<&mut Vec<Finding>>) {
         let scan = scan::Scan::of(text, &self.literals, &self.numbers);
         self.contact.find(&scan, out);
         self.identifiers.find(&scan, out);
         self.address.find(&scan, out);
         self.dates.find(&scan, out);
         self.special.find(&scan, out);
+        if let Some(terms) = terms {
+            *terms = self.special.term_hits(&scan);
+        }
     }
 }
 

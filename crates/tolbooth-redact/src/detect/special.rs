@@ -374,6 +374,21 @@ impl Special {
         }
     }
 
+    /// Every whole-word lexicon term in the text with its category,
+    /// whether or not it counts as a disclosure where it stands (the
+    /// thorough path weighs that itself).
+    pub(crate) fn term_hits(&self, scan: &Scan) -> Vec<Finding> {
+        let text = scan.text;
+        scan.terms()
+            .iter()
+            .filter(|m| boundary_before(text, m.start) && boundary_after(text, m.end))
+            .filter_map(|m| {
+                let category = *self.categories.get(m.term)?;
+                Some(Finding::new(m.start, m.end, category))
+            })
+            .collect()
+    }
+
     pub(crate) fn find(&self, scan: &Scan, out: &mut Vec<Finding>) {
         let text = scan.text;
         let mut clauses = PersonClauses::new(&self.cues);

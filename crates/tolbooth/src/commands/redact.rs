@@ -12,7 +12,11 @@ use tolbooth_redact::{char_ranges, Redactor};
 const MAX_INPUT: u64 = 64 * 1024 * 1024;
 
 pub fn run(args: &RedactArgs) -> Result<ExitCode> {
-    let redactor = Redactor::new();
+    let redactor = if args.fast {
+        Redactor::new()
+    } else {
+        Redactor::thorough()
+    };
     if !args.evaluate.is_empty() {
         return evaluate(&redactor, &args.evaluate);
     }

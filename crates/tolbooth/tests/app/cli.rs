@@ -346,10 +346,31 @@ fn redact_prints_text_with_markers() {
     );
 }
 
+/// `tolbooth redact` takes the thorough path unless told `--fast`: a
+/// disclosure told in other words than the lexicon's goes only with it.
+#[test]
+fn redact_is_thorough_unless_told_fast() {
+    let text = "my dad has been hearing voices again and stopped taking his meds\n";
+    let thorough = redact(&["redact"], text);
+    let fast = redact(&["redact", "--fast"], text);
+    assert!(thorough.status.success() && fast.status.success());
+    assert!(
+        stdout(&fast).contains("hearing voices"),
+        "{}",
+        stdout(&fast)
+    );
+    assert!(
+        !stdout(&thorough).contains("hearing voices"),
+        "{}",
+        stdout(&thorough)
+    );
+    assert!(stdout(&thorough).contains("[health information removed]"));
+}
+
 #[test]
 fn redact_jsonl_reports_code_point_offsets_and_goes_on_after_bad_lines() {
     let input = "{\"id\": 7, \"text\": \"Màiri: my son has ADHD\"}\nnot json\n{\"id\": \"b\"}\n{\"id\": 8, \"text\": \"ok\"}\n";
-    let o = redact(&["redact", "--jsonl"], input);
+    let o = redact(&["redact", "--jsonl", "--fast"], input);
     assert_eq!(
         o.status.code(),
         Some(1),
