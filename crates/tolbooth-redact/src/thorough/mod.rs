@@ -41,7 +41,10 @@ impl Hasher for KeyIsHash {
     }
 }
 
-pub(crate) type Weights = HashMap<u64, [f32; K], BuildHasherDefault<KeyIsHash>>;
+/// One feature's weight for each class.
+pub(crate) type Row = [f32; K];
+
+pub(crate) type Weights = HashMap<u64, Row, BuildHasherDefault<KeyIsHash>>;
 
 /// The special categories the tagger tells apart, in the model's order
 /// (class 0 is "nothing to remove"): the last seven of [`Category::ALL`].
@@ -137,7 +140,9 @@ impl Tagger {
     /// up once per word rather than once per neighbour.
     fn probabilities(&self, words: &[features::Word]) -> Vec<[f32; K]> {
         let lookup = |kind: &str, parts: &[&str]| self.weights.get(&features::hash(kind, parts));
-        let as_context: Vec<(Option<&[f32; K]>, Option<&[f32; K]>)> = words
+        // Per word: the weights of it as a neighbour, and of its lexicon
+        // category as a neighbour's.
+        let as_context: Vec<(Option<&Row>, Option<&Row>)> = words
             .iter()
             .map(|w| {
                 let term = w.term.and_then(|c| lookup("clex", &[c.name()]));
