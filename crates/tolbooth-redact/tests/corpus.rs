@@ -69,6 +69,7 @@ fn meets_the_goals(redactor: &Redactor) {
 fn the_blind_batches_parse_as_written() {
     assert_eq!(read_corpus("blind/round-1").len(), 706);
     assert_eq!(read_corpus("blind/round-2").len(), 600);
+    assert_eq!(read_corpus("blind/round-3").len(), 600);
 }
 
 /// The thorough path's training set parses (it is training data, not an
