@@ -2,7 +2,8 @@
 //! or one error naming the key, the value, where it came from and what was
 //! expected. The first fault found is reported.
 
-use super::{one_line, Config, ConfigError, Origins};
+use super::load::{one_line, Origins};
+use super::{Config, ConfigError};
 use std::net::SocketAddr;
 use tolbooth_domain::network::IpNet;
 

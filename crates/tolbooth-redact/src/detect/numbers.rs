@@ -1,6 +1,6 @@
 //! The patterns searched near digits, for every detector in one place: one
 //! pass of a set over each window tells which of them can match there, and
-//! only those are searched again for their positions (see `scan.rs`). The
+//! only those are searched again for their positions (see `scan`). The
 //! detectors validate what these find.
 
 use super::address::{LETTER, STREET_TYPES};

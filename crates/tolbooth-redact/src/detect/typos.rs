@@ -21,7 +21,7 @@ const MAX_LEN: usize = 16;
 
 /// Words after which a misspelt condition is looked for: "i av diabetis",
 /// "suffer from depresion", "8 months pregant". Found by the scan's
-/// automaton (see `scan.rs`).
+/// automaton (see `scan`).
 pub(crate) const TRIGGERS: &[&str] = &[
     "have", "has", "had", "hav", "av", "got", "from", "with", "wi", "im", "i'm", "am", "is", "are",
     "was", "been", "being", "months", "weeks",
