@@ -58,6 +58,8 @@ pub fn train(corpus: &[Message], t: Training, high: f32, low: f32) -> Tagger {
     let detectors = crate::detect::Detectors::new();
     for m in corpus {
         let mut words = features::words(&m.text);
+        // Only the lexicon's terms are wanted here (a feature of each word);
+        // the patterns' own findings go unused.
         let (mut found, mut terms) = (Vec::new(), Vec::new());
         detectors.run(&m.text, &mut found, Some(&mut terms));
         features::mark_terms(&mut words, &terms);
